@@ -1,0 +1,5 @@
+// CLI command `vigil run`: not built yet; its issue's work replaces this file.
+export async function run(_argv: string[]): Promise<number> {
+  console.error("vigil run: not available yet in this build");
+  return 2;
+}

@@ -1,0 +1,202 @@
+// Plan stage: the logical plan, the contract between the compiler and the runtime. The compiler
+// produces a ProgramPlan from checked rules; the topology and the runtime consume it. Each rule is
+// a linear pipeline: source -> ops -> sink. Names (operators, stores, internal topics) are
+// deterministic from the rule and operator names, so an edit that keeps a name keeps its state.
+import type { RecordSchema } from "../core/schema.ts";
+import type { Value } from "../core/value.ts";
+import type { Expr } from "./expr.ts";
+
+export interface ProgramPlan {
+  readonly streams: readonly StreamDecl[];
+  readonly tables: readonly TableDecl[];
+  /** Parameter defaults; a deployment may override them by name. */
+  readonly params: readonly ParamDecl[];
+  readonly rules: readonly RulePlan[];
+}
+
+export interface ParamDecl {
+  readonly name: string;
+  readonly defaultValue: Value;
+}
+
+export interface StreamDecl {
+  readonly name: string;
+  readonly topic: string;
+  /** Field that keys the topic's records (and decides their partition); null when unkeyed. */
+  readonly keyField: string | null;
+  readonly format: "json";
+  readonly schema: RecordSchema;
+  /** Event-time field; null means the record's log timestamp (append time). */
+  readonly timeField: string | null;
+  /** Allowed lateness (out-of-orderness) in ms: watermark = max event time seen - lateness. */
+  readonly latenessMs: number;
+}
+
+export interface TableDecl {
+  readonly name: string;
+  readonly topic: string;
+  readonly keyField: string;
+  readonly format: "json";
+  readonly schema: RecordSchema;
+  readonly timeField: string | null;
+}
+
+/** A stream read by a rule, with the alias its fields are bound to in the record environment. */
+export interface SourceRef {
+  readonly stream: string;
+  readonly alias: string;
+}
+
+export interface RulePlan {
+  readonly name: string;
+  readonly source: SourceRef;
+  readonly ops: readonly PlanOp[];
+  readonly sink: SinkSpec;
+}
+
+export interface StoreSpec {
+  /** Deterministic, overridable: `<rule>.<operator>`; the changelog topic derives from it. */
+  readonly name: string;
+  readonly kind: "key-value" | "window" | "join-buffer" | "pattern-buffer";
+}
+
+export type PlanOp = FilterOp | RekeyOp | WindowAggregateOp | StreamJoinOp | TableJoinOp | PatternOp;
+export type PlanOpKind = PlanOp["kind"];
+
+export interface FilterOp {
+  readonly kind: "filter";
+  readonly name: string;
+  readonly predicate: Expr;
+}
+
+/** `partition by`: the new key is the listed expressions' values joined; a repartition follows. */
+export interface RekeyOp {
+  readonly kind: "rekey";
+  readonly name: string;
+  readonly keys: readonly Expr[];
+  /** Internal topic suffix, e.g. `velocity.rekey-repartition`. */
+  readonly repartitionTopic: string;
+}
+
+export type WindowSpec =
+  | { readonly kind: "tumbling"; readonly sizeMs: number }
+  | { readonly kind: "hopping"; readonly sizeMs: number; readonly advanceMs: number }
+  /** One window per record: (t - size, t], ending at the record's time (like an OVER window). */
+  | { readonly kind: "sliding"; readonly sizeMs: number }
+  | { readonly kind: "session"; readonly gapMs: number };
+
+export type AggregateFn =
+  | "count"
+  | "sum"
+  | "avg"
+  | "min"
+  | "max"
+  | "count_distinct"
+  | "first"
+  | "last"
+  | "stddev";
+
+export interface AggregateSpec {
+  /** Output field name (`as n`). */
+  readonly name: string;
+  readonly fn: AggregateFn;
+  /** Null for `count()`. */
+  readonly arg: Expr | null;
+}
+
+/**
+ * Windowed aggregation per key. Its output environment binds `$` to a flat row:
+ * the aggregate names, `key`, `window_start`, `window_end` (epoch ms, end exclusive
+ * except for sliding windows, whose end is the triggering record's time, inclusive).
+ */
+export interface WindowAggregateOp {
+  readonly kind: "window-aggregate";
+  readonly name: string;
+  readonly window: WindowSpec;
+  readonly graceMs: number;
+  readonly aggregates: readonly AggregateSpec[];
+  readonly having: Expr | null;
+  readonly emit: "final" | "changes";
+  readonly store: StoreSpec;
+}
+
+/** Stream-stream join on equal keys with |t_left - t_right| <= withinMs; both sides buffered until the watermark passes. */
+export interface StreamJoinOp {
+  readonly kind: "stream-join";
+  readonly name: string;
+  readonly right: SourceRef;
+  /** Expressions that key the right side (co-partitioning); the left side is already keyed. */
+  readonly rightKeys: readonly Expr[];
+  readonly withinMs: number;
+  readonly graceMs: number;
+  readonly condition: Expr | null;
+  readonly joinType: "inner" | "left";
+  readonly store: StoreSpec;
+}
+
+/** Stream-table join: the table's latest value for the stream record's key, bound to `alias` (null for a left join miss). */
+export interface TableJoinOp {
+  readonly kind: "table-join";
+  readonly name: string;
+  readonly table: string;
+  readonly alias: string;
+  readonly joinType: "inner" | "left";
+  readonly store: StoreSpec;
+}
+
+export type Contiguity = "strict" | "relaxed" | "non-deterministic";
+
+export interface Quantifier {
+  readonly min: number;
+  /** Null: unbounded (`+`, `*`, `{n,}`). */
+  readonly max: number | null;
+  readonly greedy: boolean;
+}
+
+export interface PatternStep {
+  readonly name: string;
+  /** Null: any event. Inside its own condition, the step name refers to the candidate event. */
+  readonly condition: Expr | null;
+  readonly quantifier: Quantifier;
+  /** How this step relates to the previous one (ignored for the first step). */
+  readonly contiguity: Contiguity;
+  /** Between iterations of a looping step. */
+  readonly innerContiguity: Contiguity;
+  /** Loop ends (exclusive) at the first event satisfying this. */
+  readonly until: Expr | null;
+  /** `not next` (strict) / `not followed by` (relaxed): no event matching `condition` may occur here. */
+  readonly negated: boolean;
+}
+
+export type SkipStrategy =
+  | { readonly kind: "no-skip" }
+  | { readonly kind: "skip-to-next" }
+  | { readonly kind: "skip-past-last" }
+  | { readonly kind: "skip-to-first"; readonly step: string }
+  | { readonly kind: "skip-to-last"; readonly step: string };
+
+/**
+ * Pattern match per key in event-time order. Its output environment binds each step name: a
+ * single event's row for a step with max 1, an array of rows for a looping step (absent/empty when
+ * not taken), plus `$match` = { start, end } timestamps.
+ */
+export interface PatternOp {
+  readonly kind: "pattern";
+  readonly name: string;
+  readonly steps: readonly PatternStep[];
+  readonly withinMs: number | null;
+  readonly skip: SkipStrategy;
+  readonly store: StoreSpec;
+}
+
+export interface Projection {
+  readonly name: string;
+  readonly expr: Expr;
+}
+
+export interface SinkSpec {
+  readonly name: string;
+  readonly topic: string;
+  readonly projection: readonly Projection[];
+  readonly outputSchema: RecordSchema;
+}

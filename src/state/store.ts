@@ -1,0 +1,52 @@
+// State stage: the store contract operators program against. Reads and writes are synchronous so
+// the per-record path has no awaits: a task's stores are held in memory (committed base + a write
+// overlay) and made durable in RocksDB at checkpoints, one atomic batch per commit. An aborted
+// transaction rolls the overlay back. See docs/architecture.md ("State").
+import type { Value } from "../core/value.ts";
+
+/** A sorted key-value store of one operator, scoped to one task. Keys compare as JS strings (UTF-16 order). */
+export interface KeyValueStore<V extends Value = Value> {
+  readonly name: string;
+  get(key: string): V | undefined;
+  put(key: string, value: V): void;
+  delete(key: string): void;
+  /** Entries with from <= key < to, in key order. */
+  range(from: string, to: string): IterableIterator<[string, V]>;
+  /** Entries whose key starts with `prefix`, in key order. */
+  prefix(prefix: string): IterableIterator<[string, V]>;
+  /** Live entries (for the bounded-state tests and the store-size metric). */
+  size(): number;
+}
+
+/** One change to a store since the last checkpoint: what the changelog carries (value null = delete). */
+export interface StoreChange {
+  readonly store: string;
+  readonly key: string;
+  readonly value: Value | null;
+}
+
+/** What a task persists with its state, atomically: input positions and changelog positions. */
+export interface Checkpoint {
+  /** `topic/partition` -> next offset to read. */
+  readonly inputOffsets: Readonly<Record<string, number>>;
+  /** `store` -> changelog offset the local state includes (Kafka mode only). */
+  readonly changelogOffsets: Readonly<Record<string, number>>;
+  /** Task-level metadata (watermarks per input partition, etc.). */
+  readonly meta: Readonly<Record<string, Value>>;
+}
+
+/** All stores of one task, with one commit boundary. Implementations: in-memory, RocksDB (src/state). */
+export interface TaskStateStores {
+  /** Opens (creating when absent) and returns the last durable checkpoint, or null for a fresh task. */
+  open(): Promise<Checkpoint | null>;
+  store(name: string): KeyValueStore;
+  /** Changes made since the last commit or rollback, last write per key wins, in a deterministic order. */
+  pendingChanges(): readonly StoreChange[];
+  /** Makes the overlay durable together with the checkpoint, atomically. */
+  commit(checkpoint: Checkpoint): Promise<void>;
+  /** Discards the overlay: state is back at the last commit. */
+  rollback(): void;
+  /** Applies changes read back from a changelog during restore (goes straight to the committed base). */
+  applyRestored(changes: readonly StoreChange[]): void;
+  close(): Promise<void>;
+}
