@@ -106,12 +106,15 @@ export interface AggregateSpec {
 
 /**
  * Windowed aggregation per key. Its output environment binds `$` to a flat row:
- * the aggregate names, `key`, `window_start`, `window_end` (epoch ms, end exclusive
- * except for sliding windows, whose end is the triggering record's time, inclusive).
+ * the `groupBy` names (values of the partition-by expressions), the aggregate names, `key`,
+ * `window_start`, `window_end` (epoch ms, end exclusive except for sliding windows, whose end is the
+ * triggering record's time, inclusive).
  */
 export interface WindowAggregateOp {
   readonly kind: "window-aggregate";
   readonly name: string;
+  /** The partition-by values to carry into the output row (evaluated on the window's first record). */
+  readonly groupBy: readonly Projection[];
   readonly window: WindowSpec;
   readonly graceMs: number;
   readonly aggregates: readonly AggregateSpec[];
@@ -176,9 +179,15 @@ export type SkipStrategy =
   | { readonly kind: "skip-to-last"; readonly step: string };
 
 /**
- * Pattern match per key in event-time order. Its output environment binds each step name: a
- * single event's row for a step with max 1, an array of rows for a looping step (absent/empty when
- * not taken), plus `$match` = { start, end } timestamps.
+ * Pattern match per key in event-time order.
+ *
+ * Condition environment (step X, candidate event e): every step name Y binds the LAST event taken
+ * for Y so far (null if none), X binds e itself, `$steps` binds { [Y]: rows taken so far } (for X,
+ * excluding e), and the source alias binds e. Step aggregates (`count(small)`) read `$steps`.
+ * This follows MATCH_RECOGNIZE's running semantics: a plain reference to a looping step is its last row.
+ *
+ * Output environment: each step name binds its last taken event (null if none), `$steps` binds all
+ * taken events per step, the source alias binds the match's last event, `$match` = { start, end }.
  */
 export interface PatternOp {
   readonly kind: "pattern";

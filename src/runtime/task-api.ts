@@ -1,0 +1,41 @@
+// Runtime stage: the task contract the runners drive (embedded runner, Kafka worker, testing kit).
+// A task runs every rule of a program over one partition group (partition p of every source topic).
+import type { DeadLetter, OutputRecord } from "../core/record.ts";
+import type { StoreChange } from "../state/store.ts";
+
+/** A raw input record as read from a log: the value is undecoded text (decode errors are dead letters). */
+export interface InputRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: string | null;
+  readonly value: string;
+  /** The log's timestamp (append time), ms; event time comes from the stream's time field when it has one. */
+  readonly timestamp: number;
+}
+
+/** What a task produced since the last drain, in a deterministic order. */
+export interface TaskOutput {
+  readonly outputs: readonly OutputRecord[];
+  readonly deadLetters: readonly DeadLetter[];
+  /** Records for repartition topics (re-keyed streams), consumed by the downstream part of the rule. */
+  readonly repartitions: readonly OutputRecord[];
+  readonly changes: readonly StoreChange[];
+}
+
+export interface TaskRuntime {
+  readonly id: string;
+  /** Buffers records (any batch size, any interleaving of partitions) and processes what the deterministic merge releases. */
+  push(records: readonly InputRecord[]): void;
+  /** Declares the end of bounded input: releases everything and fires every pending timer (watermark to +infinity). */
+  endOfInput(): void;
+  /** Takes the output produced since the last drain. */
+  drain(): TaskOutput;
+  /** `topic/partition` -> next offset, covering exactly the records whose effects are in the drained output. */
+  positions(): Readonly<Record<string, number>>;
+  /** Makes state and positions durable (one atomic batch). */
+  commit(): Promise<void>;
+  /** Drops everything since the last commit (state, buffered input, output): the caller re-reads from positions(). */
+  rollback(): void;
+  close(): Promise<void>;
+}
