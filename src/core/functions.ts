@@ -1,5 +1,11 @@
 // Core function catalogue: every scalar function of the DSL, with its signature (for the checker)
 // and its implementation (for the runtime), in one place so the two cannot drift apart.
+import { GEO_FUNCTIONS } from "./functions/geo.ts";
+import { MATH_FUNCTIONS } from "./functions/math.ts";
+import { NULL_FUNCTIONS } from "./functions/null.ts";
+import { PRIVACY_FUNCTIONS } from "./functions/privacy.ts";
+import { STRING_FUNCTIONS } from "./functions/string.ts";
+import { TIME_FUNCTIONS } from "./functions/time.ts";
 import type { FieldType } from "./schema.ts";
 import type { Value } from "./value.ts";
 
@@ -8,6 +14,8 @@ export interface FunctionDef {
   /** Parameter types; `any` accepts every type; `variadic` repeats the last parameter. */
   readonly params: readonly FieldType[];
   readonly variadic?: boolean;
+  /** Fewest arguments accepted (trailing parameters beyond it are optional); default: params.length. */
+  readonly minArgs?: number;
   /** Result type given the argument types (e.g. `coalesce` returns its first argument's type). */
   readonly returns: (args: readonly FieldType[]) => FieldType;
   /** One line for the reference and hints. */
@@ -16,5 +24,25 @@ export interface FunctionDef {
   readonly impl: (...args: Value[]) => Value;
 }
 
-// The catalogue itself is filled in by src/core/functions/*.ts (string, math, time, geo, privacy).
-export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map();
+/** The catalogue, by canonical (lower-case) name, e.g. `FUNCTIONS.get("lower")!.impl("AB") === "ab"`. */
+export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(
+  [
+    ...STRING_FUNCTIONS,
+    ...MATH_FUNCTIONS,
+    ...TIME_FUNCTIONS,
+    ...GEO_FUNCTIONS,
+    ...PRIVACY_FUNCTIONS,
+    ...NULL_FUNCTIONS,
+  ].map((f) => [f.name, f]),
+);
+
+/** How many arguments `def` accepts: [min, max], max null when variadic. */
+export function arity(def: FunctionDef): readonly [number, number | null] {
+  const min = def.minArgs ?? def.params.length;
+  return [min, def.variadic === true ? null : def.params.length];
+}
+
+/** The declared type of argument `i` (the last parameter repeats for variadic functions). */
+export function paramType(def: FunctionDef, i: number): FieldType | undefined {
+  return def.params[i] ?? (def.variadic === true ? def.params[def.params.length - 1] : undefined);
+}
