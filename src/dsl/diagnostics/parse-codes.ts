@@ -1,0 +1,38 @@
+// DSL front end, diagnostics: the lexer's and parser's codes (V1xxx) with their message templates.
+// Codes are stable: never renumber; retire a code rather than reuse it.
+import type { CodeDef } from "./diagnostic.ts";
+
+export const PARSE_CODES = {
+  V1001: { severity: "error", message: "unexpected character {char}", hint: "{hint}" },
+  V1002: {
+    severity: "error",
+    message: "unterminated string",
+    hint: 'close the string with `"` on the same line',
+  },
+  V1003: {
+    severity: "error",
+    message: "invalid escape `{escape}` in string",
+    hint: 'use \\", \\\\, \\n, \\t or \\u{hex}',
+  },
+  V1004: { severity: "error", message: "invalid number `{text}`" },
+  V1005: {
+    severity: "error",
+    message: "unknown duration unit `{unit}`",
+    hint: "durations are written 500ms, 30s, 10m, 1h or 7d{suggest}",
+  },
+  V1010: { severity: "error", message: "expected {expected}, found {found}", hint: "{hint}" },
+  V1011: {
+    severity: "error",
+    message: "expected a declaration, found {found}",
+    hint: "a file holds `stream`, `table`, `param`, `rule` and `include` declarations{suggest}",
+  },
+  V1012: { severity: "error", message: "`{option}` is given twice in {what} `{name}`" },
+  V1013: { severity: "error", message: "{what} `{name}` has no {missing}", hint: "{hint}" },
+  V1014: { severity: "error", message: "expression nested too deeply (more than {max} levels)" },
+  V1015: { severity: "error", message: "`{clause}` must come before `{other}`", hint: "{hint}" },
+  V1016: { severity: "error", message: "{what} {found}", hint: "{hint}" },
+  V1017: { severity: "error", message: "quantifier `{text}` has its maximum below its minimum" },
+  V1018: { severity: "error", message: "too many errors; stopping after {max}" },
+} as const satisfies Record<string, CodeDef>;
+
+export type ParseCode = keyof typeof PARSE_CODES;
