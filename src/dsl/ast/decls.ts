@@ -5,7 +5,7 @@ import type { DurationLit, Expr, StringLit } from "./expr.ts";
 import type { RuleDecl } from "./rule.ts";
 import type { RecordType } from "./types.ts";
 
-export type Decl = StreamDecl | TableDecl | ParamDecl | IncludeDecl | RuleDecl;
+export type Decl = StreamDecl | TableDecl | ParamDecl | IncludeDecl | RuleDecl | ErrorDecl;
 
 export type DeclKind = Decl["kind"];
 
@@ -64,5 +64,18 @@ export interface ParamDecl {
 export interface IncludeDecl {
   readonly kind: "IncludeDecl";
   readonly path: StringLit;
+  readonly span: Span;
+}
+
+/**
+ * A declaration the parser could not finish (a diagnostic was reported). Kept so the checker can
+ * treat `name` as declared and avoid cascades ("unknown stream payments" after a broken stream).
+ */
+export interface ErrorDecl {
+  readonly kind: "ErrorDecl";
+  /** What the declaration started as. */
+  readonly declKind: "stream" | "table" | "param" | "include" | "rule";
+  /** Its name, when the parser got that far. */
+  readonly name: Ident | null;
   readonly span: Span;
 }
