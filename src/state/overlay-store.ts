@@ -1,0 +1,148 @@
+// State stage: one store as a committed base plus a write overlay, both sorted maps. Reads see the
+// overlay first (a delete is a tombstone there); range/prefix merge both; rollback drops the overlay.
+import type { Value } from "../core/value.ts";
+import { createSortedMap, type SortedMap } from "./sorted-map.ts";
+import type { KeyValueStore, StoreChange } from "./store.ts";
+
+const TOMBSTONE: unique symbol = Symbol("vigil.state.tombstone");
+type Slot = Value | typeof TOMBSTONE;
+
+/** Shared by the stores of one task: writes are refused while a commit is being written. */
+export interface WriteGuard {
+  committing: boolean;
+}
+
+/**
+ * A store of one task: `base` is the last committed state, `overlay` the writes since then.
+ * Iteration is a live cursor: each step looks up the next key after the last one yielded, so
+ * writes and deletes during a scan are safe (a key put ahead of the cursor is seen).
+ * Values are held by reference (they are readonly); `null` is not storable, since a null value
+ * means "delete" in a StoreChange.
+ */
+export class OverlayStore implements KeyValueStore {
+  readonly name: string;
+  private readonly guard: WriteGuard;
+  private readonly base: SortedMap<Value> = createSortedMap<Value>();
+  private readonly overlay: SortedMap<Slot> = createSortedMap<Slot>();
+  /** Restored changes already in base but not yet written to durable storage (null = delete). */
+  private readonly unflushed: SortedMap<Value | null> = createSortedMap<Value | null>();
+  private live = 0;
+
+  constructor(name: string, guard: WriteGuard) {
+    this.name = name;
+    this.guard = guard;
+  }
+
+  get(key: string): Value | undefined {
+    if (this.overlay.size !== 0) {
+      const slot = this.overlay.get(key);
+      if (slot !== undefined) return slot === TOMBSTONE ? undefined : slot;
+    }
+    return this.base.get(key);
+  }
+
+  put(key: string, value: Value): void {
+    this.checkWritable();
+    if (value === null || value === undefined) {
+      throw new TypeError(`store ${this.name}: cannot put ${String(value)} at ${JSON.stringify(key)}`);
+    }
+    if (this.get(key) === undefined) this.live++;
+    this.overlay.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.checkWritable();
+    if (this.get(key) === undefined) return;
+    this.live--;
+    if (this.base.has(key)) this.overlay.set(key, TOMBSTONE);
+    else this.overlay.delete(key);
+  }
+
+  range(from: string, to: string): IterableIterator<[string, Value]> {
+    if (!(from < to)) return [][Symbol.iterator]() as IterableIterator<[string, Value]>;
+    return this.scan(from, (key) => key < to);
+  }
+
+  prefix(prefix: string): IterableIterator<[string, Value]> {
+    return this.scan(prefix, (key) => key.startsWith(prefix));
+  }
+
+  size(): number {
+    return this.live;
+  }
+
+  /** Appends this store's pending changes, in key order. */
+  collectChanges(out: StoreChange[]): void {
+    this.overlay.forEachPair((key, slot) => {
+      out.push({ store: this.name, key, value: slot === TOMBSTONE ? null : slot });
+    });
+  }
+
+  /** Calls `write` for every change durable storage lacks (restored first, then the overlay; null = delete). */
+  forEachDurableWrite(write: (key: string, value: Value | null) => void): void {
+    this.unflushed.forEachPair((key, value) => {
+      if (!this.overlay.has(key)) write(key, value);
+    });
+    this.overlay.forEachPair((key, slot) => write(key, slot === TOMBSTONE ? null : slot));
+  }
+
+  /** Folds the overlay into the base (after a successful commit); everything is durable now. */
+  fold(): void {
+    this.overlay.forEachPair((key, slot) => {
+      if (slot === TOMBSTONE) this.base.delete(key);
+      else this.base.set(key, slot);
+    });
+    this.overlay.clear();
+    this.unflushed.clear();
+    this.live = this.base.size;
+  }
+
+  /** Drops the overlay: the store is back at its last committed state. */
+  dropOverlay(): void {
+    this.overlay.clear();
+    this.live = this.base.size;
+  }
+
+  /** Applies a restored change to the base (null = delete); `durable` says storage already has it. */
+  applyToBase(key: string, value: Value | null, durable: boolean): void {
+    const before = this.get(key) !== undefined;
+    if (value === null) this.base.delete(key);
+    else this.base.set(key, value);
+    if (!durable) this.unflushed.set(key, value);
+    const after = this.get(key) !== undefined;
+    this.live += (after ? 1 : 0) - (before ? 1 : 0);
+  }
+
+  /** Number of keys in the overlay (puts and tombstones). */
+  overlaySize(): number {
+    return this.overlay.size;
+  }
+
+  private checkWritable(): void {
+    if (this.guard.committing) {
+      throw new Error(`store ${this.name}: write during commit (await commit() before writing)`);
+    }
+  }
+
+  private *scan(from: string, inRange: (key: string) => boolean): Generator<[string, Value]> {
+    const bPair: [string, Value] = ["", null];
+    const oPair: [string, Slot] = ["", null];
+    let b = this.base.getPairOrNextHigher(from, bPair);
+    let o = this.overlay.size === 0 ? undefined : this.overlay.getPairOrNextHigher(from, oPair);
+    for (;;) {
+      let key: string;
+      let slot: Slot;
+      if (o !== undefined && (b === undefined || o[0] <= b[0])) {
+        key = o[0];
+        slot = o[1];
+      } else if (b !== undefined) {
+        key = b[0];
+        slot = b[1];
+      } else return;
+      if (!inRange(key)) return;
+      if (slot !== TOMBSTONE) yield [key, slot];
+      b = this.base.nextHigherPair(key, bPair);
+      o = this.overlay.size === 0 ? undefined : this.overlay.nextHigherPair(key, oPair);
+    }
+  }
+}
