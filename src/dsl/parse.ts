@@ -1,6 +1,12 @@
-// DSL front end, public API: rule text in, AST and diagnostics out. Never throws on user input.
+// DSL front end, public API: rule text in, AST and diagnostics out. Never throws on user input and
+// always terminates: the lexer is linear, the parser consumes a token per step and bounds recursion.
 import type { Program } from "./ast/index.ts";
-import type { Diagnostic } from "./diagnostics/diagnostic.ts";
+import { diagnostic } from "./diagnostics/catalogue.ts";
+import { type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.ts";
+import { lex } from "./lexer/lexer.ts";
+import { Cursor } from "./parser/cursor.ts";
+import { parseDeclarations } from "./parser/declarations.ts";
+import { SourceFile } from "./span.ts";
 
 export interface ParseResult {
   readonly program: Program;
@@ -9,6 +15,27 @@ export interface ParseResult {
 
 /** Parses one `.vigil` file, e.g. `parse("param x = 1", "a.vigil").program.decls[0].kind === "ParamDecl"`. */
 export function parse(text: string, file: string): ParseResult {
-  const span = { file, start: 0, end: text.length, line: 1, col: 1 };
-  return { program: { kind: "Program", file, decls: [], comments: [], span }, diagnostics: [] };
+  const source = new SourceFile(file, text);
+  const lexed = lex(source);
+  const cursor = new Cursor(lexed.tokens);
+  let decls: Program["decls"] = [];
+  try {
+    decls = parseDeclarations(cursor);
+  } catch (e) {
+    // A fault in the parser itself: report it as a diagnostic rather than crash the compiler.
+    const message = e instanceof Error ? e.message : String(e);
+    cursor.diagnostics.push({
+      ...diagnostic("V1010", source.span(0, 0)),
+      message: `internal parser error: ${message}`,
+    });
+  }
+  const program: Program = {
+    kind: "Program",
+    file,
+    decls,
+    comments: lexed.comments,
+    span: source.span(0, text.length),
+  };
+  const diagnostics = sortDiagnostics([...lexed.diagnostics, ...cursor.diagnostics]);
+  return { program, diagnostics };
 }

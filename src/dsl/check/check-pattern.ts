@@ -1,0 +1,163 @@
+// DSL checker: patterns. Step names unique and distinct from the rule's bindings; conditions may
+// refer only to earlier steps and their own step; aggregates only over looping steps; an unbounded
+// loop needs `within` or `until`; a trailing negation needs `within`. Builds the plan's steps.
+import type { PatternStep, Quantifier, SkipStrategy } from "../../plan/plan.ts";
+import type * as ast from "../ast/index.ts";
+import { checkCondition } from "./check-expr.ts";
+import type { RuleContext } from "./rule-context.ts";
+import { row } from "./rule-context.ts";
+import type { Scope, StepInfo } from "./scope.ts";
+import { didYouMean } from "./suggest.ts";
+
+const ONCE: Quantifier = { min: 1, max: null, greedy: false };
+
+function quantifier(q: ast.Quantifier | null): Quantifier {
+  return q === null ? { ...ONCE, max: 1 } : { min: q.min, max: q.max, greedy: q.greedy };
+}
+
+function isLooping(q: Quantifier): boolean {
+  return q.max === null || q.max > 1;
+}
+
+/** Structural rules that need no expression checking. */
+function checkShape(ctx: RuleContext, m: ast.MatchClause): StepInfo[] {
+  const infos: StepInfo[] = [];
+  m.steps.forEach((s, i) => {
+    const name = s.name.name;
+    if (infos.some((x) => x.name === name) || ctx.scope.rows.has(name)) {
+      ctx.rep.report("V2006", s.name.span, {
+        what: "pattern step",
+        name,
+        first: "an earlier step or binding of this rule",
+      });
+    }
+    const q = quantifier(s.quantifier);
+    if (q.max === 0) {
+      ctx.rep.report(
+        "V2405",
+        s.quantifier?.span ?? s.span,
+        { message: `step \`${name}\` can take no event` },
+        "remove the step, or allow at least one event",
+      );
+    }
+    if (s.negated) checkNegation(ctx, m, s, i);
+    else if (q.max === null && s.until === null && m.within === null)
+      ctx.rep.report("V2403", s.name.span, { name });
+    infos.push({ name, looping: !s.negated && isLooping(q) });
+  });
+  return infos;
+}
+
+function checkNegation(ctx: RuleContext, m: ast.MatchClause, s: ast.PatternStep, i: number): void {
+  const name = s.name.name;
+  if (i === 0) {
+    ctx.rep.report(
+      "V2405",
+      s.span,
+      { message: `the pattern starts with the negated step \`${name}\`` },
+      "a negation sits between two steps, or at the end with `within`",
+    );
+  } else if (s.quantifier !== null) {
+    ctx.rep.report(
+      "V2405",
+      s.quantifier.span,
+      { message: `negated step \`${name}\` cannot have a quantifier` },
+      "a negated step forbids any matching event; remove the quantifier",
+    );
+  } else if (m.steps[i - 1]?.negated === true) {
+    ctx.rep.report(
+      "V2405",
+      s.span,
+      { message: `two negated steps in a row (\`${m.steps[i - 1]!.name.name}\`, \`${name}\`)` },
+      "combine them into one condition with `or`",
+    );
+  }
+  if (i === m.steps.length - 1 && m.within === null) ctx.rep.report("V2404", s.name.span, { name });
+}
+
+function stepScope(ctx: RuleContext, infos: readonly StepInfo[], current: number): Scope {
+  const rows = new Map(ctx.scope.rows);
+  const src = ctx.scope.rows.get(ctx.sourceAlias)!;
+  for (const s of infos)
+    if (!rows.has(s.name)) rows.set(s.name, row(s.name, src.schema, `step \`${s.name}\``));
+  return {
+    ...ctx.scope,
+    rows,
+    pattern: { steps: infos, current },
+    clause: `step \`${infos[current]?.name ?? ""}\``,
+  };
+}
+
+function skipStrategy(
+  ctx: RuleContext,
+  skip: ast.SkipClause | null,
+  infos: readonly StepInfo[],
+): SkipStrategy {
+  if (skip === null) return { kind: "skip-past-last" };
+  if (skip.strategy !== "skip-to-first" && skip.strategy !== "skip-to-last") return { kind: skip.strategy };
+  const step = skip.step?.name ?? "";
+  if (!infos.some((s) => s.name === step)) {
+    const hint = didYouMean(
+      step,
+      infos.map((s) => s.name),
+      "steps",
+    );
+    ctx.rep.report(
+      "V2406",
+      skip.step?.span ?? skip.span,
+      { strategy: skip.strategy.replace(/-/g, " "), name: step },
+      hint,
+    );
+  }
+  return { kind: skip.strategy, step };
+}
+
+/** Checks `match ... within ... skip ...` and switches the scope to the match's output environment. */
+export function checkMatch(ctx: RuleContext, m: ast.MatchClause): void {
+  const infos = checkShape(ctx, m);
+  const steps: PatternStep[] = m.steps.map((s, i) => {
+    const scope = stepScope(ctx, infos, i);
+    const condition = s.condition === null ? null : checkCondition(s.condition, scope, ctx.rep);
+    const until =
+      s.until === null
+        ? null
+        : checkCondition(s.until, { ...scope, clause: `\`until\` of step \`${s.name.name}\`` }, ctx.rep);
+    const q = quantifier(s.quantifier);
+    return {
+      name: s.name.name,
+      condition,
+      quantifier: q,
+      contiguity: s.connector ?? "relaxed",
+      innerContiguity: s.quantifier?.inner ?? "relaxed",
+      until,
+      negated: s.negated,
+    };
+  });
+  if (m.within !== null && m.within.ms <= 0)
+    ctx.rep.report("V2106", m.within.span, { text: `${m.within.amount}${m.within.unit}` });
+  const skip = skipStrategy(ctx, m.skip, infos);
+  // Output environment: steps, the source alias (the match's last event); joined aliases are gone.
+  const src = ctx.scope.rows.get(ctx.sourceAlias)!;
+  const rows = new Map([[ctx.sourceAlias, src]]);
+  const hidden = new Map<string, string>();
+  for (const name of ctx.scope.rows.keys())
+    if (name !== ctx.sourceAlias)
+      hidden.set(name, "the pattern (a match binds its steps and the source alias)");
+  for (const s of infos)
+    if (!m.steps.find((x) => x.name.name === s.name)?.negated)
+      rows.set(s.name, row(s.name, src.schema, `step \`${s.name}\``));
+  ctx.scope = {
+    ...ctx.scope,
+    rows,
+    pattern: { steps: infos, current: infos.length },
+    hidden,
+    clause: "the output",
+  };
+  ctx.ops.push({
+    kind: "pattern",
+    steps,
+    withinMs: m.within?.ms ?? null,
+    skip,
+    named: m.named?.value ?? null,
+  });
+}
