@@ -130,12 +130,6 @@ function parseAlias(c: Cursor): Ident | null {
   return c.eatWord("as") ? c.expectIdent("an alias after `as`") : null;
 }
 
-function parseNamed(c: Cursor): StringLit | null {
-  return c.eatWord("named")
-    ? c.expectString('an operator name in double quotes (`named "my_window"`)')
-    : null;
-}
-
 function parseFrom(c: Cursor): FromClause {
   const start = c.expectWord("from").span;
   const stream = c.expectIdent("a stream name after `from`");
