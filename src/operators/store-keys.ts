@@ -1,0 +1,63 @@
+// Operators stage: how operators lay out their state keys. Keys sort like the values they encode
+// (times as fixed-width hex), so a range scan over one record key's entries walks them in time order.
+import type { Origin } from "../core/record.ts";
+import type { Value } from "../core/value.ts";
+
+const TIME_OFFSET = 2 ** 52;
+
+/** Fixed-width, order-preserving encoding of an integer epoch-ms time (|t| < 2^52). */
+export function encodeTime(t: number): string {
+  return (Math.floor(t) + TIME_OFFSET).toString(16).padStart(14, "0");
+}
+
+/** Inverse of encodeTime. */
+export function decodeTime(s: string): number {
+  return Number.parseInt(s, 16) - TIME_OFFSET;
+}
+
+/** A record key as a timer key / scope: `-` for the null key, `+<key>` otherwise (so "" and null differ). */
+export function encodeKey(key: string | null): string {
+  return key === null ? "-" : `+${key}`;
+}
+
+/** Inverse of encodeKey. */
+export function decodeKey(encoded: string): string | null {
+  return encoded === "-" ? null : encoded.slice(1);
+}
+
+/** The store-key prefix of one record key's entries: length-prefixed, so no key is a prefix of another's scope. */
+export function keyScope(encodedKey: string): string {
+  return `${encodedKey.length}:${encodedKey}|`;
+}
+
+/** Index suffix for several entries at the same (key, time): fixed width so they sort in arrival order. */
+export function encodeIndex(i: number): string {
+  return i.toString(16).padStart(6, "0");
+}
+
+/** The record key made from key values: a single value as String(value), several as JSON of the array. */
+export function keyFromValues(values: readonly Value[]): string {
+  if (values.length === 1) {
+    const v = values[0] as Value;
+    return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+  }
+  return JSON.stringify(values);
+}
+
+/** Origin as a compact JSON tuple for state, and back. */
+export type OriginTuple = readonly [string, number, number];
+
+export function originTuple(o: Origin): OriginTuple {
+  return [o.topic, o.partition, o.offset];
+}
+
+export function tupleOrigin(t: OriginTuple): Origin {
+  return { topic: t[0], partition: t[1], offset: t[2] };
+}
+
+/** Total order on origins: topic, then partition, then offset. */
+export function compareOrigins(a: OriginTuple, b: OriginTuple): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  if (a[1] !== b[1]) return a[1] - b[1];
+  return a[2] - b[2];
+}

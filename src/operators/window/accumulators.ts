@@ -1,0 +1,147 @@
+// Operators stage: the window aggregates (count, sum, avg, min, max, count_distinct, first, last,
+// stddev) as small JSON states that can be added to and merged (session merges). Updates return
+// new states: a state read from a store is never mutated in place (rollback must see the old one).
+import type { Value } from "../../core/value.ts";
+import { compareValues } from "../../eval/compare.ts";
+import type { AggregateFn } from "../../plan/plan.ts";
+import { compareOrigins, type OriginTuple } from "../store-keys.ts";
+
+/** One contributing record: its aggregate argument (true for `count()`), event time and origin. */
+export interface Contribution {
+  readonly value: Value;
+  readonly time: number;
+  readonly origin: OriginTuple;
+}
+
+interface Aggregate {
+  init(): Value;
+  add(state: Value, c: Contribution): Value;
+  merge(a: Value, b: Value): Value;
+  result(state: Value): Value;
+}
+
+type Timed = readonly [number, string, number, number, Value];
+
+/** Order of contributions for first/last: event time, then origin (deterministic whatever the arrival order). */
+function timedBefore(a: Timed, b: Timed): boolean {
+  if (a[0] !== b[0]) return a[0] < b[0];
+  return compareOrigins([a[1], a[2], a[3]], [b[1], b[2], b[3]]) < 0;
+}
+
+function timed(c: Contribution): Timed {
+  return [c.time, c.origin[0], c.origin[1], c.origin[2], c.value];
+}
+
+function pick(better: (a: Timed, b: Timed) => boolean): Aggregate {
+  const choose = (a: Value, b: Value): Value => {
+    if (a === null) return b;
+    if (b === null) return a;
+    return better(b as unknown as Timed, a as unknown as Timed) ? b : a;
+  };
+  return {
+    init: () => null,
+    add: (s, c) => choose(s, timed(c) as unknown as Value),
+    merge: choose,
+    result: (s) => (s === null ? null : ((s as unknown as Timed)[4] ?? null)),
+  };
+}
+
+function extreme(sign: 1 | -1): Aggregate {
+  const choose = (a: Value, b: Value): Value => {
+    if (a === null) return b;
+    if (b === null) return a;
+    const c = compareValues(b, a);
+    return c !== null && c * sign > 0 ? b : a;
+  };
+  return { init: () => null, add: (s, c) => choose(s, c.value), merge: choose, result: (s) => s };
+}
+
+const num = (v: Value | undefined): number => (v ?? 0) as number;
+
+function distinctKey(v: Value): string {
+  return typeof v === "string" ? `s${v}` : JSON.stringify(v);
+}
+
+/** Welford's running mean and M2 as [n, mean, m2]; Chan et al.'s formula merges two of them. */
+function mergeMoments(a: readonly number[], b: readonly number[]): Value {
+  const [na = 0, ma = 0, qa = 0] = a;
+  const [nb = 0, mb = 0, qb = 0] = b;
+  const n = na + nb;
+  if (n === 0) return [0, 0, 0];
+  const delta = mb - ma;
+  return [n, ma + (delta * nb) / n, qa + qb + (delta * delta * na * nb) / n];
+}
+
+const AGGREGATES: { readonly [F in AggregateFn]: Aggregate } = {
+  count: {
+    init: () => 0,
+    add: (s, c) => (c.value === null ? s : num(s) + 1),
+    merge: (a, b) => num(a) + num(b),
+    result: (s) => s,
+  },
+  sum: {
+    init: () => null,
+    add: (s, c) => (typeof c.value !== "number" ? s : s === null ? c.value : num(s) + c.value),
+    merge: (a, b) => (a === null ? b : b === null ? a : num(a) + num(b)),
+    result: (s) => s,
+  },
+  avg: {
+    init: () => [0, 0],
+    add: (s, c) => {
+      const [sum, n] = s as readonly number[];
+      return typeof c.value === "number" ? [num(sum) + c.value, num(n) + 1] : s;
+    },
+    merge: (a, b) => {
+      const [sa, na] = a as readonly number[];
+      const [sb, nb] = b as readonly number[];
+      return [num(sa) + num(sb), num(na) + num(nb)];
+    },
+    result: (s) => {
+      const [sum, n] = s as readonly number[];
+      return n === 0 ? null : num(sum) / num(n);
+    },
+  },
+  min: extreme(-1),
+  max: extreme(1),
+  count_distinct: {
+    init: () => ({}),
+    add: (s, c) => {
+      if (c.value === null) return s;
+      const k = distinctKey(c.value);
+      return k in (s as object) ? s : { ...(s as object), [k]: 1 };
+    },
+    merge: (a, b) => ({ ...(a as object), ...(b as object) }),
+    result: (s) => Object.keys(s as object).length,
+  },
+  first: pick(timedBefore),
+  last: pick((a, b) => timedBefore(b, a)),
+  stddev: {
+    init: () => [0, 0, 0],
+    add: (s, c) => (typeof c.value === "number" ? mergeMoments(s as number[], [1, c.value, 0]) : s),
+    merge: (a, b) => mergeMoments(a as number[], b as number[]),
+    result: (s) => {
+      const [n = 0, , m2 = 0] = s as readonly number[];
+      return n === 0 ? null : Math.sqrt(Math.max(0, m2) / n);
+    },
+  },
+};
+
+/** The aggregates of one window operator, in the order of its AggregateSpecs. */
+export interface Accumulators {
+  init(): Value[];
+  add(states: readonly Value[], args: readonly Value[], time: number, origin: OriginTuple): Value[];
+  merge(a: readonly Value[], b: readonly Value[]): Value[];
+  results(states: readonly Value[]): Value[];
+}
+
+/** Builds the accumulators for `fns`. stddev is the population standard deviation; nulls are ignored except by first/last. */
+export function createAccumulators(fns: readonly AggregateFn[]): Accumulators {
+  const aggs = fns.map((f) => AGGREGATES[f]);
+  return {
+    init: () => aggs.map((a) => a.init()),
+    add: (states, args, time, origin) =>
+      aggs.map((a, i) => a.add(states[i] as Value, { value: args[i] as Value, time, origin })),
+    merge: (x, y) => aggs.map((a, i) => a.merge(x[i] as Value, y[i] as Value)),
+    results: (states) => aggs.map((a, i) => a.result(states[i] as Value)),
+  };
+}
