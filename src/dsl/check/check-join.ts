@@ -53,7 +53,10 @@ export function checkTableJoin(ctx: RuleContext, j: ast.TableJoinClause): void {
     ctx.rep.report("V2501", j.table.span, { message }, "");
   }
   const rows = new Map(ctx.scope.rows);
-  rows.set(alias, row(alias, table.schema, `table \`${table.name}\``));
+  rows.set(alias, {
+    ...row(alias, table.schema, `table \`${table.name}\``),
+    nullable: j.joinType === "left",
+  });
   ctx.scope = { ...ctx.scope, rows };
   ctx.ops.push({
     kind: "table-join",
@@ -101,7 +104,10 @@ export function checkStreamJoin(ctx: RuleContext, j: ast.StreamJoinClause): void
   const alias = claimAlias(ctx, j.alias, j.stream);
   if (alias === null) return;
   const rows = new Map(ctx.scope.rows);
-  rows.set(alias, row(alias, stream.schema, `stream \`${stream.name}\``));
+  rows.set(alias, {
+    ...row(alias, stream.schema, `stream \`${stream.name}\``),
+    nullable: j.joinType === "left",
+  });
   ctx.scope = { ...ctx.scope, rows };
   const on = checkCondition(j.on, inClause(ctx.scope, "join `on`"), ctx.rep);
   const leftKey = ctx.key?.exprs.length === 1 ? ctx.key.exprs[0]! : null;

@@ -143,9 +143,11 @@ export function checkMatch(ctx: RuleContext, m: ast.MatchClause): void {
   for (const name of ctx.scope.rows.keys())
     if (name !== ctx.sourceAlias)
       hidden.set(name, "the pattern (a match binds its steps and the source alias)");
-  for (const s of infos)
-    if (!m.steps.find((x) => x.name.name === s.name)?.negated)
-      rows.set(s.name, row(s.name, src.schema, `step \`${s.name}\``));
+  for (const s of m.steps) {
+    if (s.negated) continue;
+    const optional = s.quantifier !== null && s.quantifier.min === 0;
+    rows.set(s.name.name, { ...row(s.name.name, src.schema, `step \`${s.name.name}\``), nullable: optional });
+  }
   ctx.scope = {
     ...ctx.scope,
     rows,

@@ -12,6 +12,7 @@ import type { CheckedRule } from "./checked.ts";
 import type { Reporter } from "./report.ts";
 import type { Declarations, KeyInfo, RuleContext } from "./rule-context.ts";
 import { row, sameField } from "./rule-context.ts";
+import type { Scope } from "./scope.ts";
 import { inClause } from "./scope.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -94,7 +95,7 @@ function checkEmit(ctx: RuleContext, e: ast.EmitClause): { projection: Projectio
       continue;
     }
     projection.push({ name, expr });
-    fields.push({ name, type: expr.type, optional: mayBeNull(expr) });
+    fields.push({ name, type: expr.type, optional: mayBeNull(expr, scope) });
   }
   if (e.fields.length === 0) {
     ctx.rep.report(
@@ -107,12 +108,40 @@ function checkEmit(ctx: RuleContext, e: ast.EmitClause): { projection: Projectio
   return { projection, fields };
 }
 
-/** Conservative: only literals, and params, comparisons and counts are known to be non-null. */
-function mayBeNull(e: Expr): boolean {
-  if (e.kind === "literal") return e.value === null;
-  if (e.kind === "param") return e.defaultValue === null;
-  if (e.kind === "step-aggregate") return e.fn !== "count";
-  return !(e.type.kind === "bool" && e.kind !== "field");
+/** Conservative nullability of an output field: fields follow their schema, literals their value. */
+function mayBeNull(e: Expr, scope: Scope): boolean {
+  switch (e.kind) {
+    case "literal":
+      return e.value === null;
+    case "param":
+      return e.defaultValue === null;
+    case "field":
+      return fieldMayBeNull(e.path, scope);
+    case "step-aggregate":
+      return e.fn !== "count";
+    case "binary":
+    case "unary":
+    case "in":
+    case "between":
+      return true;
+    case "is-null":
+      return false;
+    case "call":
+      return e.fn !== "coalesce" || e.args.every((a) => mayBeNull(a, scope));
+  }
+}
+
+function fieldMayBeNull(path: readonly string[], scope: Scope): boolean {
+  const r = scope.rows.get(path[0] ?? "");
+  if (r === undefined || r.nullable === true) return true;
+  let schema = r.schema;
+  for (const name of path.slice(1)) {
+    const f = schema.fields.find((x) => x.name === name);
+    if (f === undefined || f.optional) return true;
+    if (f.type.kind !== "record") return false;
+    schema = f.type.schema;
+  }
+  return false;
 }
 
 /** Checks one rule; null when it cannot be lowered (errors were reported). */

@@ -10,6 +10,8 @@ export interface RowBinding {
   readonly schema: RecordSchema;
   /** For messages: "stream `payments`", "step `small`", "the window aggregate". */
   readonly what: string;
+  /** True when the whole row may be null (a left join's miss, an optional pattern step). */
+  readonly nullable?: boolean;
 }
 
 export interface ParamInfo {
