@@ -128,6 +128,23 @@ for (const [kind, make] of kinds) {
       assert.deepEqual(all(a.prefix("")), []);
     });
 
+    test("a scan is a live cursor: a key put ahead of it is seen, one put behind it is not", async (t) => {
+      const s = await opened(t, make);
+      const a = s.store("a");
+      a.put("b", 1);
+      a.put("d", 1);
+      await s.commit(cp(1));
+      const seen: string[] = [];
+      for (const [k] of a.prefix("")) {
+        seen.push(k);
+        if (k === "b") {
+          a.put("c", 2);
+          a.put("a", 2);
+        }
+      }
+      assert.deepEqual(seen, ["b", "c", "d"]);
+    });
+
     test("applyRestored writes the base: survives rollback, not in pendingChanges", async (t) => {
       const s = await opened(t, make);
       const a = s.store("a");
