@@ -1,0 +1,33 @@
+// DSL front end, fmt: the canonical printer. `format` refuses (returns diagnostics) when the text does
+// not parse cleanly, so it never drops code. Guarantees: format(format(x)) == format(x), and
+// parse(format(x)) equals parse(x) modulo spans and comment placement.
+import type { Program } from "../ast/index.ts";
+import { type Diagnostic, hasErrors } from "../diagnostics/diagnostic.ts";
+import { parse } from "../parse.ts";
+import { BLANK, type Line, renderLines } from "./lines.ts";
+import { printDecl } from "./print-decls.ts";
+
+export interface FormatResult {
+  /** The formatted text; null when the input has syntax errors. */
+  readonly output: string | null;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Formats rule text, e.g. `format("param  x=1", "a.vigil").output === "param x = 1\n"`. */
+export function format(text: string, file: string): FormatResult {
+  const { program, diagnostics } = parse(text, file);
+  if (hasErrors(diagnostics)) return { output: null, diagnostics };
+  return { output: formatProgram(program), diagnostics };
+}
+
+/** Prints a program that parsed without errors: declarations separated by one blank line. */
+export function formatProgram(program: Program): string {
+  const lines: Line[] = [];
+  for (const d of program.decls) {
+    const printed = printDecl(d);
+    if (printed.length === 0) continue;
+    if (lines.length > 0) lines.push(BLANK);
+    lines.push(...printed);
+  }
+  return renderLines(lines, program.comments);
+}

@@ -1,0 +1,76 @@
+// DSL front end, fmt: the output as lines, each anchored at the source offset of the construct it
+// starts, and the placement of comments on them. A full-line comment goes before the first line
+// anchored at or after it; a trailing comment goes after the last line anchored before it (or on a
+// line of its own when that line already has one). Placement is deterministic, so fmt is idempotent.
+import type { Comment } from "../ast/index.ts";
+
+export interface Line {
+  readonly indent: number;
+  readonly text: string;
+  /** Source offset of what the line starts with; -1 for synthetic lines (`}`, blank). */
+  readonly anchor: number;
+}
+
+/** A line anchored at `anchor`, indented by `indent` levels (two spaces each). */
+export function line(indent: number, text: string, anchor: number): Line {
+  return { indent, text, anchor };
+}
+
+export const BLANK: Line = { indent: 0, text: "", anchor: -1 };
+
+interface Placement {
+  readonly before: Comment[][];
+  readonly trailing: (Comment | undefined)[];
+  readonly atEnd: Comment[];
+}
+
+function place(lines: readonly Line[], comments: readonly Comment[]): Placement {
+  const p: Placement = { before: lines.map(() => []), trailing: lines.map(() => undefined), atEnd: [] };
+  for (const c of comments) {
+    if (c.trailing) placeTrailing(lines, p, c);
+    else placeBefore(lines, p, c, 0);
+  }
+  return p;
+}
+
+function placeBefore(lines: readonly Line[], p: Placement, c: Comment, from: number): void {
+  for (let i = from; i < lines.length; i++) {
+    const l = lines[i];
+    if (l !== undefined && l.anchor >= 0 && l.anchor >= c.span.start) {
+      p.before[i]?.push(c);
+      return;
+    }
+  }
+  p.atEnd.push(c);
+}
+
+function placeTrailing(lines: readonly Line[], p: Placement, c: Comment): void {
+  let best = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const a = lines[i]?.anchor ?? -1;
+    if (a >= 0 && a <= c.span.start && (best < 0 || a >= (lines[best]?.anchor ?? -1))) best = i;
+  }
+  if (best < 0) return placeBefore(lines, p, c, 0);
+  if (p.trailing[best] === undefined) {
+    p.trailing[best] = c;
+    return;
+  }
+  // The line already has a trailing comment: this one goes on its own line before the next anchored line.
+  placeBefore(lines, p, { ...c, span: { ...c.span, start: (lines[best]?.anchor ?? 0) + 1 } }, best + 1);
+}
+
+/** Renders lines with their comments; the result ends with one newline. */
+export function renderLines(lines: readonly Line[], comments: readonly Comment[]): string {
+  const p = place(lines, comments);
+  const out: string[] = [];
+  lines.forEach((l, i) => {
+    const pad = "  ".repeat(l.indent);
+    for (const c of p.before[i] ?? []) out.push(`${pad}--${c.text}`);
+    const trailing = p.trailing[i];
+    const text = l.text === "" ? "" : `${pad}${l.text}`;
+    out.push(trailing === undefined ? text : `${text}${text === "" ? "" : "  "}--${trailing.text}`);
+  });
+  for (const c of p.atEnd) out.push(`--${c.text}`);
+  while (out.length > 0 && out[out.length - 1] === "") out.pop();
+  return out.length === 0 ? "" : `${out.join("\n")}\n`;
+}

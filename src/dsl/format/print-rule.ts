@@ -1,0 +1,181 @@
+// DSL front end, fmt: a rule to anchored lines: one clause per line at indent 1, pattern steps after
+// the first on their own lines at indent 2, lists (aggregates, emit fields) wrapped one item per
+// line when they do not fit.
+import type {
+  AggregateItem,
+  EmitClause,
+  JoinClause,
+  MatchClause,
+  PatternStep,
+  Quantifier,
+  RuleDecl,
+  SkipClause,
+  StringLit,
+  WindowClause,
+  WindowKind,
+} from "../ast/index.ts";
+import { type Line, line } from "./lines.ts";
+import { printExpr, printString } from "./print-expr.ts";
+
+/** Lines longer than this (indentation included) are wrapped where the layout allows. */
+export const LINE_WIDTH = 100;
+
+/** The lines of one rule. */
+export function printRule(r: RuleDecl): Line[] {
+  const lines = [line(0, `rule ${r.name.name}`, r.span.start)];
+  if (r.from !== null) {
+    const alias = r.from.alias === null ? "" : ` as ${r.from.alias.name}`;
+    lines.push(line(1, `from ${r.from.stream.name}${alias}`, r.from.span.start));
+  }
+  for (const j of r.joins) lines.push(line(1, printJoin(j), j.span.start));
+  if (r.where !== null) lines.push(line(1, `where ${printExpr(r.where.condition)}`, r.where.span.start));
+  if (r.partitionBy !== null) {
+    const p = r.partitionBy;
+    lines.push(
+      line(1, `partition by ${p.keys.map((k) => printExpr(k)).join(", ")}${named(p.named)}`, p.span.start),
+    );
+  }
+  if (r.body?.kind === "WindowClause") lines.push(...printWindow(r.body));
+  if (r.body?.kind === "MatchClause") lines.push(...printMatch(r.body));
+  if (r.emit !== null) lines.push(...printEmit(r.emit));
+  return lines;
+}
+
+function named(n: StringLit | null): string {
+  return n === null ? "" : ` named ${printString(n)}`;
+}
+
+function printJoin(j: JoinClause): string {
+  const left = j.joinType === "left" ? "left " : "";
+  const alias = j.alias === null ? "" : ` as ${j.alias.name}`;
+  if (j.kind === "TableJoinClause") return `${left}join table ${j.table.name}${alias}${named(j.named)}`;
+  const grace = j.grace === null ? "" : ` grace ${duration(j.grace)}`;
+  return `${left}join ${j.stream.name}${alias} on ${printExpr(j.on)} within ${duration(j.within)}${grace}${named(j.named)}`;
+}
+
+function duration(d: { readonly amount: number; readonly unit: string }): string {
+  return `${d.amount}${d.unit}`;
+}
+
+function printWindowKind(w: WindowKind): string {
+  switch (w.kind) {
+    case "TumblingWindow":
+      return `tumbling ${duration(w.size)}`;
+    case "SlidingWindow":
+      return `sliding ${duration(w.size)}`;
+    case "HoppingWindow":
+      return `hopping ${duration(w.size)} advance ${duration(w.advance)}`;
+    case "SessionWindow":
+      return `session gap ${duration(w.gap)}`;
+  }
+}
+
+function printWindow(w: WindowClause): Line[] {
+  const grace = w.grace === null ? "" : ` grace ${duration(w.grace)}`;
+  const lines = [line(1, `window ${printWindowKind(w.window)}${grace}${named(w.named)}`, w.span.start)];
+  lines.push(...wrapList("aggregate", w.aggregates.map(printAggregate), w.aggregates, ""));
+  if (w.having !== null) lines.push(line(1, `having ${printExpr(w.having)}`, w.having.span.start));
+  return lines;
+}
+
+function printAggregate(a: AggregateItem): string {
+  return `${printExpr(a.expr)} as ${a.name.name}`;
+}
+
+/** `head item, item` on one line at indent 1, or `head` then one item per line at indent 2. */
+function wrapList(
+  head: string,
+  items: readonly string[],
+  nodes: readonly { span: { start: number } }[],
+  tail: string,
+): Line[] {
+  const anchor = nodes[0]?.span.start ?? -1;
+  const inline = `${head} ${items.join(", ")}${tail === "" ? "" : ` ${tail}`}`;
+  if (2 + inline.length <= LINE_WIDTH || items.length < 2) return [line(1, inline, anchor)];
+  const lines = [line(1, head, anchor)];
+  items.forEach((item, i) => {
+    const node = nodes[i];
+    lines.push(
+      line(
+        2,
+        `${item}${i < items.length - 1 ? "," : ""}`,
+        i === 0 || node === undefined ? -1 : node.span.start,
+      ),
+    );
+  });
+  if (tail !== "") lines.push(line(1, tail, -1));
+  return lines;
+}
+
+function printMatch(m: MatchClause): Line[] {
+  const [first, ...rest] = m.steps;
+  const lines = [line(1, `match ${first === undefined ? "" : printStep(first)}`, m.span.start)];
+  for (const s of rest) lines.push(line(2, printStep(s), s.span.start));
+  if (m.within !== null) lines.push(line(1, `within ${duration(m.within)}`, m.within.span.start));
+  if (m.skip !== null) lines.push(line(1, printSkip(m.skip), m.skip.span.start));
+  if (m.named !== null) lines.push(line(1, `named ${printString(m.named)}`, m.named.span.start));
+  return lines;
+}
+
+const CONNECTOR = { strict: "next", relaxed: "->", "non-deterministic": "->>" } as const;
+const NEGATED = {
+  strict: "not next",
+  relaxed: "not followed by",
+  "non-deterministic": "not followed by any",
+} as const;
+
+function printStep(s: PatternStep): string {
+  const conn = s.connector === null ? "" : `${(s.negated ? NEGATED : CONNECTOR)[s.connector]} `;
+  const cond = s.condition === null ? "any" : printExpr(s.condition);
+  const until = s.until === null ? "" : ` until ${printExpr(s.until)}`;
+  return `${conn}${s.name.name}${printQuantifier(s.quantifier)}: ${cond}${until}`;
+}
+
+function printQuantifier(q: Quantifier | null): string {
+  if (q === null) return "";
+  const shapes = {
+    exact: `{${q.min}}`,
+    range: `{${q.min},${q.max}}`,
+    "at-least": `{${q.min},}`,
+    plus: "+",
+    star: "*",
+    optional: "?",
+  };
+  const greedy = q.greedy ? " greedy" : "";
+  const inner =
+    q.inner === "strict" ? " consecutive" : q.inner === "non-deterministic" ? " combinations" : "";
+  return `${shapes[q.form]}${greedy}${inner}`;
+}
+
+function printSkip(s: SkipClause): string {
+  switch (s.strategy) {
+    case "no-skip":
+      return "no skip";
+    case "skip-to-next":
+      return "skip to next";
+    case "skip-past-last":
+      return "skip past last";
+    case "skip-to-first":
+      return `skip to first ${s.step?.name ?? ""}`;
+    case "skip-to-last":
+      return `skip to last ${s.step?.name ?? ""}`;
+  }
+}
+
+function printEmit(e: EmitClause): Line[] {
+  const mode = e.mode === null ? "" : ` ${e.mode}`;
+  const head = `emit${mode} to ${printString(e.topic)}`;
+  const fields = e.fields.map((f) =>
+    f.value === null ? f.name.name : `${f.name.name}: ${printExpr(f.value)}`,
+  );
+  if (fields.length === 0) return [line(1, `${head} {}`, e.span.start)];
+  const inline = `${head} { ${fields.join(", ")} }`;
+  if (2 + inline.length <= LINE_WIDTH) return [line(1, inline, e.span.start)];
+  return [
+    line(1, `${head} {`, e.span.start),
+    ...fields.map((f, i) =>
+      line(2, `${f}${i < fields.length - 1 ? "," : ""}`, e.fields[i]?.span.start ?? -1),
+    ),
+    line(1, "}", -1),
+  ];
+}
