@@ -32,6 +32,8 @@ import { CorruptStateError, StateLockedError } from "./state-errors.ts";
 import type { Checkpoint, KeyValueStore, StoreChange, TaskStateStores } from "./store.ts";
 import { copyCheckpoint, StoreRegistry } from "./store-registry.ts";
 
+export { CorruptStateError, StateLockedError } from "./state-errors.ts";
+
 /** TaskStateStores in a RocksDB directory, with a few numbers for tests and metrics. */
 export interface RocksDbTaskStores extends TaskStateStores {
   readonly dir: string;
