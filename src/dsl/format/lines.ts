@@ -50,7 +50,10 @@ function placeTrailing(lines: readonly Line[], p: Placement, c: Comment): void {
     const a = lines[i]?.anchor ?? -1;
     if (a >= 0 && a <= c.span.start && (best < 0 || a >= (lines[best]?.anchor ?? -1))) best = i;
   }
-  if (best < 0) return placeBefore(lines, p, c, 0);
+  if (best < 0) {
+    placeBefore(lines, p, c, 0);
+    return;
+  }
   if (p.trailing[best] === undefined) {
     p.trailing[best] = c;
     return;
