@@ -45,7 +45,7 @@ export function printExpr(e: Expr): string {
     case "literal":
       return e.type.kind === "duration" && typeof e.value === "number" ? formatMs(e.value) : value(e.value);
     case "param":
-      return `:${e.name}=${value(e.defaultValue)}`;
+      return `:${e.name}=${e.type.kind === "duration" && typeof e.defaultValue === "number" ? formatMs(e.defaultValue) : value(e.defaultValue)}`;
     case "field":
       return e.path.join(".");
     case "unary":
