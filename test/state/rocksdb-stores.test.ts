@@ -1,7 +1,7 @@
 // Tests for the RocksDB task stores: persistence across processes and objects, one atomic batch per
 // commit, a crash between commits, corrupt and locked directories, restore made durable.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
@@ -115,6 +115,35 @@ test("a process killed after a commit: the commit is on disk, the later overlay 
   assert.equal(agg.size(), 100);
   assert.deepEqual(agg.get("k42"), { n: 42 });
   assert.equal(agg.get("uncommitted"), undefined);
+});
+
+test("a process killed in the middle of committing: checkpoint and data agree after reopen", async (t) => {
+  const dir = await tempDir(t);
+  const fixture = fileURLToPath(new URL("./fixtures/commit-looper.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", fixture, dir], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  let out = "";
+  await new Promise<void>((resolve) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes("committed 20")) resolve();
+    });
+    child.on("exit", () => resolve());
+  });
+  child.kill("SIGKILL");
+  await exited;
+  assert.match(out, /committed 20/);
+
+  const { stores, checkpoint } = await openStores(t, dir);
+  const n = checkpoint?.inputOffsets["in/0"];
+  assert.ok(typeof n === "number" && n >= 20, `checkpoint ${JSON.stringify(checkpoint)}`);
+  const data = stores.store("data");
+  for (let j = 0; j < 200; j++) assert.equal((data.get(`k${j}`) as { n: number }).n, n);
+  assert.equal(data.get(`gone-${n}`), n);
+  assert.equal(data.get(`gone-${n - 1}`), undefined);
+  assert.equal(data.size(), 201);
 });
 
 test("restored changes become durable with the next commit", async (t) => {
