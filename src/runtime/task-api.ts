@@ -39,3 +39,17 @@ export interface TaskRuntime {
   rollback(): void;
   close(): Promise<void>;
 }
+
+/** What a task counted since it was created (additive: runners and metrics read it). */
+export interface TaskStats {
+  /** Input records released by the merge (decoded or not). */
+  readonly recordsIn: number;
+  /** Output records per rule. */
+  readonly outputsByRule: Readonly<Record<string, number>>;
+  /** Dead letters per reason (`late-record` is the late count). */
+  readonly deadLettersByReason: Readonly<Record<string, number>>;
+  /** Late records per rule. */
+  readonly lateByRule: Readonly<Record<string, number>>;
+  /** Pending event-time timers. */
+  readonly pendingTimers: number;
+}

@@ -1,0 +1,121 @@
+// Runtime stage: the tolerant reader. Decodes a JSON record against its declared schema: unknown
+// fields are ignored, absent optional fields take their default (or null), anything else is an error.
+import { isValid, parseISO } from "date-fns";
+import type { FieldType, RecordSchema } from "../core/schema.ts";
+import type { Row, Value } from "../core/value.ts";
+
+/** A decoded row, or why it could not be decoded (`decode-error`: not JSON; `schema-mismatch`: wrong shape). */
+export type DecodeResult =
+  | { readonly ok: true; readonly row: Row }
+  | { readonly ok: false; readonly reason: "decode-error" | "schema-mismatch"; readonly message: string };
+
+class Mismatch extends Error {}
+
+/**
+ * Decodes `text` against `schema`. Example: `{"amount": "12"}` against `{ amount: float }` gives
+ * `schema-mismatch: field amount: expected float, got string "12"`.
+ */
+export function decodeRecord(text: string, schema: RecordSchema): DecodeResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, reason: "decode-error", message: `invalid JSON: ${(e as Error).message}` };
+  }
+  return decodeValue(parsed, schema);
+}
+
+/** Validates an already parsed JSON value against `schema` (the same rules as decodeRecord). */
+export function decodeValue(parsed: unknown, schema: RecordSchema): DecodeResult {
+  try {
+    if (!isPlainObject(parsed)) throw new Mismatch(`record: expected a JSON object, got ${describe(parsed)}`);
+    return { ok: true, row: decodeRow(parsed, schema, "") };
+  } catch (e) {
+    if (e instanceof Mismatch) return { ok: false, reason: "schema-mismatch", message: e.message };
+    throw e;
+  }
+}
+
+function decodeRow(obj: Record<string, unknown>, schema: RecordSchema, prefix: string): Row {
+  const row: Record<string, Value> = {};
+  for (const f of schema.fields) {
+    const path = prefix + f.name;
+    const raw = Object.hasOwn(obj, f.name) ? obj[f.name] : undefined;
+    if (raw === undefined || raw === null) {
+      if (f.defaultValue !== undefined && raw === undefined) row[f.name] = f.defaultValue;
+      else if (f.optional || f.defaultValue !== undefined) row[f.name] = null;
+      else
+        throw new Mismatch(
+          `field ${path}: ${raw === null ? "is null" : "is missing"} (required ${fmt(f.type)})`,
+        );
+      continue;
+    }
+    row[f.name] = decodeField(raw, f.type, path);
+  }
+  return row;
+}
+
+function decodeField(raw: unknown, type: FieldType, path: string): Value {
+  const fail = (): never => {
+    throw new Mismatch(`field ${path}: expected ${fmt(type)}, got ${describe(raw)}`);
+  };
+  switch (type.kind) {
+    case "any":
+      return raw as Value;
+    case "string":
+      return typeof raw === "string" ? raw : fail();
+    case "bool":
+      return typeof raw === "boolean" ? raw : fail();
+    case "int":
+      return typeof raw === "number" && Number.isInteger(raw) ? raw : fail();
+    case "float":
+    case "duration":
+      return typeof raw === "number" && Number.isFinite(raw) ? raw : fail();
+    case "timestamp":
+      return decodeTimestamp(raw) ?? fail();
+    case "array":
+      if (!Array.isArray(raw)) return fail();
+      return raw.map((item, i) =>
+        item === null ? null : decodeField(item, type.of, `${path}[${i}]`),
+      ) as readonly Value[];
+    case "record":
+      return isPlainObject(raw) ? decodeRow(raw, type.schema, `${path}.`) : fail();
+  }
+}
+
+/** Epoch ms from a number or an ISO-8601 string; null when neither. */
+export function decodeTimestamp(raw: unknown): number | null {
+  if (typeof raw === "number") return Number.isFinite(raw) ? raw : null;
+  if (typeof raw !== "string") return null;
+  // An ISO string without a zone designator is read as UTC (parseISO alone would use local time).
+  const d = parseISO(
+    NO_ZONE_DATE_TIME.test(raw) ? `${raw}Z` : DATE_ONLY.test(raw) ? `${raw}T00:00:00Z` : raw,
+  );
+  return isValid(d) ? d.getTime() : null;
+}
+
+const NO_ZONE_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function fmt(t: FieldType): string {
+  switch (t.kind) {
+    case "array":
+      return `array<${fmt(t.of)}>`;
+    case "record":
+      return "record";
+    default:
+      return t.kind;
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "string") return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
+  if (typeof v === "number") return `number ${v}`;
+  return typeof v === "object" ? "object" : typeof v;
+}

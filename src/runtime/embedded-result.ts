@@ -1,0 +1,89 @@
+// Runtime stage: what an embedded run returns, built from its committed journal: outputs per task,
+// per output partition and in a canonical global order, dead letters, and counts.
+import type { DeadLetter, OutputRecord } from "../core/record.ts";
+import type { JournalEntry } from "./embedded-journal.ts";
+import { partitionForKey } from "./partitioner.ts";
+import type { TaskStats } from "./task-api.ts";
+
+export interface EmbeddedStats {
+  /** Input records released by the tasks of this run (a resumed run counts only its own). */
+  readonly recordsIn: number;
+  readonly outputsByRule: Readonly<Record<string, number>>;
+  readonly deadLettersByReason: Readonly<Record<string, number>>;
+  readonly lateByRule: Readonly<Record<string, number>>;
+  readonly tasks: readonly { readonly id: string; readonly stats: TaskStats }[];
+}
+
+export interface EmbeddedResult {
+  /** Every committed output, task by task (task order), each task's in emission order. Deterministic for a partition count. */
+  readonly outputs: readonly OutputRecord[];
+  readonly byTask: Readonly<Record<string, readonly OutputRecord[]>>;
+  /** Per output topic, per output partition (key hash; unkeyed: 0): task order, then emission order. */
+  readonly byPartition: Readonly<Record<string, readonly (readonly OutputRecord[])[]>>;
+  /** Every output sorted by (timestamp, topic, key, rule, value): comparable across partition counts. */
+  readonly canonical: readonly OutputRecord[];
+  readonly deadLetters: readonly DeadLetter[];
+  readonly stats: EmbeddedStats;
+  /** True when the run stopped early (stopAfter): rerun with the same stateDir to resume. */
+  readonly stopped: boolean;
+}
+
+export function summarize(
+  journal: readonly JournalEntry[],
+  tasks: readonly { readonly id: string; readonly stats: TaskStats }[],
+  partitions: number,
+  stopped: boolean,
+): EmbeddedResult {
+  const byTask: Record<string, OutputRecord[]> = Object.fromEntries(tasks.map((t) => [t.id, []]));
+  const deadByTask: Record<string, DeadLetter[]> = Object.fromEntries(tasks.map((t) => [t.id, []]));
+  for (const e of journal) {
+    if (e.kind === "out") (byTask[e.task] ??= []).push(e.record);
+    else if (e.kind === "dead") (deadByTask[e.task] ??= []).push(e.letter);
+  }
+  const outputs = Object.values(byTask).flat();
+  const deadLetters = Object.values(deadByTask).flat();
+  const byPartition: Record<string, OutputRecord[][]> = {};
+  for (const o of outputs) {
+    const parts = (byPartition[o.topic] ??= Array.from({ length: partitions }, () => []));
+    parts[o.key === null ? 0 : partitionForKey(o.key, partitions)]!.push(o);
+  }
+  return {
+    outputs,
+    byTask,
+    byPartition,
+    canonical: canonicalOrder(outputs),
+    deadLetters,
+    stats: {
+      recordsIn: tasks.reduce((n, t) => n + t.stats.recordsIn, 0),
+      outputsByRule: countBy(outputs, (o) => o.rule),
+      deadLettersByReason: countBy(deadLetters, (d) => d.reason),
+      lateByRule: countBy(
+        deadLetters.filter((d) => d.reason === "late-record"),
+        (d) => d.rule ?? "",
+      ),
+      tasks,
+    },
+    stopped,
+  };
+}
+
+/** Sorts outputs by (timestamp, topic, key, rule, value as JSON): the same set gives the same list. */
+export function canonicalOrder(outputs: readonly OutputRecord[]): OutputRecord[] {
+  const keyed = outputs.map((o) => ({ o, sortKey: JSON.stringify([o.topic, o.key ?? "", o.rule, o.value]) }));
+  keyed.sort((a, b) =>
+    a.o.timestamp !== b.o.timestamp
+      ? a.o.timestamp - b.o.timestamp
+      : a.sortKey < b.sortKey
+        ? -1
+        : a.sortKey > b.sortKey
+          ? 1
+          : 0,
+  );
+  return keyed.map((k) => k.o);
+}
+
+function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
+  return out;
+}

@@ -1,0 +1,218 @@
+// Runtime stage: the embedded runner. Runs a ProgramPlan over a partitioned log (built from JSONL
+// files or records), one task per (sub-topology, partition), feeding each task as its merge needs,
+// committing every N records, and resuming from the stores' checkpoints. Deterministic (docs/runtime.md).
+import { join } from "node:path";
+import type { DeadLetter, OutputRecord } from "../core/record.ts";
+import type { Value } from "../core/value.ts";
+import type { ProgramPlan } from "../plan/plan.ts";
+import { createMemoryTaskStores } from "../state/memory-stores.ts";
+import { createRocksDbTaskStores } from "../state/rocksdb-stores.ts";
+import type { TaskStateStores } from "../state/store.ts";
+import { type EmbeddedInputs, loadInputs } from "./embedded-inputs.ts";
+import { type JournalEntry, openJournal } from "./embedded-journal.ts";
+import { type EmbeddedResult, summarize } from "./embedded-result.ts";
+import { inputId } from "./input-merger.ts";
+import type { PartitionedLog } from "./partitioned-log.ts";
+import { partitionForKey } from "./partitioner.ts";
+import { serializeRepartition } from "./repartition-serde.ts";
+import type { OperatorFactory } from "./segment-chain.ts";
+import { createTask, type LocalTaskRuntime } from "./task.ts";
+import { channelPartition, taskGroups } from "./task-groups.ts";
+
+export interface EmbeddedOptions {
+  readonly plan: ProgramPlan;
+  readonly inputs: EmbeddedInputs;
+  /** Partitions of every input topic (ignored for a ready log, which brings its own). Default 1. */
+  readonly partitions?: number;
+  /** Records pushed to a task input at a time (its buffer is topped up below this). Default 500. */
+  readonly batchSize?: number;
+  /** Commit every task after this many records were pushed since the last commit. Default 10,000. */
+  readonly commitEvery?: number;
+  /** RocksDB stores under `<stateDir>/tasks/<task>` and a journal; absent: memory stores, no resume. */
+  readonly stateDir?: string;
+  /** Stops like a crash (no commit) after this many records were pushed; rerun with the same stateDir to resume. */
+  readonly stopAfter?: number;
+  readonly params?: Readonly<Record<string, Value>>;
+  /** Stream-time idle timeout of the tasks (ms). */
+  readonly idleTimeout?: number;
+  readonly operatorFactory?: OperatorFactory;
+  /** Called after each commit with the records pushed so far. */
+  readonly onProgress?: (pushed: number) => void;
+}
+
+interface Slot {
+  readonly task: LocalTaskRuntime;
+  readonly group: number;
+  readonly partition: number;
+  readonly inputs: SlotInput[];
+  finished: boolean;
+  pending: JournalEntry[];
+}
+
+interface SlotInput {
+  readonly topic: string;
+  readonly partition: number;
+  readonly id: string;
+  /** The upstream task of a repartition channel; null for external topics. */
+  readonly upstream: Slot | null;
+  nextPush: number;
+  ended: boolean;
+}
+
+/**
+ * Runs `plan` embedded. Example: `await runEmbedded({ plan, inputs: { files: { payments: "p.jsonl" } }, partitions: 4 })`
+ * returns the outputs (per task, per output partition, and in a canonical order), dead letters and stats.
+ */
+export async function runEmbedded(opts: EmbeddedOptions): Promise<EmbeddedResult> {
+  const log = loadInputs(opts.plan, opts.inputs, opts.partitions ?? 1);
+  const n = partitionCount(opts, log);
+  const journal = openJournal(opts.stateDir);
+  const previous = journal.load();
+  for (const e of previous)
+    if (e.kind === "rep")
+      ensureTopic(log, e.topic, n * n).append(e.topic, e.key, e.value, e.timestamp, e.partition);
+  const slots = await createSlots(opts, log, n);
+  const batch = Math.max(1, opts.batchSize ?? 500);
+  const commitEvery = Math.max(1, opts.commitEvery ?? 10_000);
+  let pushed = 0;
+  let sinceCommit = 0;
+  let stopped = false;
+
+  const commitAll = async (): Promise<void> => {
+    journal.append(slots.flatMap((s) => s.pending));
+    for (const s of slots) {
+      s.pending = [];
+      await s.task.commit();
+    }
+    sinceCommit = 0;
+    opts.onProgress?.(pushed);
+  };
+
+  for (;;) {
+    let progressed = false;
+    for (const slot of slots) {
+      const fed = feed(slot, log, batch);
+      const finished = finishIfDone(slot);
+      progressed ||= fed.pushed > 0 || fed.ended || finished;
+      pushed += fed.pushed;
+      sinceCommit += fed.pushed;
+      collect(slot, log, n);
+      if (opts.stopAfter !== undefined && pushed >= opts.stopAfter) {
+        stopped = true;
+        break;
+      }
+    }
+    if (stopped) break;
+    if (sinceCommit >= commitEvery) await commitAll();
+    if (!progressed) break;
+  }
+  if (!stopped) await commitAll();
+  for (const s of slots) await s.task.close();
+  const stats = slots.map((s) => ({ id: s.task.id, stats: s.task.stats() }));
+  return summarize(journal.load(), stats, n, stopped);
+}
+
+/** Tops up each input of a task below `batch` buffered records, and ends the inputs that are done. */
+function feed(slot: Slot, log: PartitionedLog, batch: number): { pushed: number; ended: boolean } {
+  if (slot.finished) return { pushed: 0, ended: false };
+  const positions = slot.task.positions();
+  let moved = 0;
+  let ended = false;
+  for (const input of slot.inputs) {
+    const buffered = input.nextPush - (positions[input.id] ?? 0);
+    if (buffered >= batch) continue;
+    const records = log.read(input.topic, input.partition, input.nextPush, batch - buffered);
+    if (records.length > 0) {
+      input.nextPush += records.length;
+      slot.task.push(records);
+      moved += records.length;
+    } else if (!input.ended && (input.upstream === null || input.upstream.finished)) {
+      input.ended = true;
+      slot.task.endOfPartition(input.topic, input.partition);
+      ended = true;
+    }
+  }
+  return { pushed: moved, ended };
+}
+
+/** Ends a task whose inputs all ended (fires every timer); true when that happened now. */
+function finishIfDone(slot: Slot): boolean {
+  if (slot.finished || !slot.inputs.every((i) => i.ended)) return false;
+  slot.task.endOfInput();
+  slot.finished = true;
+  return true;
+}
+
+/** Drains a task: outputs and dead letters wait for the commit; repartition records go to their channel now. */
+function collect(slot: Slot, log: PartitionedLog, n: number): void {
+  const out = slot.task.drain();
+  const task = slot.task.id;
+  for (const record of out.outputs) slot.pending.push({ kind: "out", task, record });
+  for (const letter of out.deadLetters) slot.pending.push({ kind: "dead", task, letter });
+  for (const r of out.repartitions) {
+    const partition = channelPartition(partitionForKey(r.key ?? "", n), slot.partition, n);
+    const value = serializeRepartition(r);
+    ensureTopic(log, r.topic, n * n).append(r.topic, r.key, value, r.timestamp, partition);
+    slot.pending.push({ kind: "rep", topic: r.topic, partition, key: r.key, value, timestamp: r.timestamp });
+  }
+}
+
+async function createSlots(opts: EmbeddedOptions, log: PartitionedLog, n: number): Promise<Slot[]> {
+  const slots: Slot[] = [];
+  for (const group of taskGroups(opts.plan)) {
+    for (const topic of group.repartitionTopics) ensureTopic(log, topic, n * n);
+    for (let p = 0; p < n; p++) {
+      const id = `${group.index}_${p}`;
+      const inputs: SlotInput[] = group.topics.flatMap((topic) =>
+        group.repartitionTopics.has(topic)
+          ? slots
+              .filter((s) => s.group === group.upstream.get(topic))
+              .map((up) => input(topic, channelPartition(p, up.partition, n), up))
+          : [input(topic, p, null)],
+      );
+      const task = await createTask({
+        id,
+        plan: opts.plan,
+        stores: storesFor(opts.stateDir, id),
+        partitions: inputs.map((i) => ({ topic: i.topic, partition: i.partition })),
+        ...(opts.params ? { params: opts.params } : {}),
+        ...(opts.idleTimeout !== undefined ? { idleTimeout: opts.idleTimeout } : {}),
+        ...(opts.operatorFactory ? { operatorFactory: opts.operatorFactory } : {}),
+      });
+      const positions = task.positions();
+      for (const i of inputs) i.nextPush = positions[i.id] ?? 0;
+      slots.push({ task, group: group.index, partition: p, inputs, finished: false, pending: [] });
+    }
+  }
+  return slots;
+}
+
+function input(topic: string, partition: number, upstream: Slot | null): SlotInput {
+  return { topic, partition, id: inputId(topic, partition), upstream, nextPush: 0, ended: false };
+}
+
+function storesFor(stateDir: string | undefined, id: string): TaskStateStores {
+  return stateDir === undefined
+    ? createMemoryTaskStores()
+    : createRocksDbTaskStores(join(stateDir, "tasks", id));
+}
+
+function ensureTopic(log: PartitionedLog, topic: string, partitions: number): PartitionedLog {
+  if (!log.hasTopic(topic)) log.createTopic(topic, partitions);
+  return log;
+}
+
+function partitionCount(opts: EmbeddedOptions, log: PartitionedLog): number {
+  if (!("log" in opts.inputs)) return opts.partitions ?? 1;
+  const counts = new Set(
+    opts.plan.streams
+      .map((s) => s.topic)
+      .filter((t) => log.hasTopic(t))
+      .map((t) => log.partitions(t)),
+  );
+  if (counts.size > 1)
+    throw new Error(`input topics are not co-partitioned: partition counts ${[...counts].join(", ")}`);
+  return [...counts][0] ?? opts.partitions ?? 1;
+}
+
+export type { DeadLetter, OutputRecord };

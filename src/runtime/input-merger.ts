@@ -1,0 +1,137 @@
+// Runtime stage: the deterministic merge of a task's input partitions. A record is released only when
+// every input has buffered data or has ended; the least (event time, topic order, partition, offset) goes.
+import type { InputRecord } from "./task-api.ts";
+
+/** A buffered input record with the event time the merge orders it by and its decoded payload. */
+export interface PendingRecord<P> {
+  readonly input: InputRecord;
+  readonly eventTime: number;
+  readonly payload: P;
+}
+
+/** An input partition of the merge. */
+export interface MergeInput {
+  readonly topic: string;
+  readonly partition: number;
+  /** Tie-breaker between topics at equal event times (see segments.ts topicOrder). */
+  readonly order: number;
+}
+
+interface Queue<P> {
+  readonly id: string;
+  readonly spec: MergeInput;
+  items: PendingRecord<P>[];
+  head: number;
+  ended: boolean;
+  /** Next offset to release (the position). */
+  position: number;
+  /** Next offset expected from push (skips duplicates on re-delivery). */
+  pushed: number;
+  /** Wall-clock time the queue was last seen non-empty (only with a wall-clock idle policy). */
+  lastData: number;
+}
+
+/** Wall-clock idleness (Kafka worker only: not deterministic, see docs/runtime.md). */
+export interface WallClockIdle {
+  readonly now: () => number;
+  readonly idleMs: number;
+}
+
+export interface InputMerger<P> {
+  push(record: PendingRecord<P>): void;
+  /** The partition will get no more records (bounded input). */
+  end(id: string): void;
+  /** Releases the next record in merge order, or undefined when the merge must wait. */
+  next(): PendingRecord<P> | undefined;
+  /** Inputs that ended and have nothing buffered. */
+  drainedEnded(): string[];
+  positions(): Record<string, number>;
+  /** Drops buffered records and sets positions (after a rollback or restore). */
+  reset(positions: Readonly<Record<string, number>>): void;
+  buffered(): number;
+}
+
+export function inputId(topic: string, partition: number): string {
+  return `${topic}/${partition}`;
+}
+
+/** Creates the merge over `inputs`, starting at `positions` (missing: offset 0). */
+export function createInputMerger<P>(
+  inputs: readonly MergeInput[],
+  wallClock?: WallClockIdle,
+): InputMerger<P> {
+  const queues: Queue<P>[] = inputs.map((spec) => ({
+    id: inputId(spec.topic, spec.partition),
+    spec,
+    items: [],
+    head: 0,
+    ended: false,
+    position: 0,
+    pushed: 0,
+    lastData: wallClock ? wallClock.now() : 0,
+  }));
+  const byId = new Map(queues.map((q) => [q.id, q]));
+
+  const isBlocking = (q: Queue<P>): boolean => {
+    if (q.head < q.items.length || q.ended) return false;
+    return !wallClock || wallClock.now() - q.lastData <= wallClock.idleMs;
+  };
+
+  return {
+    push(record) {
+      const q = byId.get(inputId(record.input.topic, record.input.partition));
+      if (!q) throw new Error(`task does not read ${record.input.topic}/${record.input.partition}`);
+      if (record.input.offset < q.pushed) return;
+      q.items.push(record);
+      q.pushed = record.input.offset + 1;
+      if (wallClock) q.lastData = wallClock.now();
+    },
+    end(id) {
+      const q = byId.get(id);
+      if (q) q.ended = true;
+    },
+    next() {
+      let best: Queue<P> | undefined;
+      for (const q of queues) {
+        if (isBlocking(q)) return undefined;
+        if (q.head >= q.items.length) continue;
+        if (!best || before(q, best)) best = q;
+      }
+      if (!best) return undefined;
+      const rec = best.items[best.head]!;
+      best.items[best.head++] = undefined as unknown as PendingRecord<P>;
+      if (best.head > 1024 && best.head * 2 > best.items.length) {
+        best.items = best.items.slice(best.head);
+        best.head = 0;
+      }
+      best.position = rec.input.offset + 1;
+      if (wallClock) best.lastData = wallClock.now();
+      return rec;
+    },
+    drainedEnded: () => queues.filter((q) => q.ended && q.head >= q.items.length).map((q) => q.id),
+    positions() {
+      const out: Record<string, number> = {};
+      for (const q of queues) out[q.id] = q.position;
+      return out;
+    },
+    reset(positions) {
+      for (const q of queues) {
+        q.items = [];
+        q.head = 0;
+        q.ended = false;
+        q.position = positions[q.id] ?? 0;
+        q.pushed = q.position;
+      }
+    },
+    buffered: () => queues.reduce((n, q) => n + q.items.length - q.head, 0),
+  };
+}
+
+function before<P>(a: Queue<P>, b: Queue<P>): boolean {
+  const x = a.items[a.head]!;
+  const y = b.items[b.head]!;
+  if (x.eventTime !== y.eventTime) return x.eventTime < y.eventTime;
+  if (a.spec.order !== b.spec.order) return a.spec.order < b.spec.order;
+  if (a.spec.partition !== b.spec.partition) return a.spec.partition < b.spec.partition;
+  return x.input.offset < y.input.offset;
+}

@@ -1,0 +1,145 @@
+// Runtime stage: the operator chain of one segment: operators in plan order, each forwarding to the
+// next, ending in the rule's sink or in a repartition output. An operator that throws costs one dead letter.
+import type { DeadLetter, DeadLetterReason, Origin, OutputRecord, StreamRecord } from "../core/record.ts";
+import type { Value } from "../core/value.ts";
+import type { CompiledExpr } from "../eval/compile-expr.ts";
+import type { Operator, OperatorContext } from "../operators/operator.ts";
+import { createSinkOperator } from "../operators/sink.ts";
+import { keyFromValues } from "../operators/store-keys.ts";
+import type { Expr } from "../plan/expr.ts";
+import type { PlanOp } from "../plan/plan.ts";
+import type { TaskStateStores } from "../state/store.ts";
+import type { TaskTimers } from "../time/timer-service.ts";
+import { repartitionValue } from "./repartition-serde.ts";
+import type { Segment } from "./segments.ts";
+
+/** Builds the operator for one plan op (D1's factory, or a test double). */
+export type OperatorFactory = (op: PlanOp, ctx: OperatorContext, sourceAlias: string) => Operator;
+
+/** Compiles a checked expression with the task's parameters. */
+export type ExprCompiler = (expr: Expr) => CompiledExpr;
+
+/** What a chain needs from its task. */
+export interface ChainEnv {
+  readonly stores: TaskStateStores;
+  readonly timers: TaskTimers;
+  readonly params: ReadonlyMap<string, Value>;
+  readonly watermark: () => number;
+  readonly factory: OperatorFactory;
+  readonly compile: ExprCompiler;
+  readonly output: (record: OutputRecord) => void;
+  readonly repartition: (record: OutputRecord) => void;
+  readonly deadLetter: (letter: DeadLetter) => void;
+}
+
+/** A built chain: entry points by operator index; `ops.length` is the terminal (sink or repartition). */
+export interface SegmentChain {
+  readonly segment: Segment;
+  enter(index: number, record: StreamRecord): void;
+  /** Operators by timer id (`<rule>.<op>`). */
+  readonly operators: ReadonlyMap<string, Operator>;
+}
+
+/** Timer and operator id of an op: `<rule>.<op name>`. */
+export function operatorId(segment: Segment, op: PlanOp): string {
+  return `${segment.rule.name}.${op.name}`;
+}
+
+/** Key string of evaluated key expressions (the operators' encoding: String(v), or a JSON array). */
+export const keyString: (values: readonly Value[]) => string = keyFromValues;
+
+/** Builds the chain of `segment`: operators are created once here (compiling their expressions). */
+export function buildSegmentChain(segment: Segment, env: ChainEnv): SegmentChain {
+  const rule = segment.rule.name;
+  const stages: ((record: StreamRecord) => void)[] = [];
+  const operators = new Map<string, Operator>();
+  const dead = (record: StreamRecord, reason: DeadLetterReason, message: string): void =>
+    env.deadLetter(letterFor(record, reason, message, rule));
+  const guarded =
+    (index: number) =>
+    (record: StreamRecord): void => {
+      try {
+        stages[index]!(record);
+      } catch (e) {
+        dead(record, "operator-error", `${stageName(segment, index)}: ${(e as Error).message ?? String(e)}`);
+      }
+    };
+  const contextFor = (id: string, next: number): OperatorContext => ({
+    rule,
+    params: env.params,
+    store: (name) => env.stores.store(name),
+    timers: env.timers.forOperator(id),
+    watermark: env.watermark,
+    forward: guarded(next),
+    deadLetter: dead,
+  });
+  segment.ops.forEach((op, i) => {
+    const ctx = contextFor(operatorId(segment, op), i + 1);
+    const operator = env.factory(op, ctx, segment.rule.source.alias);
+    operators.set(operatorId(segment, op), operator);
+    stages.push((r) => operator.process(r));
+  });
+  const last = contextFor(`${rule}.${segment.rule.sink.name}`, segment.ops.length + 1);
+  stages.push(segment.rekey ? rekeyStage(segment, env) : sinkStage(segment, env, last));
+  const entries = stages.map((_, i) => guarded(i));
+  return { segment, operators, enter: (index, record) => entries[index]!(record) };
+}
+
+function rekeyStage(segment: Segment, env: ChainEnv): (record: StreamRecord) => void {
+  const rekey = segment.rekey!;
+  const keys = rekey.keys.map((k) => env.compile(k));
+  return (record) => {
+    const key = keyString(keys.map((k) => k(record.value)));
+    env.repartition({
+      topic: rekey.repartitionTopic,
+      key,
+      value: repartitionValue(record.value, record.origin),
+      timestamp: record.timestamp,
+      rule: segment.rule.name,
+      ...(record.evidence ? { evidence: record.evidence } : {}),
+    });
+  };
+}
+
+function sinkStage(segment: Segment, env: ChainEnv, ctx: OperatorContext): (record: StreamRecord) => void {
+  const sink = createSinkOperator(segment.rule.sink, ctx, env.compile, { emit: env.output });
+  return (record) => sink.process(record);
+}
+
+function stageName(segment: Segment, index: number): string {
+  const op = segment.ops[index];
+  if (op) return `${segment.rule.name}.${op.name}`;
+  return segment.rekey
+    ? `${segment.rule.name}.${segment.rekey.name}`
+    : `${segment.rule.name}.${segment.rule.sink.name}`;
+}
+
+/** A dead letter for a record in flight (its raw form is its environment as JSON). */
+export function letterFor(
+  record: StreamRecord,
+  reason: DeadLetterReason,
+  message: string,
+  rule: string | null,
+): DeadLetter {
+  return {
+    reason,
+    message,
+    rule,
+    origin: record.origin,
+    raw: safeJson(record.value),
+    timestamp: record.timestamp,
+  };
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** A synthetic origin for work done on a timer (no input record triggered it). */
+export function timerOrigin(time: number): Origin {
+  return { topic: "$timer", partition: 0, offset: time };
+}

@@ -1,0 +1,68 @@
+// Runtime stage: what a task does with an input record before the merge: decode it once per topic
+// (against its stream or table schema, or the repartition format) and find its event time.
+import type { Evidence, Origin } from "../core/record.ts";
+import type { Row } from "../core/value.ts";
+import type { ProgramPlan, StreamDecl, TableDecl } from "../plan/plan.ts";
+import { decodeRecord } from "./decode.ts";
+import type { PendingRecord } from "./input-merger.ts";
+import { parseRepartition } from "./repartition-serde.ts";
+import type { InputRecord } from "./task-api.ts";
+
+/** A decoded input: a row of a stream or table, a repartitioned environment, or a decode failure. */
+export type DecodedInput =
+  | { readonly kind: "row"; readonly row: Row | null }
+  | { readonly kind: "env"; readonly env: Row; readonly origin: Origin; readonly evidence?: Evidence }
+  | { readonly kind: "error"; readonly reason: "decode-error" | "schema-mismatch"; readonly message: string };
+
+/** How the records of one topic are decoded. */
+export type TopicFormat =
+  | { readonly kind: "stream"; readonly decl: StreamDecl }
+  | { readonly kind: "table"; readonly decl: TableDecl }
+  | { readonly kind: "repartition" };
+
+/** Decoding rules for every topic of the plan a task may read. */
+export function topicFormats(plan: ProgramPlan): Map<string, TopicFormat> {
+  const formats = new Map<string, TopicFormat>();
+  for (const t of plan.tables) formats.set(t.topic, { kind: "table", decl: t });
+  for (const s of plan.streams) formats.set(s.topic, { kind: "stream", decl: s });
+  for (const r of plan.rules) {
+    for (const op of r.ops)
+      if (op.kind === "rekey") formats.set(op.repartitionTopic, { kind: "repartition" });
+  }
+  return formats;
+}
+
+/** Decodes `input` and finds the event time the merge orders it by (the log timestamp when there is none). */
+export function decodeInput(input: InputRecord, format: TopicFormat): PendingRecord<DecodedInput> {
+  const payload = decodePayload(input, format);
+  return { input, eventTime: eventTimeOf(input, format, payload), payload };
+}
+
+function decodePayload(input: InputRecord, format: TopicFormat): DecodedInput {
+  if (format.kind === "repartition") {
+    try {
+      const p = parseRepartition(input.value);
+      return { kind: "env", env: p.env, origin: p.origin, ...(p.evidence ? { evidence: p.evidence } : {}) };
+    } catch (e) {
+      return {
+        kind: "error",
+        reason: "decode-error",
+        message: `repartition record: ${(e as Error).message}`,
+      };
+    }
+  }
+  // A table tombstone: an empty value (or JSON null) deletes the key.
+  if (format.kind === "table" && (input.value === "" || input.value.trim() === "null")) {
+    return { kind: "row", row: null };
+  }
+  const r = decodeRecord(input.value, format.decl.schema);
+  return r.ok ? { kind: "row", row: r.row } : { kind: "error", reason: r.reason, message: r.message };
+}
+
+function eventTimeOf(input: InputRecord, format: TopicFormat, payload: DecodedInput): number {
+  if (payload.kind === "env") return input.timestamp;
+  if (format.kind === "repartition" || payload.kind !== "row" || payload.row === null) return input.timestamp;
+  const field = format.decl.timeField;
+  const t = field === null ? undefined : payload.row[field];
+  return typeof t === "number" ? t : input.timestamp;
+}

@@ -1,0 +1,94 @@
+// Event-time stage: timers persisted in one of the task's stores, so they survive commit, restore
+// and rollback with the rest of the state. Keys sort by (time, operator, key): firing is in that order.
+
+import type { TimerService } from "../operators/operator.ts";
+import type { KeyValueStore } from "../state/store.ts";
+
+// Times are shifted into [0, 2^53) and written as 14 hex digits, so string order is numeric order.
+const OFFSET = 2 ** 52;
+const WIDTH = 14;
+const SEP = "\u0000";
+
+/** Encodes an event time (integral ms, |t| < 2^52) so that keys compare like the numbers. */
+export function encodeTimerTime(time: number): string {
+  const t = Math.max(-OFFSET, Math.min(OFFSET - 1, Math.floor(time)));
+  return (t + OFFSET).toString(16).padStart(WIDTH, "0");
+}
+
+function decodeTimerTime(s: string): number {
+  return Number.parseInt(s, 16) - OFFSET;
+}
+
+/** The store key of a timer: `<time>\0<operator>\0<key>`. */
+export function timerKey(time: number, operator: string, key: string): string {
+  return `${encodeTimerTime(time)}${SEP}${operator}${SEP}${key}`;
+}
+
+/** A due timer, as dispatched to its operator. */
+export interface DueTimer {
+  readonly time: number;
+  readonly operator: string;
+  readonly key: string;
+}
+
+/** All timers of a task, in one store. */
+export interface TaskTimers {
+  /** The TimerService an operator (identified by a stable id such as `rule.op`) registers with. */
+  forOperator(operator: string): TimerService;
+  /**
+   * Fires every timer with time <= watermark, in (time, operator, key) order, removing each before
+   * dispatching it; timers registered while firing that are already due fire in the same call.
+   */
+  fireDue(watermark: number, dispatch: (timer: DueTimer) => void): number;
+  /** Number of pending timers. */
+  size(): number;
+  /** Forgets what fireDue knows (call after the store was rolled back or restored). */
+  invalidate(): void;
+}
+
+/** Creates the timer table over `store` (operator ids must not contain "\0"). */
+export function createTaskTimers(store: KeyValueStore): TaskTimers {
+  const upperBound = (watermark: number): string =>
+    watermark === Number.POSITIVE_INFINITY ? "\uffff" : `${encodeTimerTime(watermark)}\u0001`;
+
+  const nextDue = (watermark: number): [string, DueTimer] | undefined => {
+    if (watermark === Number.NEGATIVE_INFINITY) return undefined;
+    const first = store.range("", upperBound(watermark)).next();
+    if (first.done) return undefined;
+    const k = first.value[0];
+    const a = k.indexOf(SEP);
+    const b = k.indexOf(SEP, a + 1);
+    return [k, { time: decodeTimerTime(k.slice(0, a)), operator: k.slice(a + 1, b), key: k.slice(b + 1) }];
+  };
+
+  // fireDue skips the store scan when neither the watermark moved nor a timer was registered since.
+  let checkedAt = Number.NaN;
+  let dirty = true;
+  return {
+    forOperator(operator) {
+      return {
+        register: (time, key) => {
+          dirty = true;
+          store.put(timerKey(time, operator, key), 1);
+        },
+        cancel: (time, key) => store.delete(timerKey(time, operator, key)),
+      };
+    },
+    fireDue(watermark, dispatch) {
+      if (watermark === checkedAt && !dirty) return 0;
+      checkedAt = watermark;
+      dirty = false;
+      let fired = 0;
+      for (let due = nextDue(watermark); due; due = nextDue(watermark)) {
+        store.delete(due[0]);
+        dispatch(due[1]);
+        fired++;
+      }
+      return fired;
+    },
+    size: () => store.size(),
+    invalidate: () => {
+      dirty = true;
+    },
+  };
+}
