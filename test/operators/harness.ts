@@ -29,6 +29,9 @@ export interface Harness {
   /** Live entries of an operator store. */
   storeSize(name: string): number;
   pendingTimers(): number;
+  /** Commits the stores (state and timers) / drops everything since the last commit. */
+  commit(): Promise<void>;
+  rollback(): void;
 }
 
 export function createHarness(params: ReadonlyMap<string, Value> = new Map()): Harness {
@@ -68,6 +71,8 @@ export function createHarness(params: ReadonlyMap<string, Value> = new Map()): H
     watermark: () => wm,
     storeSize: (name) => stores.store(name).size(),
     pendingTimers: () => timers.size(),
+    commit: () => stores.commit({ inputOffsets: {}, changelogOffsets: {}, meta: {} }),
+    rollback: () => stores.rollback(),
   };
 }
 
