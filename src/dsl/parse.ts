@@ -4,7 +4,7 @@ import type { Program } from "./ast/index.ts";
 import { diagnostic } from "./diagnostics/catalogue.ts";
 import { type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.ts";
 import { lex } from "./lexer/lexer.ts";
-import { Cursor } from "./parser/cursor.ts";
+import { Cursor, MAX_ERRORS } from "./parser/cursor.ts";
 import { parseDeclarations } from "./parser/declarations.ts";
 import { SourceFile } from "./span.ts";
 
@@ -36,6 +36,14 @@ export function parse(text: string, file: string): ParseResult {
     comments: lexed.comments,
     span: source.span(0, text.length),
   };
-  const diagnostics = sortDiagnostics([...lexed.diagnostics, ...cursor.diagnostics]);
+  const diagnostics = capped(sortDiagnostics([...lexed.diagnostics, ...cursor.diagnostics]));
   return { program, diagnostics };
+}
+
+/** At most MAX_ERRORS diagnostics, then one V1018 saying the rest were dropped. */
+function capped(diagnostics: Diagnostic[]): readonly Diagnostic[] {
+  const extra = diagnostics[MAX_ERRORS];
+  if (extra === undefined) return diagnostics;
+  const kept = diagnostics.slice(0, MAX_ERRORS).filter((d) => d.code !== "V1018");
+  return [...kept, diagnostic("V1018", extra.span, { max: MAX_ERRORS })];
 }

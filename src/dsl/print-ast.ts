@@ -46,6 +46,7 @@ function isNode(v: unknown): v is Node {
 const INLINE_KINDS: ReadonlySet<string> = new Set(["Ident", "NamedType", "ArrayType"]);
 
 function isInlineNode(n: Node): boolean {
+  if (n.kind === "ArrayType") return isInlineNode(n.element);
   return isExprKind(n) || INLINE_KINDS.has(n.kind);
 }
 

@@ -159,14 +159,7 @@ export function checkStreamDecl(d: ast.StreamDecl, rep: Reporter): StreamDecl {
 export function checkTableDecl(d: ast.TableDecl, rep: Reporter): TableDecl {
   const schema = d.schema === null ? { fields: [] } : checkSchema(d.schema, rep);
   checkFormat(d.format, rep);
-  if (d.key === null) {
-    rep.report(
-      "V2204",
-      d.name.span,
-      { what: "table", name: d.name.name, missing: "key" },
-      "a table is the latest value per key: add `key FIELD`",
-    );
-  }
+  // A missing `key` is reported by the parser (V1013).
   const keyField = checkKeyField(d.key, schema, "table", d.name.name, rep) ?? "";
   const timeField = checkTimeField(d.eventTime, schema, "table", d.name.name, rep);
   return { name: d.name.name, topic: d.topic.value, keyField, format: "json", schema, timeField };

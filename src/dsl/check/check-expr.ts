@@ -113,7 +113,10 @@ export function resolveName(e: ast.NameRef, scope: Scope, rep: Reporter, preferB
     rep.report("V2009", e.span, { name: e.name, what: hiddenBy }, hiddenHint(scope));
     return ERROR_EXPR;
   }
-  rep.report("V2001", e.span, { name: e.name }, didYouMean(e.name, visibleNames(scope)));
+  const hint = didYouMean(e.name, visibleNames(scope));
+  const only = scope.bare.length === 1 ? scope.rows.get(scope.bare[0]!) : undefined;
+  if (only !== undefined) rep.report("V2002", e.span, { field: e.name, where: only.what }, hint);
+  else rep.report("V2001", e.span, { name: e.name }, hint);
   return ERROR_EXPR;
 }
 

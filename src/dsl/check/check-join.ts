@@ -6,7 +6,7 @@ import type { Expr } from "../../plan/expr.ts";
 import type * as ast from "../ast/index.ts";
 import { checkCondition } from "./check-expr.ts";
 import type { RuleContext } from "./rule-context.ts";
-import { bindingsOf, row, sameField } from "./rule-context.ts";
+import { bindingsOf, row, sameField, unknownDeclHint } from "./rule-context.ts";
 import { inClause } from "./scope.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -17,7 +17,7 @@ function claimAlias(ctx: RuleContext, alias: ast.Ident | null, fallback: ast.Ide
     ctx.rep.report(
       "V2006",
       (alias ?? fallback).span,
-      { what: "binding", name, first: "an earlier clause of this rule" },
+      { what: "binding", name, first: "by an earlier clause of this rule" },
       hint,
     );
     return null;
@@ -31,7 +31,7 @@ export function checkTableJoin(ctx: RuleContext, j: ast.TableJoinClause): void {
     if (!ctx.decls.broken.has(j.table.name)) {
       const hint = ctx.decls.streams.has(j.table.name)
         ? `\`${j.table.name}\` is a stream: join it with \`join ${j.table.name} on ... within <duration>\``
-        : didYouMean(j.table.name, [...ctx.decls.tables.keys()], "tables");
+        : unknownDeclHint(ctx.decls, didYouMean(j.table.name, [...ctx.decls.tables.keys()], "tables"));
       ctx.rep.report("V2004", j.table.span, { name: j.table.name }, hint);
     }
     return;
@@ -96,7 +96,7 @@ export function checkStreamJoin(ctx: RuleContext, j: ast.StreamJoinClause): void
     if (!ctx.decls.broken.has(j.stream.name)) {
       const hint = ctx.decls.tables.has(j.stream.name)
         ? `\`${j.stream.name}\` is a table: join it with \`join table ${j.stream.name}\``
-        : didYouMean(j.stream.name, [...ctx.decls.streams.keys()], "streams");
+        : unknownDeclHint(ctx.decls, didYouMean(j.stream.name, [...ctx.decls.streams.keys()], "streams"));
       ctx.rep.report("V2003", j.stream.span, { name: j.stream.name }, hint);
     }
     return;

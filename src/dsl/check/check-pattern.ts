@@ -28,7 +28,7 @@ function checkShape(ctx: RuleContext, m: ast.MatchClause): StepInfo[] {
       ctx.rep.report("V2006", s.name.span, {
         what: "pattern step",
         name,
-        first: "an earlier step or binding of this rule",
+        first: "as an earlier step or binding of this rule",
       });
     }
     const q = quantifier(s.quantifier);

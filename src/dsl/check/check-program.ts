@@ -36,7 +36,7 @@ function firstDeclarations(
       const first = names.get(d.name.name);
       if (first !== undefined) {
         const what = d.kind === "RuleDecl" ? "rule" : "name";
-        rep.report("V2006", d.name.span, { what, name: d.name.name, first: where(first) });
+        rep.report("V2006", d.name.span, { what, name: d.name.name, first: `at ${where(first)}` });
         continue;
       }
       names.set(d.name.name, d.name.span);
@@ -47,7 +47,11 @@ function firstDeclarations(
 }
 
 /** Checks `programs` as one deployment. */
-export function checkProgram(programs: readonly ast.Program[], rep: Reporter): CheckedProgram {
+export function checkProgram(
+  programs: readonly ast.Program[],
+  rep: Reporter,
+  incomplete = false,
+): CheckedProgram {
   const { decls, broken } = firstDeclarations(programs, rep);
   const streams: StreamDecl[] = [];
   const tables: TableDecl[] = [];
@@ -70,6 +74,7 @@ export function checkProgram(programs: readonly ast.Program[], rep: Reporter): C
     tables: new Map(tables.map((t) => [t.name, t])),
     params: paramInfo,
     broken,
+    incomplete,
   };
   const rules: CheckedRule[] = [];
   for (const d of decls) {

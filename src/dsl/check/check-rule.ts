@@ -11,7 +11,7 @@ import { checkWindow } from "./check-window.ts";
 import type { CheckedRule } from "./checked.ts";
 import type { Reporter } from "./report.ts";
 import type { Declarations, KeyInfo, RuleContext } from "./rule-context.ts";
-import { row, sameField } from "./rule-context.ts";
+import { row, sameField, unknownDeclHint } from "./rule-context.ts";
 import type { Scope } from "./scope.ts";
 import { inClause } from "./scope.ts";
 import { didYouMean } from "./suggest.ts";
@@ -27,7 +27,7 @@ function startRule(
     if (!decls.broken.has(from.stream.name)) {
       const hint = decls.tables.has(from.stream.name)
         ? `\`${from.stream.name}\` is a table: a rule reads a stream and may \`join table ${from.stream.name}\``
-        : didYouMean(from.stream.name, [...decls.streams.keys()], "streams");
+        : unknownDeclHint(decls, didYouMean(from.stream.name, [...decls.streams.keys()], "streams"));
       rep.report("V2003", from.stream.span, { name: from.stream.name }, hint);
     }
     return null;

@@ -120,7 +120,7 @@ export function checkWindow(
       ctx.rep.report("V2006", item.name.span, {
         what: "output name",
         name: item.name.name,
-        first: "a group field, an earlier aggregate or a window bound",
+        first: "as a group field, an earlier aggregate or a window bound",
       });
       continue;
     }

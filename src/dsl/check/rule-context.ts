@@ -14,6 +14,14 @@ export interface Declarations {
   readonly params: ReadonlyMap<string, ParamInfo>;
   /** Names whose declaration was broken (already reported): references to them stay silent. */
   readonly broken: ReadonlySet<string>;
+  /** True when an include could not be read: unknown names may be declared there. */
+  readonly incomplete: boolean;
+}
+
+/** A hint for an unknown declaration name, mentioning an unreadable include when there is one. */
+export function unknownDeclHint(decls: Declarations, hint: string): string {
+  if (!decls.incomplete || hint.startsWith("did you mean")) return hint;
+  return "an included file could not be read; it may declare this name";
 }
 
 /** The current partitioning: the key expressions and the names they carry into aggregates. */

@@ -12,7 +12,7 @@ export const CHECK_CODES = {
   V2006: {
     severity: "error",
     message: "{what} `{name}` is declared twice",
-    hint: "the first declaration is at {first}",
+    hint: "first declared {first}",
   },
   V2007: { severity: "error", message: "`{name}` is not a record, so it has no field `{field}`" },
   V2008: { severity: "error", message: "unknown type `{name}`", hint: "{hint}" },

@@ -86,9 +86,14 @@ export class Cursor {
     return t.kind === "eof" || (t.kind === "ident" && t.firstOnLine && DECLARATION_WORDS.has(t.text));
   }
 
-  /** Skips tokens until a sync point; always consumes at least one token unless at the end. */
-  synchronize(): void {
-    if (!this.atEnd) this.next();
+  /** Index of the current token (to tell whether parsing moved). */
+  get position(): number {
+    return this.pos;
+  }
+
+  /** Skips tokens until a sync point past `from` (the token index where the failed declaration began). */
+  synchronize(from = this.pos): void {
+    if (this.pos <= from && !this.atEnd) this.next();
     while (!this.atSyncPoint()) this.next();
   }
 

@@ -52,11 +52,12 @@ function suggestDecl(word: string): string {
 function parseGuarded(c: Cursor, word: DeclWord): Decl {
   const start = c.token.span;
   const nameToken = c.peek(1);
+  const from = c.position;
   try {
     return parseOne(c, word);
   } catch (e) {
     if (!(e instanceof ParseAbort)) throw e;
-    c.synchronize();
+    c.synchronize(from);
     const name: Ident | null =
       nameToken.kind === "ident" ? { kind: "Ident", name: nameToken.text, span: nameToken.span } : null;
     return { kind: "ErrorDecl", declKind: word, name, span: c.spanFrom(start) };

@@ -204,13 +204,28 @@ function parseWord(c: Cursor): Expr {
     return { kind: "NullLit", span: t.span };
   }
   if (RESERVED_WORDS.has(t.text)) return c.expected("an expression");
-  if (t.firstOnLine && CLAUSE_WORDS.has(t.text) && !c.isPunct(".", 1) && !c.isPunct("(", 1)) {
-    return c.expected("an expression");
-  }
+  if (startsClause(c)) return c.expected("an expression");
   c.next();
   if (c.isPunct("(")) return parseCall(c, { kind: "Ident", name: t.text, span: t.span });
   return { kind: "NameRef", name: t.text, span: t.span };
 }
+
+/** A clause word where an operand was expected: on a line of its own, or followed by its own syntax. */
+function startsClause(c: Cursor): boolean {
+  const t = c.token;
+  if (!CLAUSE_WORDS.has(t.text) || c.isPunct(".", 1) || c.isPunct("(", 1)) return false;
+  if (t.firstOnLine) return true;
+  const next = c.peek(1);
+  const follows = CLAUSE_FOLLOWERS[t.text];
+  return follows !== undefined && next.kind === "ident" && follows.includes(next.text);
+}
+
+const CLAUSE_FOLLOWERS: Readonly<Record<string, readonly string[]>> = {
+  emit: ["to", "changes", "final"],
+  partition: ["by"],
+  window: ["tumbling", "hopping", "sliding", "session"],
+  left: ["join"],
+};
 
 function parseCall(c: Cursor, callee: Ident): Call {
   c.expectPunct("(");
