@@ -57,7 +57,7 @@ export class GraphBuilder {
     return this.edgeList;
   }
 
-  /** Groups nodes into sub-topologies: connected by an edge or by a store both use. */
+  /** Groups nodes into sub-topologies: connected by an edge, a store both use, or both fed by declared streams. */
   freeze(): { subTopologies: SubTopology[]; nodeSubTopology: ReadonlyMap<string, number> } {
     const parent = new Map<string, string>();
     const find = (n: string): string => {
@@ -75,6 +75,14 @@ export class GraphBuilder {
     };
     for (const name of this.entries.keys()) parent.set(name, name);
     for (const e of this.edgeList) union(e.from, e.to);
+    // One task runs every rule over partition p of every external stream (src/runtime/task-api.ts),
+    // so everything fed by declared streams is one sub-topology, as the runtime's task group 0.
+    let firstStream: string | undefined;
+    for (const [name, { draft }] of this.entries) {
+      if (draft.kind !== "source" || draft.origin !== "stream") continue;
+      if (firstStream === undefined) firstStream = name;
+      else union(firstStream, name);
+    }
     const storeOwner = new Map<string, string>();
     for (const [name, { draft }] of this.entries) {
       if (draft.kind !== "processor") continue;

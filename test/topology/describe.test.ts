@@ -57,7 +57,7 @@ test("mermaid: one subgraph per sub-topology, escaped labels, topic and store no
 });
 
 test("dot: clusters, quoted ids, store links", () => {
-  const out = renderTopology(buildTopology(program(amountSpike, loginThenPay), "a"), "dot");
+  const out = renderTopology(buildTopology(program(amountSpike, velocityByCustomer), "a"), "dot");
   assert.ok(out.startsWith("digraph topology {\n"));
   assert.ok(out.endsWith("}\n"));
   assert.equal(out.match(/subgraph cluster_\d+ \{/g)?.length, 2);
