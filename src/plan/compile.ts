@@ -38,7 +38,7 @@ function checkUniqueNames(program: CheckedProgram, rep: Reporter): void {
     for (const name of [...operatorNames(rule.name, ops), `${rule.name}.sink`]) {
       const first = seen.get(name);
       if (first !== undefined)
-        rep.report("V2006", rule.span, { what: "operator name", name, first: `rule \`${first}\`` });
+        rep.report("V2006", rule.span, { what: "operator name", name, first: `by rule \`${first}\`` });
       else seen.set(name, rule.name);
     }
   }
@@ -55,7 +55,7 @@ export function compileProgram(inputs: readonly SourceInput[], options: CompileO
     const loaded = loadSources(inputs, readFile);
     sources = loaded.texts;
     const rep = new Reporter();
-    const checked = checkProgram(loaded.programs, rep);
+    const checked = checkProgram(loaded.programs, rep, loaded.incomplete);
     checkUniqueNames(checked, rep);
     const diagnostics = sortDiagnostics([...loaded.diagnostics, ...rep.diagnostics]);
     const plan = hasErrors(diagnostics) ? null : buildPlan(checked);

@@ -28,6 +28,8 @@ export interface LoadedSources {
   /** Text by file name (as shown in diagnostics), for rendering. */
   readonly texts: ReadonlyMap<string, string>;
   readonly diagnostics: readonly Diagnostic[];
+  /** True when some file could not be read. */
+  readonly incomplete: boolean;
 }
 
 interface LoadState {
@@ -38,6 +40,7 @@ interface LoadState {
   /** Absolute path -> done (true) or on the include stack (false). */
   readonly status: Map<string, boolean>;
   readonly stack: string[];
+  incomplete: boolean;
 }
 
 function fileSpan(file: string): Span {
@@ -58,6 +61,7 @@ function load(st: LoadState, name: string, text: string | undefined, from: ast.I
   }
   const body = text ?? st.readFile(name);
   if (body === undefined) {
+    st.incomplete = true;
     const span = from?.path.span ?? fileSpan(name);
     st.diagnostics.push(
       diagnostic(
@@ -96,6 +100,7 @@ export function loadSources(
     diagnostics: [],
     status: new Map(),
     stack: [],
+    incomplete: false,
   };
   for (const input of inputs) {
     if (typeof input === "string") load(st, normalize(input), undefined, null);
