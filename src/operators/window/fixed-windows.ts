@@ -2,61 +2,70 @@
 // watermark reaches end + grace; a record whose windows are all closed is late (dead letter).
 // Emit final forwards once at close; emit changes forwards on every update. Closed windows are deleted.
 import type { StreamRecord } from "../../core/record.ts";
+import type { Value } from "../../core/value.ts";
+import type { KeyValueStore } from "../../state/store.ts";
 import type { Operator } from "../operator.ts";
 import { decodeKey, encodeKey, encodeTime, keyScope, originTuple } from "../store-keys.ts";
 import { addToState, asState, asValue, emptyState, type WindowCommon } from "./window-state.ts";
 
-/** Creates a fixed-window aggregation over `assign` (tumbling or hopping window starts for a time). */
+/** Creates a fixed-window aggregation over `assign` (the tumbling or hopping window starts of a time). */
 export function createFixedWindowOperator(
   common: WindowCommon,
   sizeMs: number,
   assign: (t: number) => number[],
 ): Operator {
-  const { op, ctx } = common;
-  const store = ctx.store(op.store.name);
-  const grace = op.graceMs;
-  const emitChanges = op.emit === "changes";
-  const stateKey = (encodedKey: string, start: number) => keyScope(encodedKey) + encodeTime(start);
+  return new FixedWindows(common, sizeMs, assign);
+}
 
-  function addTo(
-    record: StreamRecord,
-    encodedKey: string,
-    start: number,
-    args: ReturnType<WindowCommon["args"]>,
-  ) {
-    const sk = stateKey(encodedKey, start);
+class FixedWindows implements Operator {
+  private readonly common: WindowCommon;
+  private readonly size: number;
+  private readonly grace: number;
+  private readonly assign: (t: number) => number[];
+  private readonly store: KeyValueStore;
+
+  constructor(common: WindowCommon, sizeMs: number, assign: (t: number) => number[]) {
+    this.common = common;
+    this.size = sizeMs;
+    this.grace = common.op.graceMs;
+    this.assign = assign;
+    this.store = common.ctx.store(common.op.store.name);
+  }
+
+  process(record: StreamRecord): void {
+    const watermark = this.common.ctx.watermark();
+    const encodedKey = encodeKey(record.key);
+    let args: Value[] | null = null;
+    for (const start of this.assign(record.timestamp)) {
+      if (start + this.size + this.grace <= watermark) continue;
+      args ??= this.common.args(record.value);
+      this.addTo(record, encodedKey, start, args);
+    }
+    if (args === null) {
+      const msg = `${this.common.op.name}: event time ${record.timestamp} is behind watermark ${watermark} by more than its windows' grace (${this.grace} ms)`;
+      this.common.ctx.deadLetter(record, "late-record", msg);
+    }
+  }
+
+  /** The window ending at time - grace is due: emit it (emit final) and delete it. */
+  onTimer(time: number, encodedKey: string): void {
+    const start = time - this.grace - this.size;
+    const sk = keyScope(encodedKey) + encodeTime(start);
+    const state = asState(this.store.get(sk));
+    if (state === undefined) return;
+    if (this.common.op.emit === "final")
+      this.common.emit(state, decodeKey(encodedKey), start, start + this.size, start + this.size);
+    this.store.delete(sk);
+  }
+
+  private addTo(record: StreamRecord, encodedKey: string, start: number, args: readonly Value[]): void {
+    const { common, store } = this;
+    const end = start + this.size;
+    const sk = keyScope(encodedKey) + encodeTime(start);
     const before = asState(store.get(sk)) ?? emptyState(common, record);
     const state = addToState(common, before, args, record.timestamp, originTuple(record.origin));
     store.put(sk, asValue(state));
-    ctx.timers.register(start + sizeMs + grace, encodedKey);
-    if (emitChanges) common.emit(state, record.key, start, start + sizeMs, start + sizeMs);
+    common.ctx.timers.register(end + this.grace, encodedKey);
+    if (common.op.emit === "changes") common.emit(state, record.key, start, end, end);
   }
-
-  return {
-    process(record) {
-      const watermark = ctx.watermark();
-      const encodedKey = encodeKey(record.key);
-      let args: ReturnType<WindowCommon["args"]> | null = null;
-      for (const start of assign(record.timestamp)) {
-        if (start + sizeMs + grace <= watermark) continue;
-        args ??= common.args(record.value);
-        addTo(record, encodedKey, start, args);
-      }
-      if (args === null) {
-        ctx.deadLetter(
-          record,
-          "late-record",
-          `${op.name}: event time ${record.timestamp} is behind watermark ${watermark} by more than its windows' grace (${grace} ms)`,
-        );
-      }
-    },
-    onTimer(time, encodedKey) {
-      const start = time - grace - sizeMs;
-      const sk = stateKey(encodedKey, start);
-      const state = asState(store.get(sk));
-      if (state === undefined) return;
-      if (!emitChanges) common.emit(state, decodeKey(encodedKey), start, start + sizeMs, start + sizeMs);
-      store.delete(sk);
-    },
-  };
 }
