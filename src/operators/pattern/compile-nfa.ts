@@ -190,7 +190,7 @@ function ignorable(contiguity: Contiguity, s: CompiledStep, g: GuardInput): bool
 
 /** The loop of step s could take the candidate now (count below max, condition, not stopped by until). */
 function loopTakes(s: CompiledStep, g: GuardInput): boolean {
-  return g.count < s.max && g.holds(s.cond, s.name) && !g.holds(s.until, s.name);
+  return g.count < s.max && g.holds(s.cond, s.name) && !untilHolds(s, g);
 }
 
 function untilHolds(s: CompiledStep, g: GuardInput): boolean {

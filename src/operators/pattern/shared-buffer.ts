@@ -43,14 +43,17 @@ export function eventKey(scope: string, seq: number): string {
 /** The shared buffer of one key over the operator's store; `nextId` allocates node ids. */
 export class SharedBuffer {
   private readonly paths = new Map<number, readonly Take[]>();
+  private readonly store: KeyValueStore;
+  private readonly scope: string;
+  private readonly nextId: () => number;
 
-  constructor(
-    private readonly store: KeyValueStore,
-    private readonly scope: string,
-    private readonly nextId: () => number,
-  ) {}
+  constructor(store: KeyValueStore, scope: string, nextId: () => number) {
+    this.store = store;
+    this.scope = scope;
+    this.nextId = nextId;
+  }
 
-  /** Appends a take of `event` by `step` after node `prev`; the new node starts with no references. */
+  /** Appends a take of `event` by `step` after node `prev`; the caller owns the new node's one reference. */
   take(event: PatternEvent, step: number, prev: number): number {
     const id = this.nextId();
     const ek = eventKey(this.scope, event.seq);
@@ -58,7 +61,7 @@ export class SharedBuffer {
     const refs = stored === undefined ? 1 : stored[3] + 1;
     this.store.put(ek, [event.ts, event.value, originTuple(event.origin), refs]);
     if (prev !== NO_NODE) this.retain(prev);
-    this.store.put(nodeKey(this.scope, id), [event.seq, step, prev, 0]);
+    this.store.put(nodeKey(this.scope, id), [event.seq, step, prev, 1]);
     return id;
   }
 

@@ -1,0 +1,276 @@
+// Operators stage (pattern, run): the NFA of one key, fed events in event-time order. Follows the
+// design of Flink CEP's NFA (org.apache.flink.cep.nfa: NFACompiler / NFA / SharedBuffer /
+// AfterMatchSkipStrategy) after the SASE paper: J. Agrawal, Y. Diao, D. Gyllstrom, N. Immerman,
+// "Efficient Pattern Matching over Event Streams", SIGMOD 2008. Semantics: docs/patterns.md.
+//
+// A computational state (partial match) is a state id, the count taken by its last step, whether an
+// event was ignored since the last take, its last node in the shared buffer and its start position.
+// Per event: prune by `within`, advance every partial match along the enabled edges (branching), start
+// new ones, then emit completed matches under the skip strategy. Everything here is JSON, so a key's
+// NFA lives in the operator's store between events and survives checkpoints.
+import {
+  ACCEPT_NOW,
+  type CompiledPattern,
+  type CompiledStep,
+  type Env,
+  type GuardInput,
+  type NfaState,
+  type Predicate,
+} from "./compile-nfa.ts";
+import { conditionEnv, type StepBindings, stepBindings } from "./env.ts";
+import { NO_NODE, type PatternEvent, type SharedBuffer, type Take } from "./shared-buffer.ts";
+import { admits, type Position, type SkipPolicy } from "./skip/skip-policy.ts";
+
+/** A partial match: state, count of its last step, fresh (0/1), last node, start time and sequence. */
+export interface PartialJson {
+  readonly s: number;
+  readonly c: number;
+  readonly f: 0 | 1;
+  readonly n: number;
+  readonly t: number;
+  readonly q: number;
+}
+
+/** The persisted NFA of one key: partial matches and completed matches held back by the skip strategy. */
+export interface NfaJson {
+  readonly partials: readonly PartialJson[];
+  /** Nodes of completed matches waiting for earlier-starting partial matches to resolve. */
+  readonly held: readonly number[];
+}
+
+type MatchKey = readonly number[];
+
+/** The NFA of one key for the duration of one batch of events; `toJson()` gives its state back. */
+export class KeyNfa {
+  private partials: PartialJson[];
+  private held: number[];
+  private readonly emitted: (readonly Take[])[] = [];
+  private readonly names: readonly string[];
+  private readonly pattern: CompiledPattern;
+  private readonly policy: SkipPolicy;
+  private readonly buffer: SharedBuffer;
+  private readonly alias: string;
+
+  constructor(pattern: CompiledPattern, policy: SkipPolicy, buffer: SharedBuffer, alias: string, state: NfaJson) {
+    this.pattern = pattern;
+    this.policy = policy;
+    this.buffer = buffer;
+    this.alias = alias;
+    this.partials = [...state.partials];
+    this.held = [...state.held];
+    this.names = pattern.steps.map((s) => s.name);
+  }
+
+  /** Feeds the next event of the key (events must come in (timestamp, sequence) order). */
+  process(ev: PatternEvent): void {
+    this.advanceTime(ev.ts);
+    const next: PartialJson[] = [];
+    const completed: number[] = [];
+    for (const p of this.partials) {
+      const input = this.guardInput(p.c, p.f === 1, this.bindingsOf(p.n), ev);
+      this.visit(p.s, p, input, ev, next, completed);
+      this.buffer.release(p.n);
+    }
+    const start: PartialJson = { s: this.pattern.start, c: 0, f: 1, n: NO_NODE, t: ev.ts, q: ev.seq };
+    this.visit(start.s, start, this.guardInput(0, true, this.bindingsOf(NO_NODE), ev), ev, next, completed);
+    this.partials = next;
+    this.complete(completed);
+  }
+
+  /** Event time reached `time`: partial matches older than `within` are dropped, pending ones complete. */
+  advanceTime(time: number): void {
+    const w = this.pattern.withinMs;
+    if (w === null) return;
+    const completed: number[] = [];
+    this.partials = this.partials.filter((p) => {
+      if (time - p.t < w) return true;
+      if (this.stateOf(p).kind === "pending") completed.push(p.n);
+      else this.buffer.release(p.n);
+      return false;
+    });
+    this.complete(completed);
+  }
+
+  /** End of input: no event will come, so pending matches complete and every other partial match ends. */
+  finish(): void {
+    const completed: number[] = [];
+    for (const p of this.partials) {
+      if (this.stateOf(p).kind === "pending") completed.push(p.n);
+      else this.buffer.release(p.n);
+    }
+    this.partials = [];
+    this.complete(completed);
+  }
+
+  /** Matches emitted since the last drain, in emission order. */
+  drain(): (readonly Take[])[] {
+    return this.emitted.splice(0);
+  }
+
+  /** Start times of the live partial matches (for `within` timers). */
+  startTimes(): number[] {
+    return this.partials.map((p) => p.t);
+  }
+
+  toJson(): NfaJson {
+    return { partials: this.partials, held: this.held };
+  }
+
+  private stateOf(p: PartialJson): NfaState {
+    return this.pattern.states[p.s] as NfaState;
+  }
+
+  private bindingsOf(node: number): StepBindings {
+    const takes = node === NO_NODE ? [] : this.buffer.path(node);
+    return stepBindings(this.pattern.stepNames, this.names, takes, this.alias);
+  }
+
+  private guardInput(count: number, fresh: boolean, b: StepBindings, ev: PatternEvent): GuardInput {
+    const envs = new Map<string, Env>();
+    const alias = this.alias;
+    return {
+      count,
+      fresh,
+      holds(pred: Predicate | null, stepName: string): boolean {
+        if (pred === null) return true;
+        let env = envs.get(stepName);
+        if (env === undefined) {
+          env = conditionEnv(b, ev, stepName, alias);
+          envs.set(stepName, env);
+        }
+        return pred(env);
+      },
+    };
+  }
+
+  /** Follows the enabled edges of `stateId` for `ev`, collecting the partial matches they lead to. */
+  private visit(
+    stateId: number,
+    p: PartialJson,
+    input: GuardInput,
+    ev: PatternEvent,
+    next: PartialJson[],
+    completed: number[],
+  ): void {
+    const st = this.pattern.states[stateId] as NfaState;
+    for (const stop of st.stops) {
+      if ((!stop.strict || input.fresh) && input.holds(stop.pred, stop.name)) return;
+    }
+    for (const edge of st.edges) {
+      if (!edge.guard(input)) continue;
+      if (edge.action === "proceed") {
+        this.visit(edge.to, p, input, ev, next, completed);
+      } else if (edge.action === "ignore") {
+        this.buffer.retain(p.n);
+        next.push({ s: edge.to, c: p.c, f: 0, n: p.n, t: p.t, q: p.q });
+      } else {
+        const target = this.pattern.states[edge.to] as NfaState;
+        const node = this.buffer.take(ev, target.step, p.n);
+        const count = edge.count === "next" ? p.c + 1 : 1;
+        this.arrive(target, count, node, p, next, completed);
+      }
+    }
+  }
+
+  /** A take landed in loop state `st` with `count`: keep it if it can go on, and complete or pend it. */
+  private arrive(
+    st: NfaState,
+    count: number,
+    node: number,
+    from: PartialJson,
+    next: PartialJson[],
+    completed: number[],
+  ): void {
+    const step = this.pattern.steps[st.step] as CompiledStep;
+    if (count < step.max || st.edges.some((e) => e.action === "proceed")) {
+      this.buffer.retain(node);
+      next.push({ s: st.id, c: count, f: 1, n: node, t: from.t, q: from.q });
+    }
+    if (st.accept !== null && count >= step.min) {
+      this.buffer.retain(node);
+      if (st.accept === ACCEPT_NOW) completed.push(node);
+      else next.push({ s: st.accept, c: count, f: 1, n: node, t: from.t, q: from.q });
+    }
+    this.buffer.release(node); // the reference take() handed us
+  }
+
+  /** Completed matches (each owning one reference to its node) are emitted or held per the skip strategy. */
+  private complete(nodes: number[]): void {
+    if (nodes.length === 0 && (this.held.length === 0 || !this.policy.prunes)) return;
+    if (!this.policy.prunes) {
+      for (const n of this.sorted(nodes)) this.emit(n);
+      return;
+    }
+    this.held = this.sorted([...this.held, ...nodes]);
+    while (this.held.length > 0) {
+      const h = this.held[0] as number;
+      if (this.blocked(h)) return;
+      this.held.shift();
+      const takes = this.buffer.path(h);
+      this.emit(h);
+      const cursor = this.policy.cursor(takes, this.names);
+      if (cursor === null) continue;
+      this.partials = this.partials.filter((p) => {
+        if (admits(cursor, { ts: p.t, seq: p.q })) return true;
+        this.buffer.release(p.n);
+        return false;
+      });
+      this.held = this.held.filter((n) => {
+        if (admits(cursor, this.startOf(n))) return true;
+        this.buffer.release(n);
+        return false;
+      });
+    }
+  }
+
+  /** A held match waits while a live partial match could still complete into an earlier match. */
+  private blocked(h: number): boolean {
+    const key = this.keyOf(h);
+    for (const p of this.partials) {
+      if (this.stateOf(p).kind === "pending") {
+        if (compareKeys(this.keyOf(p.n), key) < 0) return true;
+      } else if (p.t < (key[0] as number) || (p.t === key[0] && p.q < (key[1] as number))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private emit(node: number): void {
+    this.emitted.push(this.buffer.path(node));
+    this.buffer.release(node);
+  }
+
+  private startOf(node: number): Position {
+    const t = (this.buffer.path(node)[0] as Take).event;
+    return { ts: t.ts, seq: t.seq };
+  }
+
+  private keyOf(node: number): MatchKey {
+    return matchKey(this.buffer.path(node));
+  }
+
+  private sorted(nodes: readonly number[]): number[] {
+    const keyed = nodes.map((n) => ({ n, k: this.keyOf(n) }));
+    keyed.sort((a, b) => compareKeys(a.k, b.k));
+    return keyed.map((x) => x.n);
+  }
+}
+
+/** The order in which matches are preferred: start, end, then every take (time, sequence, step). */
+export function matchKey(takes: readonly Take[]): MatchKey {
+  const first = (takes[0] as Take).event;
+  const last = (takes[takes.length - 1] as Take).event;
+  const key = [first.ts, first.seq, last.ts, last.seq];
+  for (const t of takes) key.push(t.event.ts, t.event.seq, t.step);
+  return key;
+}
+
+export function compareKeys(a: MatchKey, b: MatchKey): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}

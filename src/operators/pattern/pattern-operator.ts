@@ -1,0 +1,145 @@
+// Operators stage (pattern): the pattern-match operator. Buffers each key's events until the watermark
+// passes them, then runs the key's NFA over them in (timestamp, arrival) order, as Flink CEP does; all
+// per-key state (buffered events, partial matches, shared buffer) lives in the operator's store as JSON.
+import type { StreamRecord } from "../../core/record.ts";
+import type { Row, Value } from "../../core/value.ts";
+import type { Expr } from "../../plan/expr.ts";
+import type { PatternOp } from "../../plan/plan.ts";
+import type { KeyValueStore } from "../../state/store.ts";
+import type { Operator, OperatorContext } from "../operator.ts";
+import {
+  decodeKey,
+  decodeTime,
+  encodeKey,
+  encodeTime,
+  keyScope,
+  type OriginTuple,
+  originTuple,
+  tupleOrigin,
+} from "../store-keys.ts";
+import { type CompiledPattern, compileNfa, type Env } from "./compile-nfa.ts";
+import { outputEnv } from "./env.ts";
+import { KeyNfa, type PartialJson } from "./nfa.ts";
+import { type PatternEvent, SharedBuffer, type Take } from "./shared-buffer.ts";
+import { type SkipPolicy, skipPolicy } from "./skip/skip-policy.ts";
+
+/** A key's persisted state: next arrival sequence, next node id, partial matches, held matches. */
+interface KeyState {
+  readonly q: number;
+  readonly n: number;
+  readonly p: readonly PartialJson[];
+  readonly h: readonly number[];
+}
+
+type BufferedJson = [value: Row, origin: OriginTuple];
+
+/** The latest time a timer can carry (the timer table clamps to it); a timer here fires at end of input. */
+export const END_OF_INPUT_TIME = 2 ** 52 - 1;
+
+/**
+ * Creates the operator for `op`. `compile` turns a checked expression into a closure over the
+ * environment; a condition holds when it returns `true`. Output: one record per match, whose value
+ * is the output environment of PatternOp, timestamped with the match's last event.
+ */
+export function createPatternOperator(
+  op: PatternOp,
+  ctx: OperatorContext,
+  sourceAlias: string,
+  compile: (e: Expr) => (env: Env) => Value,
+): Operator {
+  const pattern = compileNfa(op.steps, op.withinMs, op.skip, (e) => {
+    const f = compile(e);
+    return (env) => f(env) === true;
+  });
+  const run: Runner = { pattern, policy: skipPolicy(op.skip), store: ctx.store(op.store.name), ctx, alias: sourceAlias };
+  return {
+    process: (record) => accept(run, record),
+    onTimer: (time, key) => fire(run, time, key),
+  };
+}
+
+interface Runner {
+  readonly pattern: CompiledPattern;
+  readonly policy: SkipPolicy;
+  readonly store: KeyValueStore;
+  readonly ctx: OperatorContext;
+  readonly alias: string;
+}
+
+function accept(run: Runner, record: StreamRecord): void {
+  const wm = run.ctx.watermark();
+  if (record.timestamp < wm) {
+    run.ctx.deadLetter(record, "late-record", `event time ${record.timestamp} is behind the watermark ${wm}`);
+    return;
+  }
+  const tkey = encodeKey(record.key);
+  const scope = keyScope(tkey);
+  const st = (run.store.get(`${scope}n`) as unknown as KeyState | undefined) ?? { q: 0, n: 0, p: [], h: [] };
+  const buffered: BufferedJson = [record.value, originTuple(record.origin)];
+  run.store.put(bufferKey(scope, record.timestamp, st.q), buffered);
+  run.store.put(`${scope}n`, { ...st, q: st.q + 1 } as unknown as Value);
+  run.ctx.timers.register(record.timestamp, tkey);
+}
+
+function bufferKey(scope: string, ts: number, seq: number): string {
+  return `${scope}b${encodeTime(ts)}${seq.toString(16).padStart(12, "0")}`;
+}
+
+/** The key's buffered events with timestamp <= limit, in (timestamp, sequence) order. */
+function takeBuffered(run: Runner, scope: string, limit: number): PatternEvent[] {
+  const from = `${scope}b`;
+  const to = limit >= END_OF_INPUT_TIME ? `${scope}c` : `${scope}b${encodeTime(limit + 1)}`;
+  const out: PatternEvent[] = [];
+  for (const [k, v] of run.store.range(from, to)) {
+    const [value, origin] = v as unknown as BufferedJson;
+    const ts = decodeTime(k.slice(from.length, from.length + 14));
+    out.push({ seq: Number.parseInt(k.slice(from.length + 14), 16), ts, value, origin: tupleOrigin(origin) });
+  }
+  for (const e of out) run.store.delete(bufferKey(scope, e.ts, e.seq));
+  return out;
+}
+
+function fire(run: Runner, time: number, tkey: string): void {
+  const scope = keyScope(tkey);
+  const st = run.store.get(`${scope}n`) as unknown as KeyState | undefined;
+  if (st === undefined) return;
+  const ending = run.ctx.watermark() >= END_OF_INPUT_TIME;
+  let nextId = st.n;
+  const buffer = new SharedBuffer(run.store, scope, () => nextId++);
+  const nfa = new KeyNfa(run.pattern, run.policy, buffer, run.alias, { partials: st.p, held: st.h });
+  for (const ev of takeBuffered(run, scope, ending ? END_OF_INPUT_TIME : time)) nfa.process(ev);
+  if (ending) nfa.finish();
+  else nfa.advanceTime(time);
+  const key = decodeKey(tkey);
+  for (const takes of nfa.drain()) run.ctx.forward(matchRecord(run, key, takes));
+  const state = nfa.toJson();
+  // Without `within`, nothing else wakes a key up at end of input to release its partial matches.
+  const endTimer = state.held.length > 0 || (run.pattern.withinMs === null && state.partials.length > 0);
+  scheduleTimers(run, tkey, nfa.startTimes(), endTimer);
+  const idle = state.partials.length === 0 && state.held.length === 0;
+  if (idle && run.store.prefix(`${scope}b`).next().done === true) {
+    run.store.delete(`${scope}n`);
+  } else {
+    const next: KeyState = { q: st.q, n: nextId, p: state.partials, h: state.held };
+    run.store.put(`${scope}n`, next as unknown as Value);
+  }
+}
+
+function scheduleTimers(run: Runner, tkey: string, starts: readonly number[], atEnd: boolean): void {
+  const w = run.pattern.withinMs;
+  if (w !== null) for (const t of new Set(starts)) run.ctx.timers.register(t + w, tkey);
+  if (atEnd) run.ctx.timers.register(END_OF_INPUT_TIME, tkey);
+  else run.ctx.timers.cancel(END_OF_INPUT_TIME, tkey);
+}
+
+function matchRecord(run: Runner, key: string | null, takes: readonly Take[]): StreamRecord {
+  const last = (takes[takes.length - 1] as Take).event;
+  const names = run.pattern.steps.map((s) => s.name);
+  return {
+    key,
+    value: outputEnv(run.pattern.stepNames, names, takes, run.alias),
+    timestamp: last.ts,
+    origin: last.origin,
+    evidence: { kind: "events", events: takes.map((t) => t.event.origin) },
+  };
+}

@@ -1,0 +1,8 @@
+// Operators stage (pattern, policy): NO SKIP: every match is emitted, overlapping ones included
+// (Flink's noSkip, MATCH_RECOGNIZE has no equivalent). Nothing is pruned.
+import type { SkipPolicy } from "./skip-policy.ts";
+
+/** Emits every match as soon as it completes. */
+export function noSkip(): SkipPolicy {
+  return { kind: "no-skip", prunes: false, cursor: () => null };
+}
