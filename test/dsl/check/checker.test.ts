@@ -1,0 +1,168 @@
+// Checker table tests: one line per case, rule text in, diagnostic codes (and a message fragment)
+// out. The shared prelude declares a stream, a second stream, a table and params.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { compileProgram } from "../../../src/plan/compile.ts";
+
+const PRELUDE = `
+stream payments from topic "payments" key card_id
+  schema { card_id: string, customer_id: string, amount: float, merchant: string, country: string,
+           device_id: string?, n: int, geo: { lat: float, lon: float }, ts: timestamp }
+  event time ts, lateness 30s
+stream logins from topic "logins" key customer_id
+  schema { customer_id: string, device_id: string, ts: timestamp } event time ts
+table cards from topic "cards" key card_id schema { card_id: string, home: string }
+table customers from topic "customers" key customer_id schema { customer_id: string, seg: string }
+param big = 500
+param label = "x"
+`;
+
+/** Codes of the diagnostics of PRELUDE + `text`, with messages, e.g. ["V2002 unknown field ..."]. */
+function diagnose(text: string): string[] {
+  const r = compileProgram([{ path: "t.vigil", text: PRELUDE + text }]);
+  return r.diagnostics.map((d) => `${d.code} ${d.message}${d.hint ? ` | ${d.hint}` : ""}`);
+}
+
+function rule(body: string, emit = `emit to "a" { card_id }`): string {
+  return `rule r from payments ${body} ${emit}`;
+}
+
+// [rule text, expected code, fragment of message or hint]
+const ERRORS: readonly [string, string, string][] = [
+  [rule("where amout > 1"), "V2002", "did you mean `amount`?"],
+  [rule("where geo.lat > 1 and geo.lt > 2"), "V2002", "did you mean `lat`?"],
+  [rule("where payments.amout > 1"), "V2002", "unknown field `amout`"],
+  [rule("where amount > bigg"), "V2002", "did you mean `big`?"],
+  [rule("where merchant.x = 1"), "V2007", "not a record"],
+  [rule("where amount"), "V2101", "expected bool, found float"],
+  [rule("where merchant > 1"), "V2102", "string and int"],
+  [rule("where ts > 5"), "V2102", "timestamps combine with durations"],
+  [rule("where ts + 5m > ts and ts - ts > 5"), "V2102", "duration and int"],
+  [rule('where amount in (1, "a")'), "V2101", "`in` list item"],
+  [rule('where lower(amount) = "a"'), "V2101", "argument 1 of `lower`"],
+  [rule("where round() > 1"), "V2103", "`round` takes 1 to 2"],
+  [rule('where lowr(merchant) = "a"'), "V2005", "did you mean `lower`?"],
+  [rule("where sum(amount) > 1"), "V2105", "aggregate `sum` is not allowed here"],
+  [rule("where count(distinct merchant) > 1"), "V2105", "not allowed here"],
+  [`rule r from paymentz emit to "a" { x }`, "V2003", "did you mean `payments`?"],
+  [`rule r from cards emit to "a" { x }`, "V2003", "is a table"],
+  [rule("join table cardz"), "V2004", "did you mean `cards`?"],
+  [rule("join table customers"), "V2501", "keyed by `customer_id`"],
+  [rule("join logins on logins.device_id = device_id within 1m"), "V2501", "not co-partitioned"],
+  [rule("join table cards join table cards"), "V2006", "binding `cards` is declared twice"],
+  [rule("window hopping 1m advance 2m aggregate count() as n", `emit to "a" { n }`), "V2301", "advance"],
+  [
+    rule("window tumbling 1m aggregate count() as n having amount > 1", `emit to "a" { n }`),
+    "V2302",
+    "`amount`",
+  ],
+  [
+    rule("window tumbling 1m aggregate count() as n", `emit to "a" { merchant }`),
+    "V2009",
+    "after the window aggregate",
+  ],
+  [rule("window tumbling 1m aggregate median(amount) as m", `emit to "a" { m }`), "V2303", "`median`"],
+  [rule("window tumbling 1m aggregate sum(merchant) as m", `emit to "a" { m }`), "V2101", "a number"],
+  [rule("window tumbling 1m aggregate count() as n, sum(amount) as n", `emit to "a" { n }`), "V2006", "`n`"],
+  [rule("", `emit final to "a" { card_id }`), "V2304", "needs a window"],
+  [rule("match a+: amount > 1", `emit to "a" { card_id }`), "V2403", "neither `within` nor `until`"],
+  [rule("match a: amount > 1 -> b*: amount > 2", `emit to "a" { card_id }`), "V2403", "`b`"],
+  [rule("match a: amount > 1 not followed by b: amount < 1"), "V2404", "needs `within`"],
+  [rule("match a: amount > b.amount -> b: amount > 1 within 1m"), "V2401", "comes later"],
+  [rule("match a: amount > 1 -> b: count(a) > 1 within 1m"), "V2402", "takes one event"],
+  [rule("match a: amount > 1 -> a: amount > 1 within 1m"), "V2006", "pattern step `a`"],
+  [rule("match payments: amount > 1 within 1m"), "V2006", "`payments`"],
+  [
+    rule("match a: any not followed by b: amount > 1 not followed by c: amount < 0 -> d: any within 1m"),
+    "V2405",
+    "two negated steps in a row",
+  ],
+  [rule("match a: any -> b: any within 1m skip to last c"), "V2406", "unknown step `c`"],
+  [rule("match a: any within 1m", `emit to "a" { card_id, card_id }`), "V2601", "given twice"],
+  [rule("", `emit to "a" { card_id, x: amount, x: n }`), "V2601", "`x`"],
+  [`param p = 1 + 2`, "V2104", "constant"],
+  [`param big = 1`, "V2006", "declared twice"],
+  [`stream s from topic "s" key k schema { a: int }`, "V2201", "`k`"],
+  [`stream s from topic "s" format avro schema { a: int }`, "V2203", "avro"],
+  [`stream s from topic "s" schema { a: int, a: string }`, "V2006", "field `a`"],
+  [`stream s from topic "s" schema { a: integer }`, "V2008", "did you mean `int`?"],
+  [`stream s from topic "s" schema { a: int = "x" }`, "V2205", "expected int, found string"],
+  [`stream s from topic "s" schema { a: int } event time a`, "V2202", "must be a timestamp"],
+  [`stream s from topic "s" schema { a: int } event time b`, "V2002", "unknown field `b`"],
+  [
+    `rule r from payments partition by merchant named "x" emit to "a" { card_id }
+    rule r2 from payments partition by merchant named "x" emit to "a" { card_id }`,
+    "V2006",
+    "operator name `x`",
+  ],
+];
+
+test("each invalid rule reports the expected code and message", () => {
+  for (const [text, code, fragment] of ERRORS) {
+    const got = diagnose(text);
+    assert.ok(
+      got.some((d) => d.startsWith(code) && d.includes(fragment)),
+      `${text}\n  expected ${code} with "${fragment}", got:\n  ${got.join("\n  ")}`,
+    );
+  }
+});
+
+const VALID: readonly string[] = [
+  rule("where amount > big and merchant != label and device_id is null"),
+  rule('where amount between 1 and big and country in ("NL", "BE") and n % 2 = 0'),
+  rule("where ts - 1h < ts and (ts - ts) < 5m and 1.5 * n > amount"),
+  rule("join table cards where cards.home != country"),
+  rule("left join table cards as c where c.home is null"),
+  `rule r from logins as l join payments as p on p.customer_id = l.customer_id within 1m emit to "a" { x: p.card_id }`,
+  rule(
+    "window tumbling 1m aggregate count() as n having n > 1 and window_end > window_start",
+    `emit to "a" { card_id, n, key }`,
+  ),
+  rule(
+    "match a+: amount < 2 until amount > 100 -> b: amount > sum(a.amount)",
+    `emit to "a" { card_id, k: count(a), t: last(a).ts }`,
+  ),
+  rule("match a: any next b?: amount > a.amount -> c: any within 1h skip to first c"),
+];
+
+test("valid rules check clean", () => {
+  for (const text of VALID) assert.deepEqual(diagnose(text), [], text);
+});
+
+test("stream-join `on` splits into the right key and a residual condition", () => {
+  const r = compileProgram([
+    {
+      path: "t.vigil",
+      text: `${PRELUDE} rule j from logins as l join payments as p on p.customer_id = l.customer_id and p.amount > big within 5m emit to "a" { x: p.amount }`,
+    },
+  ]);
+  assert.deepEqual(r.diagnostics, []);
+  const op = r.plan!.rules[0]!.ops[0]!;
+  assert.equal(op.kind, "stream-join");
+  if (op.kind !== "stream-join") return;
+  assert.deepEqual(op.rightKeys, [{ kind: "field", path: ["p", "customer_id"], type: { kind: "string" } }]);
+  assert.equal(op.condition?.kind, "binary");
+  assert.equal(op.withinMs, 300_000);
+});
+
+test("types: int stays int, division is float, timestamps and durations combine", () => {
+  const r = compileProgram([
+    {
+      path: "t.vigil",
+      text: `${PRELUDE} rule r from payments emit to "a" { a: n + 1, b: n / 2, c: amount * n, d: ts + 1m, e: ts - ts, f: abs(n), g: max(n, 2) }`,
+    },
+  ]);
+  assert.deepEqual(r.diagnostics, []);
+  const types = Object.fromEntries(
+    r.plan!.rules[0]!.sink.outputSchema.fields.map((f) => [f.name, f.type.kind]),
+  );
+  assert.deepEqual(types, {
+    a: "int",
+    b: "float",
+    c: "float",
+    d: "timestamp",
+    e: "duration",
+    f: "int",
+    g: "int",
+  });
+});
