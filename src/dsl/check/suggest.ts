@@ -15,6 +15,12 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/** `int` for `integer`, `ts` for `tsx`: one is a prefix of the other, both at least 2 characters. */
+function isAbbreviation(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short.length >= 2 && long.startsWith(short);
+}
+
 /** The closest plausible candidate, e.g. `closest("amout", ["amount", "ts"]) === "amount"`. */
 export function closest(name: string, candidates: Iterable<string>): string | null {
   const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
@@ -22,7 +28,8 @@ export function closest(name: string, candidates: Iterable<string>): string | nu
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
     if (c === name) continue;
-    const d = c.toLowerCase() === name.toLowerCase() ? 0.5 : editDistance(name, c);
+    const d =
+      c.toLowerCase() === name.toLowerCase() ? 0.5 : isAbbreviation(name, c) ? 1 : editDistance(name, c);
     if (d <= limit && d < bestDistance) {
       best = c;
       bestDistance = d;
