@@ -2,6 +2,7 @@
 // operator at open time, so the per-record path does no name lookups or dispatch on node kinds.
 // SQL semantics: null propagates through arithmetic and comparisons, `and`/`or` are three-valued.
 import { FUNCTIONS } from "../core/functions.ts";
+import type { FieldType } from "../core/schema.ts";
 import type { Value } from "../core/value.ts";
 import { isRow } from "../core/value.ts";
 import type { BinaryOp, Expr, ExprKind } from "../plan/expr.ts";
@@ -35,7 +36,7 @@ const COMPILERS: { readonly [K in ExprKind]: Compiler<K> } = {
     return () => v;
   },
   param: (e, params) => {
-    const v = params.has(e.name) ? (params.get(e.name) as Value) : e.defaultValue;
+    const v = params.has(e.name) ? coerceParam(params.get(e.name) as Value, e.type) : e.defaultValue;
     return () => v;
   },
   field: (e) => compileField(e.path),
@@ -96,6 +97,24 @@ const COMPILERS: { readonly [K in ExprKind]: Compiler<K> } = {
     return (env) => stepAggregate(fn, env, step, arg);
   },
 };
+
+/** A deployment override given as text (`--param limit=100`) takes the parameter's declared type. */
+function coerceParam(v: Value, type: FieldType): Value {
+  if (typeof v !== "string") return v;
+  switch (type.kind) {
+    case "int":
+    case "float":
+    case "duration":
+    case "timestamp": {
+      const n = Number(v);
+      return v.trim() !== "" && Number.isFinite(n) ? n : v;
+    }
+    case "bool":
+      return v === "true" ? true : v === "false" ? false : v;
+    default:
+      return v;
+  }
+}
 
 function compileField(path: readonly string[]): CompiledExpr {
   const [a, b, c] = path;

@@ -34,6 +34,9 @@ test("params: the given map overrides the default by name", () => {
   assert.equal(run(e), 100);
   assert.equal(run(e, {}, new Map([["limit", 7]])), 7);
   assert.equal(run(e, {}, new Map([["other", 7]])), 100);
+  assert.equal(run(e, {}, new Map([["limit", "250"]])), 250, "text overrides take the declared type");
+  const flag: Expr = { kind: "param", name: "strict", defaultValue: false, type: T.bool };
+  assert.equal(run(flag, {}, new Map([["strict", "true"]])), true);
 });
 
 test("arithmetic: int vs float division, null propagation, division by zero", () => {
