@@ -7,6 +7,7 @@ import { createFilterOperator } from "./filter.ts";
 import { createStreamJoinOperator } from "./join/stream-join.ts";
 import { createTableJoinOperator } from "./join/table-join.ts";
 import type { Operator, OperatorContext } from "./operator.ts";
+import { createPatternOperator } from "./pattern/pattern-operator.ts";
 import { createRekeyOperator } from "./rekey.ts";
 import { createWindowAggregateOperator } from "./window/window-aggregate.ts";
 

@@ -86,7 +86,7 @@ test("sink projects the emit list into an OutputRecord with rule, key, time and 
   ]);
 });
 
-test("createOperator builds every non-pattern kind", () => {
+test("createOperator builds every kind", () => {
   const h = createHarness();
   const ops: PlanOp[] = [
     { kind: "filter", name: "f", predicate: gt(f("p", "amount"), 1) },
