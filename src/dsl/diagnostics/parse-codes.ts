@@ -12,7 +12,7 @@ export const PARSE_CODES = {
   V1003: {
     severity: "error",
     message: "invalid escape `{escape}` in string",
-    hint: 'use \\", \\\\, \\n, \\t or \\u{hex}',
+    hint: 'use \\", \\\\, \\n, \\t, \\r or \\u{hex digits}',
   },
   V1004: { severity: "error", message: "invalid number `{text}`" },
   V1005: {
