@@ -24,12 +24,7 @@ const FACTORIES: { readonly [K in PlanOpKind]: Factory<K> } = {
   "window-aggregate": (op, ctx, compile) => createWindowAggregateOperator(op, ctx, compile),
   "stream-join": (op, ctx, compile) => createStreamJoinOperator(op, ctx, compile),
   "table-join": (op, ctx, compile) => createTableJoinOperator(op, ctx, compile),
-  // TODO(E): wire createPatternOperator(op, ctx, sourceAlias, compile) from ./pattern/pattern-operator.ts once it lands.
-  pattern: (op) => {
-    throw new Error(
-      `pattern operator ${op.name}: src/operators/pattern/pattern-operator.ts is not available yet`,
-    );
-  },
+  pattern: (op, ctx, compile, sourceAlias) => createPatternOperator(op, ctx, sourceAlias, compile),
 };
 
 /**

@@ -121,6 +121,24 @@ test("createOperator builds every kind", () => {
       joinType: "left",
       store: { name: "t", kind: "key-value" },
     },
+    {
+      kind: "pattern",
+      name: "pat",
+      steps: [
+        {
+          name: "a",
+          condition: null,
+          quantifier: { min: 1, max: 1, greedy: false },
+          contiguity: "strict",
+          innerContiguity: "strict",
+          until: null,
+          negated: false,
+        },
+      ],
+      withinMs: 1000,
+      skip: { kind: "no-skip" },
+      store: { name: "pat", kind: "pattern-buffer" },
+    },
   ];
   for (const op of ops) {
     const operator = createOperator(op, h.ctx, "p");
