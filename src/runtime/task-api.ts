@@ -20,6 +20,7 @@ export interface TaskOutput {
   readonly deadLetters: readonly DeadLetter[];
   /** Records for repartition topics (re-keyed streams), consumed by the downstream part of the rule. */
   readonly repartitions: readonly OutputRecord[];
+  /** Every store change pending since the last commit (not only since the last drain), last write per key. */
   readonly changes: readonly StoreChange[];
 }
 
