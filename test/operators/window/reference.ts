@@ -85,7 +85,8 @@ export interface RefResult {
 
 /**
  * Runs the model: records arrive in array order; record k sees the watermark
- * max(t_0..t_{k-1}) - lateness. Emit changes: one output per update, in order. Emit final: one per window.
+ * max(t_0..t_{k-1}) - lateness (or max(t_0..t_k) - lateness when `watermarkFirst`: the runtime
+ * may advance the watermark with a record before the record reaches the operator). Emit changes: one output per update, in order. Emit final: one per window.
  */
 export function reference(
   w: Win,
@@ -93,6 +94,7 @@ export function reference(
   lateness: number,
   emit: "final" | "changes",
   evs: readonly Ev[],
+  watermarkFirst = false,
 ): RefResult {
   let wm = Number.NEGATIVE_INFINITY;
   const accepted: Ev[] = [];
@@ -100,6 +102,7 @@ export function reference(
   const changes: Out[] = [];
   const finals = new Map<string, Out>();
   for (const e of evs) {
+    if (watermarkFirst) wm = Math.max(wm, e.t - lateness);
     const mine = () => accepted.filter((a) => a.key === e.key);
     if (w.kind === "tumbling" || w.kind === "hopping") {
       const open = fixedStarts(w, e.t).filter((s) => s + w.size + grace > wm);
@@ -130,7 +133,7 @@ export function reference(
         changes.push({ key: e.key, start: first.t, end: last.t + w.gap, aggs: aggregate(s) });
       }
     }
-    wm = Math.max(wm, e.t - lateness);
+    if (!watermarkFirst) wm = Math.max(wm, e.t - lateness);
   }
   if (emit === "changes") return { outputs: changes, late };
   if (w.kind === "tumbling" || w.kind === "hopping") return { outputs: [...finals.values()], late };

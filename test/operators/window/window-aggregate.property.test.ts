@@ -38,7 +38,7 @@ function toSpec(w: Win): WindowSpec {
   }
 }
 
-export function windowOp(
+function windowOp(
   w: Win,
   grace: number,
   emit: "final" | "changes",
@@ -85,11 +85,19 @@ const events = fc
     });
   });
 
-function runOperator(w: Win, grace: number, lateness: number, emit: "final" | "changes", evs: readonly Ev[]) {
+function runOperator(
+  w: Win,
+  grace: number,
+  lateness: number,
+  emit: "final" | "changes",
+  evs: readonly Ev[],
+  watermarkFirst: boolean,
+) {
   const h = createHarness();
   const op = windowOp(w, grace, emit);
   h.attach(createWindowAggregateOperator(op, h.ctx, h.compile));
   for (const e of evs) {
+    if (watermarkFirst) h.advance(e.t - lateness);
     h.process(rec(e.key, e.t, { k: e.key, v: e.v }, "s", e.i));
     h.advance(e.t - lateness);
   }
@@ -136,9 +144,10 @@ for (const kind of ["tumbling", "hopping", "sliding", "session"] as const) {
           fc.integer({ min: 0, max: 20 }),
           fc.integer({ min: 0, max: 30 }),
           events,
-          (w, grace, lateness, evs) => {
-            const got = runOperator(w, grace, lateness, emit, evs);
-            const want = reference(w, grace, lateness, emit, evs);
+          fc.boolean(),
+          (w, grace, lateness, evs, watermarkFirst) => {
+            const got = runOperator(w, grace, lateness, emit, evs, watermarkFirst);
+            const want = reference(w, grace, lateness, emit, evs, watermarkFirst);
             assert.deepEqual(got.late, want.late);
             if (emit === "changes") assert.deepEqual(got.outs.map(normalize), want.outputs.map(normalize));
             else assert.deepEqual(sortOuts(got.outs), sortOuts(want.outputs));
