@@ -1,16 +1,22 @@
 // DSL checker: "did you mean" hints. Picks the closest candidate by edit distance, only when it is
 // close enough to be a plausible typo (at most a third of the name's length, and at most 3 edits).
 
-/** Levenshtein distance between `a` and `b`. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+/** Levenshtein distance between `a` and `b`, or any value above `limit` once it must exceed it. */
+export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
+  let prev = new Uint32Array(b.length + 1);
+  let cur = new Uint32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost));
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
-    prev = cur;
+    if (rowMin > limit) return limit + 1;
+    [prev, cur] = [cur, prev];
   }
   return prev[b.length]!;
 }
@@ -24,12 +30,16 @@ function isAbbreviation(a: string, b: string): boolean {
 /** The closest plausible candidate, e.g. `closest("amout", ["amount", "ts"]) === "amount"`. */
 export function closest(name: string, candidates: Iterable<string>): string | null {
   const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
+  const lower = name.toLowerCase();
   let best: string | null = null;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
     if (c === name) continue;
-    const d =
-      c.toLowerCase() === name.toLowerCase() ? 0.5 : isAbbreviation(name, c) ? 1 : editDistance(name, c);
+    let d: number;
+    if (c.length === name.length && c.toLowerCase() === lower) d = 0.5;
+    else if (isAbbreviation(name, c)) d = 1;
+    else if (Math.abs(c.length - name.length) > limit) continue;
+    else d = editDistance(name, c, limit);
     if (d <= limit && d < bestDistance) {
       best = c;
       bestDistance = d;
