@@ -88,6 +88,18 @@ test("hopping emit changes: one row per open window of the record, by ascending 
   );
 });
 
+test("hopping with an advance larger than the size: records in the gaps belong to no window (not late)", () => {
+  const h = setup(op({ kind: "hopping", sizeMs: 5, advanceMs: 10 }, "final"));
+  pay(h, "c1", 3, 1);
+  pay(h, "c1", 7, 2);
+  h.end();
+  assert.deepEqual(
+    rows(h).map((r) => [r["window_start"], r["window_end"], r["n"]]),
+    [[0, 5, 1]],
+  );
+  assert.equal(h.dead.length, 0);
+});
+
 test("sliding emit final counts every accepted record in (t - size, t], also those arriving later", () => {
   const h = setup(op({ kind: "sliding", sizeMs: 10 }, "final", 5));
   pay(h, "c1", 20, 1);
