@@ -112,3 +112,10 @@ test("signatures: return types, arity and parameter types", () => {
   assert.equal(paramType(f("lower"), 1), undefined);
   for (const def of FUNCTIONS.values()) assert.match(def.doc, new RegExp(`^${def.name}\\(`));
 });
+
+test("dsl/reference.md documents every catalogue function", async () => {
+  const { readFileSync } = await import("node:fs");
+  const ref = readFileSync(new URL("../../dsl/reference.md", import.meta.url), "utf8");
+  const section = ref.slice(ref.indexOf("## Functions"), ref.indexOf("## Windows semantics"));
+  for (const name of FUNCTIONS.keys()) assert.ok(section.includes(`\`${name}(`), `reference lacks ${name}`);
+});
