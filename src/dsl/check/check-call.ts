@@ -6,7 +6,7 @@ import type { FieldType } from "../../core/schema.ts";
 import { formatType, T } from "../../core/schema.ts";
 import type { Expr, StepAggregateFn } from "../../plan/expr.ts";
 import type * as ast from "../ast/index.ts";
-import { checkExpr, ERROR_EXPR, exprText } from "./check-expr.ts";
+import { checkExpr, ERROR_EXPR, exprText, reportNegatedRef } from "./check-expr.ts";
 import type { Reporter } from "./report.ts";
 import type { Scope } from "./scope.ts";
 import { didYouMean } from "./suggest.ts";
@@ -93,13 +93,17 @@ function checkStepAggregate(
     rep.report("V2401", arg0.span, { name: pattern.steps[pattern.current]?.name ?? "?", other: step });
     return ERROR_EXPR;
   }
+  const row = scope.rows.get(step);
+  if (info.negated || row === undefined) {
+    reportNegatedRef(step, arg0.span, rep);
+    return ERROR_EXPR;
+  }
   if (!info.looping) {
     rep.report("V2402", e.span, { fn, name: step });
     return ERROR_EXPR;
   }
   const whole = arg0.kind === "NameRef";
   const arg = whole ? null : checkExpr(arg0, scope, rep);
-  const row = scope.rows.get(step)!;
   const argType: FieldType = arg === null ? recordOf(row.schema) : arg.type;
   const type = stepAggregateType(fn, argType, e, rep);
   return { kind: "step-aggregate", fn, step, arg, type };

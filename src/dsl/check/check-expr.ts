@@ -85,9 +85,19 @@ function stepVisible(name: string, span: ast.Expr["span"], scope: Scope, rep: Re
   const p = scope.pattern;
   if (p === null) return true;
   const idx = p.steps.findIndex((s) => s.name === name);
+  if (idx >= 0 && idx !== p.current && p.steps[idx]!.negated) {
+    reportNegatedRef(name, span, rep);
+    return false;
+  }
   if (idx <= p.current || idx < 0) return true;
   rep.report("V2401", span, { name: p.steps[p.current]?.name ?? "?", other: name });
   return false;
+}
+
+/** Reports a reference to a negated step (it binds no event). */
+export function reportNegatedRef(name: string, span: ast.Expr["span"], rep: Reporter): void {
+  const message = `negated step \`${name}\` takes no event, so it cannot be referred to`;
+  rep.report("V2405", span, { message }, "refer to the steps around it instead");
 }
 
 /** A bare name: a field of the bare rows, else a binding (alias, step), else a param. */
@@ -106,6 +116,10 @@ export function resolveName(e: ast.NameRef, scope: Scope, rep: Reporter, preferB
   if (scope.clause === "`having`") {
     const hint = didYouMean(e.name, visibleNames(scope), "available");
     rep.report("V2302", e.span, { name: e.name }, hint);
+    return ERROR_EXPR;
+  }
+  if (scope.pattern?.steps.some((s) => s.name === e.name && s.negated) === true) {
+    reportNegatedRef(e.name, e.span, rep);
     return ERROR_EXPR;
   }
   const hiddenBy = scope.hidden.get(e.name);

@@ -43,7 +43,7 @@ function checkShape(ctx: RuleContext, m: ast.MatchClause): StepInfo[] {
     if (s.negated) checkNegation(ctx, m, s, i);
     else if (q.max === null && s.until === null && m.within === null)
       ctx.rep.report("V2403", s.name.span, { name });
-    infos.push({ name, looping: !s.negated && isLooping(q) });
+    infos.push({ name, looping: !s.negated && isLooping(q), negated: s.negated });
   });
   return infos;
 }

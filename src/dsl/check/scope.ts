@@ -23,6 +23,8 @@ export interface ParamInfo {
 export interface StepInfo {
   readonly name: string;
   readonly looping: boolean;
+  /** A negated step takes no event, so nothing may refer to it. */
+  readonly negated: boolean;
 }
 
 /** Inside or after a `match` block. */

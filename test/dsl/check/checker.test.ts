@@ -78,6 +78,21 @@ const ERRORS: readonly [string, string, string][] = [
     "two negated steps in a row",
   ],
   [rule("match a: any -> b: any within 1m skip to last c"), "V2406", "unknown step `c`"],
+  [
+    rule("match a: any not followed by r: amount > 1 -> c: amount = r.amount within 1m"),
+    "V2405",
+    "negated step `r`",
+  ],
+  [
+    rule("match a: any not followed by r: amount > 1 within 1m", `emit to "a" { x: r.amount }`),
+    "V2405",
+    "negated step `r`",
+  ],
+  [
+    rule("match a: any not followed by r: amount > 1 within 1m", `emit to "a" { x: count(r) }`),
+    "V2405",
+    "negated step `r`",
+  ],
   [rule("match a: any within 1m", `emit to "a" { card_id, card_id }`), "V2601", "given twice"],
   [rule("", `emit to "a" { card_id, x: amount, x: n }`), "V2601", "`x`"],
   [`param p = 1 + 2`, "V2104", "constant"],
