@@ -1,6 +1,7 @@
 // DSL checker: one rule, clause by clause in the order records flow (from, joins, where,
 // partition by, window or match, emit). Each clause is checked in the scope the previous ones left.
 import type { FieldSchema } from "../../core/schema.ts";
+import { formatType } from "../../core/schema.ts";
 import type { Expr } from "../../plan/expr.ts";
 import type { Projection } from "../../plan/plan.ts";
 import type * as ast from "../ast/index.ts";
@@ -66,7 +67,18 @@ function keyName(e: ast.Expr, i: number): string {
 
 function checkPartition(ctx: RuleContext, p: ast.PartitionClause): void {
   const scope = inClause(ctx.scope, "`partition by`");
-  const exprs = p.keys.map((k) => checkExpr(k, scope, ctx.rep));
+  const exprs = p.keys.map((k) => {
+    const e = checkExpr(k, scope, ctx.rep);
+    if (e.type.kind === "record" || e.type.kind === "array" || e.type.kind === "duration") {
+      const args = {
+        what: "a partition key",
+        expected: "a string, number, bool or timestamp",
+        found: formatType(e.type),
+      };
+      ctx.rep.report("V2101", k.span, args, "partition by one of its fields instead");
+    }
+    return e;
+  });
   const names: string[] = [];
   p.keys.forEach((k, i) => {
     let n = keyName(k, i);

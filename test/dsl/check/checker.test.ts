@@ -34,6 +34,7 @@ const ERRORS: readonly [string, string, string][] = [
   [rule("where payments.amout > 1"), "V2002", "unknown field `amout`"],
   [rule("where amount > bigg"), "V2002", "did you mean `big`?"],
   [rule("where merchant.x = 1"), "V2007", "not a record"],
+  [rule("partition by geo"), "V2101", "a partition key"],
   [rule("where amount"), "V2101", "expected bool, found float"],
   [rule("where merchant > 1"), "V2102", "string and int"],
   [rule("where ts > 5"), "V2102", "timestamps combine with durations"],
