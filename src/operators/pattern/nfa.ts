@@ -51,7 +51,13 @@ export class KeyNfa {
   private readonly buffer: SharedBuffer;
   private readonly alias: string;
 
-  constructor(pattern: CompiledPattern, policy: SkipPolicy, buffer: SharedBuffer, alias: string, state: NfaJson) {
+  constructor(
+    pattern: CompiledPattern,
+    policy: SkipPolicy,
+    buffer: SharedBuffer,
+    alias: string,
+    state: NfaJson,
+  ) {
     this.pattern = pattern;
     this.policy = policy;
     this.buffer = buffer;

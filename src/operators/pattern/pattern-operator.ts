@@ -51,7 +51,13 @@ export function createPatternOperator(
     const f = compile(e);
     return (env) => f(env) === true;
   });
-  const run: Runner = { pattern, policy: skipPolicy(op.skip), store: ctx.store(op.store.name), ctx, alias: sourceAlias };
+  const run: Runner = {
+    pattern,
+    policy: skipPolicy(op.skip),
+    store: ctx.store(op.store.name),
+    ctx,
+    alias: sourceAlias,
+  };
   return {
     process: (record) => accept(run, record),
     onTimer: (time, key) => fire(run, time, key),
@@ -115,7 +121,7 @@ function fire(run: Runner, time: number, tkey: string): void {
   const state = nfa.toJson();
   // Without `within`, nothing else wakes a key up at end of input to release its partial matches.
   const endTimer = state.held.length > 0 || (run.pattern.withinMs === null && state.partials.length > 0);
-  scheduleTimers(run, tkey, nfa.startTimes(), endTimer);
+  scheduleTimers(run, tkey, time, nfa.startTimes(), endTimer);
   const idle = state.partials.length === 0 && state.held.length === 0;
   if (idle && run.store.prefix(`${scope}b`).next().done === true) {
     run.store.delete(`${scope}n`);
@@ -125,9 +131,16 @@ function fire(run: Runner, time: number, tkey: string): void {
   }
 }
 
-function scheduleTimers(run: Runner, tkey: string, starts: readonly number[], atEnd: boolean): void {
+function scheduleTimers(
+  run: Runner,
+  tkey: string,
+  now: number,
+  starts: readonly number[],
+  atEnd: boolean,
+): void {
   const w = run.pattern.withinMs;
-  if (w !== null) for (const t of new Set(starts)) run.ctx.timers.register(t + w, tkey);
+  // A live partial match always has start + within > now (advanceTime pruned the others).
+  if (w !== null) for (const t of new Set(starts)) if (t + w > now) run.ctx.timers.register(t + w, tkey);
   if (atEnd) run.ctx.timers.register(END_OF_INPUT_TIME, tkey);
   else run.ctx.timers.cancel(END_OF_INPUT_TIME, tkey);
 }

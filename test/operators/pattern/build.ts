@@ -40,13 +40,24 @@ export function toOp(p: TestPattern, preds: Predicates): PatternOp {
   const steps: PatternStep[] = p.steps.map((s) => ({
     name: s.name,
     condition: s.cond === null ? null : preds.cond(s.cond),
-    quantifier: { min: s.opts.min ?? 1, max: s.opts.max === undefined ? 1 : s.opts.max, greedy: s.opts.greedy ?? false },
+    quantifier: {
+      min: s.opts.min ?? 1,
+      max: s.opts.max === undefined ? 1 : s.opts.max,
+      greedy: s.opts.greedy ?? false,
+    },
     contiguity: s.opts.contiguity ?? "relaxed",
     innerContiguity: s.opts.inner ?? "relaxed",
     until: s.opts.until === undefined ? null : preds.cond(s.opts.until),
     negated: s.opts.negated ?? false,
   }));
-  return { kind: "pattern", name: "m", steps, withinMs: p.withinMs, skip: p.skip, store: { name: "r.m", kind: "pattern-buffer" } };
+  return {
+    kind: "pattern",
+    name: "m",
+    steps,
+    withinMs: p.withinMs,
+    skip: p.skip,
+    store: { name: "r.m", kind: "pattern-buffer" },
+  };
 }
 
 /** An input event: key, time, row (rows carry an `id`). */

@@ -7,7 +7,8 @@ import type { Env } from "../../../src/operators/pattern/compile-nfa.ts";
 import { readMatch, runPattern, st, type TestEvent, type TestPattern } from "./build.ts";
 
 const v = (n: number) => (env: Env) => (env["ev"] as Row)["v"] === n;
-const evs = (...vals: number[]): TestEvent[] => vals.map((x, i) => ({ key: "k", ts: i * 10, row: { id: i, v: x } }));
+const evs = (...vals: number[]): TestEvent[] =>
+  vals.map((x, i) => ({ key: "k", ts: i * 10, row: { id: i, v: x } }));
 const PAST_LAST = { kind: "skip-past-last" } as const;
 const NO_SKIP = { kind: "no-skip" } as const;
 
@@ -55,7 +56,13 @@ test("a+ then b, no skip, relaxed loop: every subsequence the definition allows"
   const got = matches(p, evs(1, 1, 2));
   assert.deepEqual(
     got.map((m) => JSON.stringify(m)).sort(),
-    [{ a: [0, 1], b: [2] }, { a: [0], b: [2] }, { a: [1], b: [2] }].map((m) => JSON.stringify(m)).sort(),
+    [
+      { a: [0, 1], b: [2] },
+      { a: [0], b: [2] },
+      { a: [1], b: [2] },
+    ]
+      .map((m) => JSON.stringify(m))
+      .sort(),
   );
 });
 
@@ -75,7 +82,11 @@ test("within prunes from the first event", () => {
 });
 
 test("events out of order within the lateness are matched in event-time order", () => {
-  const p: TestPattern = { steps: [st("a", v(1)), st("b", v(2), { contiguity: "strict" })], withinMs: null, skip: NO_SKIP };
+  const p: TestPattern = {
+    steps: [st("a", v(1)), st("b", v(2), { contiguity: "strict" })],
+    withinMs: null,
+    skip: NO_SKIP,
+  };
   const arrivals: TestEvent[] = [
     { key: "k", ts: 20, row: { id: 2, v: 2 } },
     { key: "k", ts: 10, row: { id: 1, v: 1 } },

@@ -8,6 +8,9 @@ export function skipPastLast(): SkipPolicy {
   return {
     kind: "skip-past-last",
     prunes: true,
-    cursor: (takes: readonly Take[]) => ({ pos: positionOf(takes[takes.length - 1] as Take), inclusive: false }),
+    cursor: (takes: readonly Take[]) => ({
+      pos: positionOf(takes[takes.length - 1] as Take),
+      inclusive: false,
+    }),
   };
 }

@@ -51,7 +51,8 @@ export function toStepCursor(takes: readonly Take[], stepIndex: number, which: "
   const start = positionOf(takes[0] as Take);
   const own = takes.filter((t) => t.step === stepIndex);
   const pick = which === "first" ? own[0] : own[own.length - 1];
-  if (pick === undefined || comparePositions(positionOf(pick), start) === 0) return { pos: start, inclusive: false };
+  if (pick === undefined || comparePositions(positionOf(pick), start) === 0)
+    return { pos: start, inclusive: false };
   return { pos: positionOf(pick), inclusive: true };
 }
 

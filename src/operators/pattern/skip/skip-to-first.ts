@@ -8,6 +8,7 @@ export function skipToFirst(step: string): SkipPolicy {
   return {
     kind: "skip-to-first",
     prunes: true,
-    cursor: (takes: readonly Take[], names: readonly string[]) => toStepCursor(takes, names.indexOf(step), "first"),
+    cursor: (takes: readonly Take[], names: readonly string[]) =>
+      toStepCursor(takes, names.indexOf(step), "first"),
   };
 }

@@ -8,6 +8,7 @@ export function skipToLast(step: string): SkipPolicy {
   return {
     kind: "skip-to-last",
     prunes: true,
-    cursor: (takes: readonly Take[], names: readonly string[]) => toStepCursor(takes, names.indexOf(step), "last"),
+    cursor: (takes: readonly Take[], names: readonly string[]) =>
+      toStepCursor(takes, names.indexOf(step), "last"),
   };
 }

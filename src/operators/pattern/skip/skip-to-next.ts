@@ -1,7 +1,8 @@
 // Operators stage (pattern, policy): SKIP TO NEXT: at most one match per start event; the next match
 // starts strictly after this match's first event (MATCH_RECOGNIZE's AFTER MATCH SKIP TO NEXT ROW).
-import { positionOf, type SkipPolicy } from "./skip-policy.ts";
+
 import type { Take } from "../shared-buffer.ts";
+import { positionOf, type SkipPolicy } from "./skip-policy.ts";
 
 /** The next match must start after this match's first event. */
 export function skipToNext(): SkipPolicy {

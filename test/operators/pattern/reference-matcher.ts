@@ -1,0 +1,204 @@
+// Brute-force reference for pattern matching: enumerates matches BY DEFINITION (docs/patterns.md,
+// rules M1-M7) over one key's whole event sequence, then applies the skip strategy. Obviously slow.
+import type { Row, Value } from "../../../src/core/value.ts";
+import type { Fn, TestPattern, TestStep } from "./build.ts";
+
+export interface RefEvent {
+  readonly ts: number;
+  /** Arrival order (ties on time are broken by it). */
+  readonly arrival: number;
+  readonly row: Row;
+}
+
+/** A take: index into the sorted events and index of the positive step. */
+export interface RefTake {
+  readonly idx: number;
+  readonly step: number;
+}
+
+interface Ctx {
+  readonly ev: readonly RefEvent[];
+  readonly pos: readonly TestStep[];
+  /** negAfter[i]: negated steps right after positive step i. */
+  readonly negAfter: readonly (readonly TestStep[])[];
+  readonly names: readonly string[];
+  readonly within: number;
+}
+
+const ALIAS = "ev";
+
+/** The environment of the definition: steps' last rows, `$steps`, candidate under its step and the alias. */
+function env(c: Ctx, prefix: readonly RefTake[], cand: RefEvent, name: string): Record<string, Value> {
+  const e: Record<string, Value> = {};
+  const steps: Record<string, Row[]> = {};
+  for (const n of c.names) {
+    e[n] = null;
+    steps[n] = [];
+  }
+  for (const t of prefix) {
+    const n = (c.pos[t.step] as TestStep).name;
+    const row = (c.ev[t.idx] as RefEvent).row;
+    e[n] = row;
+    (steps[n] as Row[]).push(row);
+  }
+  e["$steps"] = steps;
+  e[ALIAS] = cand.row;
+  e[name] = cand.row;
+  return e;
+}
+
+function holds(c: Ctx, fn: Fn | null, prefix: readonly RefTake[], idx: number, name: string): boolean {
+  return fn === null || fn(env(c, prefix, c.ev[idx] as RefEvent, name));
+}
+
+function negsBetween(c: Ctx, from: number, to: number): TestStep[] {
+  return c.negAfter.slice(from, to).flat();
+}
+
+function count(takes: readonly RefTake[], step: number): number {
+  return takes.filter((t) => t.step === step).length;
+}
+
+/** Can take (x, s) extend `takes`? Rules M1 (max), M2, M3, M4, M5, M6 (gaps), M7. */
+function extends_(c: Ctx, takes: readonly RefTake[], x: number, s: number): boolean {
+  const step = c.pos[s] as TestStep;
+  const max = step.opts.max === undefined ? 1 : (step.opts.max ?? Number.POSITIVE_INFINITY);
+  if (count(takes, s) + 1 > max) return false; // M1 (max)
+  if (!holds(c, step.cond, takes, x, step.name)) return false; // M2
+  const first = takes[0];
+  if (first === undefined) return true;
+  if ((c.ev[x] as RefEvent).ts - (c.ev[first.idx] as RefEvent).ts >= c.within) return false; // M3
+  const last = takes[takes.length - 1] as RefTake;
+  const l = last.idx;
+  const contiguity = s === last.step ? (step.opts.inner ?? "relaxed") : (step.opts.contiguity ?? "relaxed");
+  if (contiguity === "strict" && x !== l + 1) return false; // M4
+  if (contiguity === "relaxed") {
+    for (let y = l + 1; y < x; y++) if (holds(c, step.cond, takes, y, step.name)) return false;
+  }
+  if (s === last.step) {
+    const u = step.opts.until;
+    if (u !== undefined) for (let y = l + 1; y <= x; y++) if (holds(c, u, takes, y, step.name)) return false; // M5
+    return true;
+  }
+  for (const n of negsBetween(c, last.step, s)) {
+    if (!gapClear(c, n, takes, l, x)) return false; // M6
+  }
+  return !greedyWouldLoop(c, takes, last); // M7
+}
+
+/** M6: no event in (l, to] satisfies the negated step (strict: only event l + 1). */
+function gapClear(c: Ctx, n: TestStep, takes: readonly RefTake[], l: number, to: number): boolean {
+  const hi = n.opts.contiguity === "strict" ? Math.min(l + 1, to) : to;
+  for (let y = l + 1; y <= hi; y++) if (holds(c, n.cond, takes, y, n.name)) return false;
+  return true;
+}
+
+/** M7: a greedy loop whose next event it could take may not hand over to a later step. */
+function greedyWouldLoop(c: Ctx, takes: readonly RefTake[], last: RefTake): boolean {
+  const step = c.pos[last.step] as TestStep;
+  const max = step.opts.max === undefined ? 1 : (step.opts.max ?? Number.POSITIVE_INFINITY);
+  if (!(step.opts.greedy ?? false) || count(takes, last.step) >= max) return false;
+  const y = last.idx + 1;
+  const u = step.opts.until;
+  return holds(c, step.cond, takes, y, step.name) && !(u !== undefined && holds(c, u, takes, y, step.name));
+}
+
+/** Final rules for a complete match: M1 (min, skipped steps), trailing negations (M6 at the end). */
+function complete(c: Ctx, takes: readonly RefTake[]): boolean {
+  for (let s = 0; s < c.pos.length; s++)
+    if (count(takes, s) < ((c.pos[s] as TestStep).opts.min ?? 1)) return false;
+  const first = takes[0] as RefTake;
+  const last = takes[takes.length - 1] as RefTake;
+  let horizon = last.idx;
+  const t0 = (c.ev[first.idx] as RefEvent).ts;
+  while (horizon + 1 < c.ev.length && (c.ev[horizon + 1] as RefEvent).ts - t0 < c.within) horizon++;
+  for (const n of negsBetween(c, last.step, c.pos.length)) {
+    if (!gapClear(c, n, takes, last.idx, horizon)) return false;
+  }
+  return true;
+}
+
+function enumerate(c: Ctx): RefTake[][] {
+  const out: RefTake[][] = [];
+  const go = (takes: RefTake[]) => {
+    if (takes.length > 0 && complete(c, takes)) out.push(takes);
+    const last = takes[takes.length - 1];
+    for (let x = last === undefined ? 0 : last.idx + 1; x < c.ev.length; x++) {
+      for (let s = last === undefined ? 0 : last.step; s < c.pos.length; s++) {
+        if (skippedOk(c, takes, s) && extends_(c, takes, x, s)) go([...takes, { idx: x, step: s }]);
+      }
+    }
+  };
+  go([]);
+  return out;
+}
+
+/** Pruning only (M1 would reject these at the end): steps skipped over must be optional. */
+function skippedOk(c: Ctx, takes: readonly RefTake[], s: number): boolean {
+  const last = takes[takes.length - 1];
+  const from = last === undefined ? 0 : last.step;
+  if (
+    last !== undefined &&
+    s > last.step &&
+    count(takes, last.step) < ((c.pos[last.step] as TestStep).opts.min ?? 1)
+  )
+    return false;
+  for (let k = last === undefined ? 0 : from + 1; k < s; k++)
+    if (((c.pos[k] as TestStep).opts.min ?? 1) > 0) return false;
+  return true;
+}
+
+function key(m: readonly RefTake[]): number[] {
+  const k = [(m[0] as RefTake).idx, (m[m.length - 1] as RefTake).idx];
+  for (const t of m) k.push(t.idx, t.step);
+  return k;
+}
+
+function compare(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++)
+    if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
+}
+
+/** Index a later match must start at (inclusive) after emitting `m`; null for no-skip. */
+function cursorAfter(p: TestPattern, c: Ctx, m: readonly RefTake[]): number | null {
+  const start = (m[0] as RefTake).idx;
+  const sk = p.skip;
+  if (sk.kind === "no-skip") return null;
+  if (sk.kind === "skip-to-next") return start + 1;
+  if (sk.kind === "skip-past-last") return (m[m.length - 1] as RefTake).idx + 1;
+  const s = c.pos.findIndex((x) => x.name === sk.step);
+  const own = m.filter((t) => t.step === s);
+  const pick = sk.kind === "skip-to-first" ? own[0] : own[own.length - 1];
+  return pick === undefined || pick.idx === start ? start + 1 : pick.idx;
+}
+
+/** The matches of one key's events, in emission order (no-skip: in preference order). */
+export function referenceMatches(
+  p: TestPattern,
+  events: readonly RefEvent[],
+): { takes: RefTake[]; events: RefEvent[] }[] {
+  const ev = [...events].sort((a, b) => a.ts - b.ts || a.arrival - b.arrival);
+  const pos = p.steps.filter((s) => !(s.opts.negated ?? false));
+  const negAfter: TestStep[][] = [];
+  for (const s of p.steps) {
+    if (s.opts.negated ?? false) negAfter[negAfter.length - 1]?.push(s);
+    else negAfter.push([]);
+  }
+  const c: Ctx = {
+    ev,
+    pos,
+    negAfter,
+    names: p.steps.map((s) => s.name),
+    within: p.withinMs ?? Number.POSITIVE_INFINITY,
+  };
+  const all = enumerate(c).sort((a, b) => compare(key(a), key(b)));
+  const out: RefTake[][] = [];
+  let cursor = Number.NEGATIVE_INFINITY;
+  for (const m of all) {
+    if ((m[0] as RefTake).idx < cursor) continue;
+    out.push(m);
+    cursor = cursorAfter(p, c, m) ?? cursor;
+  }
+  return out.map((takes) => ({ takes, events: ev }));
+}

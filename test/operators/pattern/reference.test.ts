@@ -1,0 +1,136 @@
+// Pattern operator vs the brute-force reference matcher (reference-matcher.ts) on random patterns and
+// random keyed events out of order within the lateness: same matches per key, in the same order
+// under every skip strategy (no-skip: same multiset), and no state left after the end of input.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import type { StreamRecord } from "../../../src/core/record.ts";
+import type { SkipStrategy } from "../../../src/plan/plan.ts";
+import { keyedEvents, LATENESS, type PatternDesc, patternDesc, toPattern } from "./arbitraries.ts";
+import { readMatch, runPattern, type TestEvent, type TestPattern, type TestStep } from "./build.ts";
+import { type RefEvent, type RefTake, referenceMatches } from "./reference-matcher.ts";
+
+function canonical(steps: Readonly<Record<string, readonly number[]>>, ts: number): string {
+  const sorted = Object.keys(steps)
+    .sort()
+    .map((k) => [k, steps[k]]);
+  return JSON.stringify([sorted, ts]);
+}
+
+function expected(p: TestPattern, events: readonly TestEvent[], key: string): string[] {
+  const mine = events.filter((e) => e.key === key).map((e, i) => ({ ts: e.ts, arrival: i, row: e.row }));
+  const positive = p.steps.filter((s) => !(s.opts.negated ?? false));
+  return referenceMatches(p, mine).map(({ takes, events: ev }) => {
+    const steps: Record<string, number[]> = {};
+    for (const s of p.steps) steps[s.name] = [];
+    for (const t of takes) {
+      const row = (ev[t.idx] as RefEvent).row;
+      (steps[(positive[t.step] as TestStep).name] as number[]).push(row["id"] as number);
+    }
+    const last = takes[takes.length - 1] as RefTake;
+    return canonical(steps, (ev[last.idx] as RefEvent).ts);
+  });
+}
+
+function actual(out: readonly StreamRecord[], key: string): string[] {
+  return out
+    .filter((o) => o.key === key)
+    .map((o) => {
+      const m = readMatch(o);
+      return canonical(m.steps, m.ts);
+    });
+}
+
+function check(d: PatternDesc, events: TestEvent[]): void {
+  const p = toPattern(d);
+  const r = runPattern(p, events, LATENESS);
+  assert.equal(r.task.dead.length, 0, "no event is late in these streams");
+  assert.equal(r.storeSize, 0, "all pattern state deleted at end of input");
+  assert.equal(r.task.timers(), 0, "no timer left");
+  for (const key of ["k0", "k1", "k2"]) {
+    let want = expected(p, events, key);
+    let got = actual(r.out, key);
+    if (d.skip.kind === "no-skip") {
+      want = [...want].sort();
+      got = [...got].sort();
+    }
+    assert.deepEqual(got, want, `key ${key}`);
+  }
+}
+
+const runs = (n: number) => ({ numRuns: n, seed: 20261123 });
+
+test("pattern operator equals the brute-force matcher (random patterns, every construct)", () => {
+  fc.assert(fc.property(patternDesc, keyedEvents(7), check), runs(400));
+});
+
+const SKIPS: readonly SkipStrategy[] = [
+  { kind: "no-skip" },
+  { kind: "skip-to-next" },
+  { kind: "skip-past-last" },
+  { kind: "skip-to-first", step: "s1" },
+  { kind: "skip-to-last", step: "s0" },
+];
+
+for (const skip of SKIPS) {
+  test(`matches the reference under ${skip.kind}${"step" in skip ? ` ${skip.step}` : ""}`, () => {
+    const desc = patternDesc.filter((d) => d.steps.length >= 2).map((d): PatternDesc => ({ ...d, skip }));
+    fc.assert(fc.property(desc, keyedEvents(7), check), runs(200));
+  });
+}
+
+for (const c of ["strict", "relaxed", "non-deterministic"] as const) {
+  test(`matches the reference with ${c} contiguity between and inside every step`, () => {
+    const desc = patternDesc.map(
+      (d): PatternDesc => ({
+        ...d,
+        steps: d.steps.map((s) => (s.negated ? s : { ...s, contiguity: c, inner: c })),
+      }),
+    );
+    fc.assert(fc.property(desc, keyedEvents(7), check), runs(150));
+  });
+}
+
+const QUANTIFIERS = [
+  [1, 1],
+  [0, 1],
+  [1, null],
+  [0, null],
+  [2, 2],
+  [1, 3],
+  [2, null],
+] as const;
+
+for (const q of QUANTIFIERS) {
+  test(`matches the reference with quantifier {${q[0]},${q[1] ?? ""}} (greedy or not, with until)`, () => {
+    const desc = patternDesc.map(
+      (d): PatternDesc => ({
+        ...d,
+        steps: d.steps.map((s, i) => (s.negated || i > 1 ? s : { ...s, q })),
+      }),
+    );
+    fc.assert(fc.property(desc, keyedEvents(6), check), runs(100));
+  });
+}
+
+test("matches the reference with a negation in the middle (not next / not followed by)", () => {
+  const desc = patternDesc.filter((d) => d.steps.some((s, i) => s.negated && i < d.steps.length - 1));
+  fc.assert(fc.property(desc, keyedEvents(7), check), runs(200));
+});
+
+test("matches the reference with a trailing negation (completes when within expires)", () => {
+  const desc = patternDesc
+    .filter((d) => d.steps.some((s) => s.negated))
+    .map((d): PatternDesc => {
+      const neg = d.steps.find((s) => s.negated) as PatternDesc["steps"][number];
+      return { ...d, steps: [...d.steps.filter((s) => !s.negated), neg] };
+    });
+  fc.assert(fc.property(desc, keyedEvents(7), check), runs(200));
+});
+
+test("matches the reference with within (pruning from the first event)", () => {
+  const desc = fc
+    .tuple(patternDesc, fc.integer({ min: 1, max: 30 }))
+    .map(([d, w]): PatternDesc => ({ ...d, withinMs: w }));
+  fc.assert(fc.property(desc, keyedEvents(8), check), runs(200));
+});
