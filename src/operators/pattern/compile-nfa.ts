@@ -95,6 +95,9 @@ export function compileNfa(
   validate(steps, withinMs, skip);
   const layout = layoutSteps(steps, predicate);
   const states = buildStates(layout);
+  if (withinMs === null && states.some((s) => s.kind === "pending")) {
+    throw new PatternCompileError("a match can end with a negation, which needs 'within'");
+  }
   return {
     steps: layout.positives,
     stepNames: steps.map((s) => s.name),
@@ -210,7 +213,7 @@ function allocate(layout: Layout): Ids {
   const ids: Ids = { loop: [], again: [], pending: [], enter: new Map(), next: 1 };
   for (let i = 0; i < k; i++) {
     ids.loop.push(ids.next++);
-    ids.again.push(ids.next++);
+    ids.again.push(layout.positives[i]?.max === 1 ? -1 : ids.next++); // a single event never loops
     const trailing = (layout.negations[i] as Stop[][])[k] as Stop[];
     ids.pending.push(endsAfter(layout.positives, i) && trailing.length > 0 ? ids.next++ : null);
     for (const j of reachable(layout.positives, i)) ids.enter.set(`${i}>${j}`, ids.next++);
@@ -246,35 +249,39 @@ function buildStates(layout: Layout): NfaState[] {
       to: ids.enter.get(`${i}>${j}`) as number,
       guard: (g) => g.count >= s.min && !(s.greedy && loopTakes(s, g)),
     }));
+    const looping: Edge[] =
+      again < 0
+        ? []
+        : [
+            { action: "take", to: loop, count: "next", guard: (g) => loopTakes(s, g) },
+            {
+              action: "ignore",
+              to: again,
+              guard: (g) => g.count < s.max && !untilHolds(s, g) && ignorable(s.inner, s, g),
+            },
+          ];
     add({
       id: loop,
       kind: "loop",
       step: i,
       label: `${s.name}:loop`,
-      edges: [
-        { action: "take", to: loop, count: "next", guard: (g) => loopTakes(s, g) },
-        {
-          action: "ignore",
-          to: again,
-          guard: (g) => g.count < s.max && !untilHolds(s, g) && ignorable(s.inner, s, g),
-        },
-        ...proceed,
-      ],
+      edges: [...looping, ...proceed],
       stops: [],
       accept: endsAfter(steps, i) ? (pending ?? ACCEPT_NOW) : null,
     });
-    add({
-      id: again,
-      kind: "again",
-      step: i,
-      label: `${s.name}:again`,
-      edges: [
-        { action: "take", to: loop, count: "next", guard: (g) => loopTakes(s, g) },
-        { action: "ignore", to: again, guard: (g) => !untilHolds(s, g) && ignorable(s.inner, s, g) },
-      ],
-      stops: [],
-      accept: null,
-    });
+    if (again >= 0)
+      add({
+        id: again,
+        kind: "again",
+        step: i,
+        label: `${s.name}:again`,
+        edges: [
+          { action: "take", to: loop, count: "next", guard: (g) => loopTakes(s, g) },
+          { action: "ignore", to: again, guard: (g) => !untilHolds(s, g) && ignorable(s.inner, s, g) },
+        ],
+        stops: [],
+        accept: null,
+      });
     if (pending !== null) {
       const stops = (layout.negations[i] as Stop[][])[k] as Stop[];
       const edges: Edge[] = [{ action: "ignore", to: pending, guard: () => true }];
@@ -313,11 +320,10 @@ export function describeNfa(p: CompiledPattern): string {
   const label = (id: number) => (p.states[id] as NfaState).label;
   return p.states
     .map((s) => {
-      const edges = s.edges.map((e) => `${e.action}->${label(e.to)}`).join(", ");
-      const stops = s.stops.length > 0 ? ` stops[${s.stops.map((x) => x.name).join(",")}]` : "";
-      const accept =
-        s.accept === null ? "" : s.accept === ACCEPT_NOW ? " accept" : ` accept->${label(s.accept)}`;
-      return `${s.label}: ${edges}${stops}${accept}`;
+      const parts = [s.edges.map((e) => `${e.action}->${label(e.to)}`).join(", ")];
+      if (s.stops.length > 0) parts.push(`stops[${s.stops.map((x) => x.name).join(",")}]`);
+      if (s.accept !== null) parts.push(s.accept === ACCEPT_NOW ? "accept" : `accept->${label(s.accept)}`);
+      return `${s.label}: ${parts.filter((x) => x !== "").join(" ")}`;
     })
     .join("\n");
 }

@@ -21,11 +21,15 @@ export interface FakeTask {
   /** End of input: the watermark goes to +infinity. */
   end(): void;
   timers(): number;
+  watermark(): number;
 }
 
-export function fakeTask(stores: TaskStateStores = createMemoryTaskStores()): FakeTask {
+export function fakeTask(
+  stores: TaskStateStores = createMemoryTaskStores(),
+  watermark = Number.NEGATIVE_INFINITY,
+): FakeTask {
   const timers: TaskTimers = createTaskTimers(stores.store("__timers"));
-  let wm = Number.NEGATIVE_INFINITY;
+  let wm = watermark;
   let operator: Operator | undefined;
   const out: StreamRecord[] = [];
   const dead: { record: StreamRecord; reason: DeadLetterReason }[] = [];
@@ -57,6 +61,7 @@ export function fakeTask(stores: TaskStateStores = createMemoryTaskStores()): Fa
       fire();
     },
     timers: () => timers.size(),
+    watermark: () => wm,
   };
 }
 
