@@ -1,5 +1,6 @@
 // DSL checker: a whole program (every file of a deployment, includes already loaded). Collects
 // declarations across files (each name declared once), then checks every rule against them.
+import { T } from "../../core/schema.ts";
 import type { ParamDecl, StreamDecl, TableDecl } from "../../plan/plan.ts";
 import type * as ast from "../ast/index.ts";
 import type { Span } from "../span.ts";
@@ -69,6 +70,9 @@ export function checkProgram(
       }
     }
   }
+  // A broken declaration was reported already: references to its name stay silent (type `any`).
+  for (const name of broken)
+    if (!paramInfo.has(name)) paramInfo.set(name, { name, value: null, type: T.any });
   const env: Declarations = {
     streams: new Map(streams.map((s) => [s.name, s])),
     tables: new Map(tables.map((t) => [t.name, t])),

@@ -145,6 +145,14 @@ test("valid rules check clean", () => {
   for (const text of VALID) assert.deepEqual(diagnose(text), [], text);
 });
 
+test("a broken param is reported once, not again at each use", () => {
+  const got = diagnose(`param p = 1 + 2\n${rule("where amount > p and n < p")}`);
+  assert.deepEqual(
+    got.map((d) => d.slice(0, 5)),
+    ["V2104"],
+  );
+});
+
 test("stream-join `on` splits into the right key and a residual condition", () => {
   const r = compileProgram([
     {
