@@ -20,8 +20,32 @@ export function lit(value: Value, type: FieldType): Expr {
   return { kind: "literal", value, type };
 }
 
+/**
+ * Deepest expression tree accepted. The parser turns long flat chains (`a and b and ...`) into deep
+ * trees without recursing; every later stage (this checker, the runtime's expression compiler)
+ * recurses, so the limit is enforced here, as a diagnostic rather than a stack overflow.
+ */
+export const MAX_EXPR_DEPTH = 1000;
+let depth = 0;
+let tooDeepReported = false;
+
 /** Checks `e` in `scope`, e.g. `amount > big_amount` -> binary(field [payments, amount], param big_amount). */
 export function checkExpr(e: ast.Expr, scope: Scope, rep: Reporter): Expr {
+  if (depth === 0) tooDeepReported = false;
+  if (depth >= MAX_EXPR_DEPTH) {
+    if (!tooDeepReported) rep.report("V2107", e.span, { max: MAX_EXPR_DEPTH });
+    tooDeepReported = true;
+    return ERROR_EXPR;
+  }
+  depth++;
+  try {
+    return checkNode(e, scope, rep);
+  } finally {
+    depth--;
+  }
+}
+
+function checkNode(e: ast.Expr, scope: Scope, rep: Reporter): Expr {
   switch (e.kind) {
     case "IntLit":
       return lit(e.value, T.int);

@@ -32,6 +32,11 @@ export const CHECK_CODES = {
   V2104: { severity: "error", message: "{what} must be a constant literal", hint: "{hint}" },
   V2105: { severity: "error", message: "aggregate `{name}` is not allowed here", hint: "{hint}" },
   V2106: { severity: "error", message: "duration must be positive, found `{text}`" },
+  V2107: {
+    severity: "error",
+    message: "expression is nested too deeply (more than {max} operations inside each other)",
+    hint: "split it into several conditions, or several rules",
+  },
   // declarations (V22xx)
   V2201: {
     severity: "error",

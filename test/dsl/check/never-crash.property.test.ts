@@ -226,3 +226,19 @@ test("a large broken program ends in diagnostics", { timeout: 60_000 }, () => {
     [],
   );
 });
+
+test("very deep expressions end in one V2107 per expression, not a stack overflow", {
+  timeout: 60_000,
+}, () => {
+  const chain = (n: number, op: string) => `${"amount > 1 ".concat(op, " ").repeat(n)}true`;
+  const text = `include "streams.vigil"\nrule deep from payments where ${chain(50_000, "and")} emit to "o" { x: ${"amount + ".repeat(50_000)}1 }`;
+  const r = compileText(text);
+  assert.deepEqual(
+    r.diagnostics.map((d) => d.code),
+    ["V2107", "V2107"],
+  );
+  const ok = compileText(
+    `include "streams.vigil"\nrule shallow from payments where ${chain(300, "or")} emit to "o" { card_id }`,
+  );
+  assert.deepEqual(ok.diagnostics, []);
+});
