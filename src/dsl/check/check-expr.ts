@@ -152,9 +152,8 @@ export function resolveName(e: ast.NameRef, scope: Scope, rep: Reporter, preferB
     return ERROR_EXPR;
   }
   const hint = didYouMean(e.name, visibleNames(scope));
-  const only = scope.bare.length === 1 ? scope.rows.get(scope.bare[0]!) : undefined;
-  if (only !== undefined) rep.report("V2002", e.span, { field: e.name, where: only.what }, hint);
-  else rep.report("V2001", e.span, { name: e.name }, hint);
+  const where = scope.bare.map((b) => scope.rows.get(b)?.what ?? b).join(" or ") || "this rule";
+  rep.report("V2002", e.span, { field: e.name, where }, hint);
   return ERROR_EXPR;
 }
 

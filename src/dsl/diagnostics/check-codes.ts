@@ -4,7 +4,6 @@ import type { CodeDef } from "./diagnostic.ts";
 
 export const CHECK_CODES = {
   // names (V20xx)
-  V2001: { severity: "error", message: "unknown name `{name}`", hint: "{hint}" },
   V2002: { severity: "error", message: "unknown field `{field}` in {where}", hint: "{hint}" },
   V2003: { severity: "error", message: "unknown stream `{name}`", hint: "{hint}" },
   V2004: { severity: "error", message: "unknown table `{name}`", hint: "{hint}" },
@@ -99,11 +98,6 @@ export const CHECK_CODES = {
     severity: "error",
     message: "output field `{name}` is given twice",
     hint: "rename one with `other_name: expression`",
-  },
-  V2602: {
-    severity: "warning",
-    message: "the output has no field identifying the rule or its key",
-    hint: "{hint}",
   },
   // includes (V27xx)
   V2701: { severity: "error", message: "cannot read included file `{path}`", hint: "{hint}" },
