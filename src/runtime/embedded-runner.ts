@@ -175,6 +175,7 @@ async function createSlots(opts: EmbeddedOptions, log: PartitionedLog, n: number
         plan: opts.plan,
         stores: storesFor(opts.stateDir, id),
         partitions: inputs.map((i) => ({ topic: i.topic, partition: i.partition })),
+        segments: group.segments,
         ...(opts.params ? { params: opts.params } : {}),
         ...(opts.idleTimeout !== undefined ? { idleTimeout: opts.idleTimeout } : {}),
         ...(opts.operatorFactory ? { operatorFactory: opts.operatorFactory } : {}),

@@ -1,5 +1,6 @@
 // Runtime stage: splits each rule of a plan at its re-keys into segments (sub-topologies). Segment 0
-// reads the rule's source stream; segment k > 0 reads the repartition topic of the k-th re-key.
+// reads the rule's source stream; segment k > 0 reads the repartition topic of the k-th re-key; a
+// stream-join whose right side is not keyed by its join key gets a right re-key segment of its own.
 import type {
   PlanOp,
   ProgramPlan,
@@ -22,23 +23,29 @@ export type SideInput =
     }
   | {
       readonly kind: "right";
+      /** The right stream's topic, or its right re-key repartition topic when `repartitioned`. */
       readonly topic: string;
       readonly decl: StreamDecl;
       readonly opIndex: number;
       readonly op: StreamJoinOp;
+      readonly repartitioned: boolean;
     };
 
 /** One linear piece of a rule between re-keys. */
 export interface Segment {
-  /** `<rule>#<index>`. */
+  /** `<rule>#<index>`, or `<rule>#<join>.right-rekey`. */
   readonly id: string;
+  /** `rule`: a piece of the rule's pipeline; `right-rekey`: re-keys a stream-join's right side. */
+  readonly role: "rule" | "right-rekey";
   readonly rule: RulePlan;
   readonly index: number;
   /** The main input: the source stream's topic (index 0) or the previous re-key's repartition topic. */
   readonly inputTopic: string;
   readonly inputKind: "stream" | "repartition";
-  /** The rule's source stream (its lateness applies to the repartition topics too). */
+  /** The stream whose lateness applies (the rule's source; the right stream for a right re-key). */
   readonly source: StreamDecl;
+  /** The binding of a decoded main-input row in the record environment. */
+  readonly alias: string;
   /** The operators of this segment, re-keys excluded. */
   readonly ops: readonly PlanOp[];
   /** The re-key that ends this segment (its records go to `rekey.repartitionTopic`), or null: the sink. */
@@ -46,7 +53,7 @@ export interface Segment {
   readonly sideInputs: readonly SideInput[];
 }
 
-/** Every segment of every rule, in rule order then segment order. */
+/** Every segment of every rule, in rule order then segment order (right re-keys after their rule's). */
 export function planSegments(plan: ProgramPlan): Segment[] {
   return plan.rules.flatMap((rule) => ruleSegments(plan, rule));
 }
@@ -60,11 +67,13 @@ function ruleSegments(plan: ProgramPlan, rule: RulePlan): Segment[] {
     const index = segments.length;
     segments.push({
       id: `${rule.name}#${index}`,
+      role: "rule",
       rule,
       index,
       inputTopic,
       inputKind: index === 0 ? "stream" : "repartition",
       source,
+      alias: rule.source.alias,
       ops,
       rekey,
       sideInputs: sideInputs(plan, ops),
@@ -80,7 +89,49 @@ function ruleSegments(plan: ProgramPlan, rule: RulePlan): Segment[] {
     }
   }
   close(null);
-  return segments;
+  return [...segments, ...rightRekeySegments(plan, rule)];
+}
+
+function rightRekeySegments(plan: ProgramPlan, rule: RulePlan): Segment[] {
+  return rule.ops
+    .filter((op): op is StreamJoinOp => op.kind === "stream-join" && rightNeedsRepartition(plan, op))
+    .map((op) => {
+      const right = findStream(plan, op.right.stream);
+      return {
+        id: `${rule.name}#${op.name}.right-rekey`,
+        role: "right-rekey",
+        rule,
+        index: 0,
+        inputTopic: right.topic,
+        inputKind: "stream",
+        source: right,
+        alias: op.right.alias,
+        ops: [],
+        rekey: {
+          kind: "rekey",
+          name: `${op.name}.right-rekey`,
+          keys: op.rightKeys,
+          repartitionTopic: rightRepartitionTopic(op),
+        },
+        sideInputs: [],
+      };
+    });
+}
+
+/**
+ * True when a stream-join's right side must be re-keyed: its join key is not the right stream's key
+ * field (the same test as the topology's, so `vigil explain` and the runtime agree).
+ */
+export function rightNeedsRepartition(plan: ProgramPlan, op: StreamJoinOp): boolean {
+  const decl = plan.streams.find((s) => s.name === op.right.stream);
+  if (decl === undefined || decl.keyField === null || op.rightKeys.length !== 1) return true;
+  const k = op.rightKeys[0]!;
+  return !(k.kind === "field" && k.path.length === 2 && k.path[1] === decl.keyField);
+}
+
+/** The repartition topic of a stream-join's re-keyed right side (the topology's name, without the app prefix). */
+export function rightRepartitionTopic(op: StreamJoinOp): string {
+  return `${op.name}.right-rekey-repartition`;
 }
 
 function sideInputs(plan: ProgramPlan, ops: readonly PlanOp[]): SideInput[] {
@@ -92,7 +143,9 @@ function sideInputs(plan: ProgramPlan, ops: readonly PlanOp[]): SideInput[] {
       out.push({ kind: "table", topic: decl.topic, decl, opIndex, op });
     } else if (op.kind === "stream-join") {
       const decl = findStream(plan, op.right.stream);
-      out.push({ kind: "right", topic: decl.topic, decl, opIndex, op });
+      const repartitioned = rightNeedsRepartition(plan, op);
+      const topic = repartitioned ? rightRepartitionTopic(op) : decl.topic;
+      out.push({ kind: "right", topic, decl, opIndex, op, repartitioned });
     }
   });
   return out;
@@ -109,6 +162,13 @@ export function segmentTopics(segment: Segment): string[] {
   return [segment.inputTopic, ...segment.sideInputs.map((s) => s.topic)];
 }
 
+/** Every repartition topic of the plan with the lateness of the stream it carries, in plan order. */
+export function repartitionTopics(plan: ProgramPlan): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of planSegments(plan)) if (s.rekey) out.set(s.rekey.repartitionTopic, s.source.latenessMs);
+  return out;
+}
+
 /**
  * A fixed order over every topic of the plan (tables, then streams, then repartition topics), used
  * to break timestamp ties in the merge: a table update at time t is applied before a stream record at t.
@@ -120,11 +180,6 @@ export function topicOrder(plan: ProgramPlan): Map<string, number> {
   };
   for (const t of plan.tables) add(t.topic);
   for (const s of plan.streams) add(s.topic);
-  for (const r of plan.rules) for (const op of r.ops) if (op.kind === "rekey") add(op.repartitionTopic);
+  for (const topic of repartitionTopics(plan).keys()) add(topic);
   return order;
-}
-
-/** Sub-topology stage of a segment: 0 for segments fed by external topics, k for the k-th re-key's. */
-export function segmentStage(segment: Segment): number {
-  return segment.index;
 }

@@ -24,7 +24,7 @@ import {
   type SegmentChain,
   timerOrigin,
 } from "./segment-chain.ts";
-import { planSegments, type Segment, segmentTopics, topicOrder } from "./segments.ts";
+import { planSegments, repartitionTopics, type Segment, segmentTopics, topicOrder } from "./segments.ts";
 import type { InputRecord, TaskOutput, TaskRuntime, TaskStats } from "./task-api.ts";
 import { type DecodedInput, decodeInput, type TopicFormat, topicFormats } from "./task-input.ts";
 import { createTaskCounters } from "./task-stats.ts";
@@ -45,6 +45,11 @@ export interface TaskOptions {
   readonly idleTimeout?: number;
   /** Wall-clock merge idleness (Kafka worker only; breaks replay determinism, see docs/runtime.md). */
   readonly wallClockIdle?: WallClockIdle;
+  /**
+   * Ids of the segments this task runs (see segments.ts and task-groups.ts). Default: every segment
+   * whose main input topic the task reads (pass them explicitly when a stream-join re-keys its right side).
+   */
+  readonly segments?: readonly string[];
   /** Operator factory; defaults to the operators of src/operators. */
   readonly operatorFactory?: OperatorFactory;
 }
@@ -64,7 +69,8 @@ export async function createTask(opts: TaskOptions): Promise<LocalTaskRuntime> {
   const formats = topicFormats(plan);
   const order = topicOrder(plan);
   const topics = new Set(opts.partitions.map((p) => p.topic));
-  const segments = planSegments(plan).filter((s) => topics.has(s.inputTopic));
+  const chosen = opts.segments ? new Set(opts.segments) : null;
+  const segments = planSegments(plan).filter((s) => (chosen ? chosen.has(s.id) : topics.has(s.inputTopic)));
   checkSideInputs(segments, topics);
 
   const inputs: MergeInput[] = opts.partitions.map((p) => ({
@@ -72,10 +78,7 @@ export async function createTask(opts: TaskOptions): Promise<LocalTaskRuntime> {
     order: order.get(p.topic) ?? order.size,
   }));
   const merger = createInputMerger<DecodedInput>(inputs, opts.wallClockIdle);
-  const tracker = createWatermarkTracker(
-    trackedPartitions(opts.partitions, formats, segments),
-    opts.idleTimeout,
-  );
+  const tracker = createWatermarkTracker(trackedPartitions(opts.partitions, formats, plan), opts.idleTimeout);
   const timers = createTaskTimers(stores.store(TIMER_STORE));
   const taskStore = stores.store(TASK_STORE);
   const counters = createTaskCounters();
@@ -237,7 +240,7 @@ function buildRoutes(chains: readonly SegmentChain[], env: ChainEnv): Map<string
     const s = chain.segment;
     add(s.inputTopic, (input, payload, eventTime) => {
       const origin = payload.kind === "env" ? payload.origin : originOf(input);
-      const value: Row = payload.kind === "env" ? payload.env : { [s.rule.source.alias]: payload.row };
+      const value: Row = payload.kind === "env" ? payload.env : { [s.alias]: payload.row };
       const key =
         input.key ??
         (payload.kind === "row" && s.source.keyField
@@ -268,6 +271,18 @@ function buildRoutes(chains: readonly SegmentChain[], env: ChainEnv): Map<string
             origin: originOf(input),
           });
         });
+      } else if (side.repartitioned) {
+        // Already re-keyed upstream (a right re-key segment): the environment binds the right alias.
+        add(side.topic, (input, payload, eventTime) => {
+          if (payload.kind !== "env") return;
+          const rec: StreamRecord = {
+            key: input.key,
+            value: payload.env,
+            timestamp: eventTime,
+            origin: payload.origin,
+          };
+          chain.enter(side.opIndex, rec);
+        });
       } else {
         const keys = side.op.rightKeys.map((k) => env.compile(k));
         add(side.topic, (input, payload, eventTime) => {
@@ -289,12 +304,12 @@ function originOf(input: InputRecord) {
 function trackedPartitions(
   partitions: TaskOptions["partitions"],
   formats: ReadonlyMap<string, TopicFormat>,
-  segments: readonly Segment[],
+  plan: ProgramPlan,
 ): TrackedPartition[] {
+  const repartitioned = repartitionTopics(plan);
   return partitions.map((p) => {
     const f = formats.get(p.topic);
-    const fromRepartition = segments.find((s) => s.inputTopic === p.topic)?.source.latenessMs;
-    const latenessMs = f?.kind === "stream" ? f.decl.latenessMs : (fromRepartition ?? 0);
+    const latenessMs = f?.kind === "stream" ? f.decl.latenessMs : (repartitioned.get(p.topic) ?? 0);
     return { id: inputId(p.topic, p.partition), latenessMs, holdsWatermark: f?.kind !== "table" };
   });
 }
