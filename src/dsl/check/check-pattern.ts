@@ -112,49 +112,54 @@ function skipStrategy(
   return { kind: skip.strategy, step };
 }
 
-/** Checks `match ... within ... skip ...` and switches the scope to the match's output environment. */
-export function checkMatch(ctx: RuleContext, m: ast.MatchClause): void {
-  const infos = checkShape(ctx, m);
-  const steps: PatternStep[] = m.steps.map((s, i) => {
-    const scope = stepScope(ctx, infos, i);
-    const condition = s.condition === null ? null : checkCondition(s.condition, scope, ctx.rep);
-    const until =
-      s.until === null
-        ? null
-        : checkCondition(s.until, { ...scope, clause: `\`until\` of step \`${s.name.name}\`` }, ctx.rep);
-    const q = quantifier(s.quantifier);
-    return {
-      name: s.name.name,
-      condition,
-      quantifier: q,
-      contiguity: s.connector ?? "relaxed",
-      innerContiguity: s.quantifier?.inner ?? "relaxed",
-      until,
-      negated: s.negated,
-    };
-  });
-  if (m.within !== null && m.within.ms <= 0)
-    ctx.rep.report("V2106", m.within.span, { text: `${m.within.amount}${m.within.unit}` });
-  const skip = skipStrategy(ctx, m.skip, infos);
-  // Output environment: steps, the source alias (the match's last event); joined aliases are gone.
+function checkStep(ctx: RuleContext, infos: readonly StepInfo[], s: ast.PatternStep, i: number): PatternStep {
+  const scope = stepScope(ctx, infos, i);
+  const condition = s.condition === null ? null : checkCondition(s.condition, scope, ctx.rep);
+  const untilScope = { ...scope, clause: `\`until\` of step \`${s.name.name}\`` };
+  const until = s.until === null ? null : checkCondition(s.until, untilScope, ctx.rep);
+  return {
+    name: s.name.name,
+    condition,
+    quantifier: quantifier(s.quantifier),
+    contiguity: s.connector ?? "relaxed",
+    innerContiguity: s.quantifier?.inner ?? "relaxed",
+    until,
+    negated: s.negated,
+  };
+}
+
+/** The match's output environment: steps, the source alias (the match's last event); joined aliases are gone. */
+function outputScope(ctx: RuleContext, m: ast.MatchClause, infos: readonly StepInfo[]): Scope {
   const src = ctx.scope.rows.get(ctx.sourceAlias)!;
   const rows = new Map([[ctx.sourceAlias, src]]);
   const hidden = new Map<string, string>();
-  for (const name of ctx.scope.rows.keys())
+  for (const name of ctx.scope.rows.keys()) {
     if (name !== ctx.sourceAlias)
       hidden.set(name, "the pattern (a match binds its steps and the source alias)");
+  }
   for (const s of m.steps) {
     if (s.negated) continue;
     const optional = s.quantifier !== null && s.quantifier.min === 0;
     rows.set(s.name.name, { ...row(s.name.name, src.schema, `step \`${s.name.name}\``), nullable: optional });
   }
-  ctx.scope = {
+  return {
     ...ctx.scope,
     rows,
     pattern: { steps: infos, current: infos.length },
     hidden,
     clause: "the output",
   };
+}
+
+/** Checks `match ... within ... skip ...` and switches the scope to the match's output environment. */
+export function checkMatch(ctx: RuleContext, m: ast.MatchClause): void {
+  const infos = checkShape(ctx, m);
+  const steps = m.steps.map((s, i) => checkStep(ctx, infos, s, i));
+  if (m.within !== null && m.within.ms <= 0) {
+    ctx.rep.report("V2106", m.within.span, { text: `${m.within.amount}${m.within.unit}` });
+  }
+  const skip = skipStrategy(ctx, m.skip, infos);
+  ctx.scope = outputScope(ctx, m, infos);
   ctx.ops.push({
     kind: "pattern",
     steps,

@@ -98,6 +98,57 @@ function checkAggregate(ctx: RuleContext, item: ast.AggregateItem, scope: Scope)
   return { name: item.name.name, fn, arg };
 }
 
+interface AggregateRow {
+  readonly groupBy: readonly Projection[];
+  readonly aggregates: readonly AggregateSpec[];
+  /** The `$` row: group fields, aggregate names, key, window_start, window_end. */
+  readonly fields: readonly FieldSchema[];
+}
+
+const BOUNDS: readonly FieldSchema[] = [
+  { name: "key", type: T.string, optional: true },
+  { name: "window_start", type: T.timestamp, optional: false },
+  { name: "window_end", type: T.timestamp, optional: false },
+];
+
+/** Checks the aggregate list and builds the aggregate's output row. */
+function aggregateRow(ctx: RuleContext, w: ast.WindowClause): AggregateRow {
+  const aggScope = inClause(ctx.scope, "`aggregate`");
+  const aggregates: AggregateSpec[] = [];
+  const groupBy: Projection[] = (ctx.key?.exprs ?? []).map((expr, i) => ({ name: ctx.key!.names[i]!, expr }));
+  const fields: FieldSchema[] = groupBy.map((g) => ({ name: g.name, type: g.expr.type, optional: false }));
+  for (const item of w.aggregates) {
+    const spec = checkAggregate(ctx, item, aggScope);
+    const name = item.name.name;
+    if (fields.some((f) => f.name === name) || BOUNDS.some((f) => f.name === name)) {
+      const first = "as a group field, an earlier aggregate or a window bound";
+      ctx.rep.report("V2006", item.name.span, { what: "output name", name, first });
+      continue;
+    }
+    if (spec === null) {
+      fields.push({ name, type: T.any, optional: true });
+      continue;
+    }
+    aggregates.push(spec);
+    const optional = spec.fn !== "count" && spec.fn !== "count_distinct";
+    fields.push({ name, type: aggregateType(spec.fn, spec.arg?.type ?? T.int), optional });
+  }
+  return { groupBy, aggregates, fields: [...fields, ...BOUNDS] };
+}
+
+/** Names that were available before the window and are not any more (for a precise message). */
+function hiddenAfterWindow(ctx: RuleContext, fields: readonly FieldSchema[]): Map<string, string> {
+  const hidden = new Map<string, string>();
+  for (const [name, r] of ctx.scope.rows) {
+    hidden.set(name, "the window aggregate");
+    if (!ctx.scope.bare.includes(name)) continue;
+    for (const f of r.schema.fields) {
+      if (!fields.some((x) => x.name === f.name)) hidden.set(f.name, "the window aggregate");
+    }
+  }
+  return hidden;
+}
+
 /** Checks `window ... aggregate ... having ...` and switches the scope to the aggregate's `$` row. */
 export function checkWindow(
   ctx: RuleContext,
@@ -105,54 +156,13 @@ export function checkWindow(
   emitMode: "final" | "changes" | null,
 ): void {
   const window = windowSpec(ctx, w.window);
-  const graceMs = w.grace?.ms ?? 0;
-  const aggScope = inClause(ctx.scope, "`aggregate`");
-  const aggregates: AggregateSpec[] = [];
-  const fields: FieldSchema[] = [];
-  const groupBy: Projection[] = (ctx.key?.exprs ?? []).map((expr, i) => ({ name: ctx.key!.names[i]!, expr }));
-  for (const g of groupBy) fields.push({ name: g.name, type: g.expr.type, optional: false });
-  for (const item of w.aggregates) {
-    const spec = checkAggregate(ctx, item, aggScope);
-    const taken =
-      fields.some((f) => f.name === item.name.name) ||
-      ["key", "window_start", "window_end"].includes(item.name.name);
-    if (taken) {
-      ctx.rep.report("V2006", item.name.span, {
-        what: "output name",
-        name: item.name.name,
-        first: "as a group field, an earlier aggregate or a window bound",
-      });
-      continue;
-    }
-    if (spec === null) {
-      fields.push({ name: item.name.name, type: T.any, optional: true });
-      continue;
-    }
-    aggregates.push(spec);
-    fields.push({
-      name: spec.name,
-      type: aggregateType(spec.fn, spec.arg?.type ?? T.int),
-      optional: spec.fn !== "count" && spec.fn !== "count_distinct",
-    });
-  }
-  fields.push(
-    { name: "key", type: T.string, optional: true },
-    { name: "window_start", type: T.timestamp, optional: false },
-    { name: "window_end", type: T.timestamp, optional: false },
-  );
-  const hidden = new Map<string, string>();
-  for (const [name, r] of ctx.scope.rows) {
-    hidden.set(name, "the window aggregate");
-    if (ctx.scope.bare.includes(name))
-      for (const f of r.schema.fields)
-        if (!fields.some((x) => x.name === f.name)) hidden.set(f.name, "the window aggregate");
-  }
+  const { groupBy, aggregates, fields } = aggregateRow(ctx, w);
   ctx.scope = {
     rows: new Map([["$", row("$", { fields }, "the window aggregate")]]),
     bare: ["$"],
     params: ctx.scope.params,
     pattern: null,
-    hidden,
+    hidden: hiddenAfterWindow(ctx, fields),
     clause: "`having`",
   };
   const having = w.having === null ? null : checkCondition(w.having, ctx.scope, ctx.rep);
@@ -160,7 +170,7 @@ export function checkWindow(
     kind: "window-aggregate",
     groupBy,
     window,
-    graceMs,
+    graceMs: w.grace?.ms ?? 0,
     aggregates,
     having,
     emit: emitMode ?? "final",
