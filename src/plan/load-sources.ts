@@ -1,7 +1,7 @@
 // Plan stage, program loading: reads the given rule files and everything they include, once each,
 // parses them, and reports a missing include at its `include` and include cycles. Never throws.
 import { readFileSync } from "node:fs";
-import { dirname, join, normalize, resolve } from "node:path";
+import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
 import type * as ast from "../dsl/ast/index.ts";
 import { diagnostic } from "../dsl/diagnostics/catalogue.ts";
 import type { Diagnostic } from "../dsl/diagnostics/diagnostic.ts";
@@ -81,11 +81,16 @@ function load(st: LoadState, name: string, text: string | undefined, from: ast.I
   const parsed = parse(body, name);
   st.diagnostics.push(...parsed.diagnostics);
   for (const d of parsed.program.decls) {
-    if (d.kind === "IncludeDecl") load(st, normalize(join(dirname(name), d.path.value)), undefined, d);
+    if (d.kind === "IncludeDecl") load(st, includePath(name, d.path.value), undefined, d);
   }
   st.programs.push(parsed.program);
   st.stack.pop();
   st.status.set(key, true);
+}
+
+/** The path of `include "target"` written in file `from`: relative to `from`'s folder unless absolute. */
+export function includePath(from: string, target: string): string {
+  return isAbsolute(target) ? normalize(target) : normalize(join(dirname(from), target));
 }
 
 /** Loads `inputs` and their includes. */

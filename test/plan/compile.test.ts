@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { buildPlan, operatorNames } from "../../src/plan/build-plan.ts";
 import { compileProgram } from "../../src/plan/compile.ts";
+import { includePath } from "../../src/plan/load-sources.ts";
 import { printPlan } from "../../src/plan/print-plan.ts";
 
 const STREAMS = `
@@ -77,6 +78,12 @@ test("includes resolve relative to the including file; a file included twice is 
     ["a", "b"],
   );
   assert.equal(r.plan!.streams.length, 1);
+});
+
+test("include paths: relative to the including file, absolute paths kept", () => {
+  assert.equal(includePath("rules/a.vigil", "../lib/s.vigil"), "lib/s.vigil");
+  assert.equal(includePath("a.vigil", "lib/s.vigil"), "lib/s.vigil");
+  assert.equal(includePath("rules/a.vigil", "/etc/vigil/s.vigil"), "/etc/vigil/s.vigil");
 });
 
 test("a missing include is reported at the include, a cycle at the include that closes it", () => {
