@@ -158,8 +158,13 @@ export function resolveName(e: ast.NameRef, scope: Scope, rep: Reporter, preferB
 }
 
 function hiddenHint(scope: Scope): string {
-  const names = visibleNames(scope).map((n) => `\`${n}\``);
-  return `only these are available here: ${names.join(", ")}; carry a field through with \`partition by\` or an aggregate such as \`last(x) as x\``;
+  const names = visibleNames(scope)
+    .filter((n) => !scope.params.has(n))
+    .map((n) => `\`${n}\``);
+  const carry = scope.rows.has("$")
+    ? "; carry a field through with `partition by` or an aggregate such as `last(x) as x`"
+    : "";
+  return `available here: ${names.join(", ")}${carry}`;
 }
 
 function bindingRef(e: ast.NameRef, scope: Scope, rep: Reporter): Expr {
