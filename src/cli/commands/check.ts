@@ -3,10 +3,13 @@
 // Never a stack trace on user input: an internal fault is a V2999 diagnostic (stack with --debug).
 import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
 import { compileProgram } from "../../plan/compile.ts";
+import { printPlan } from "../../plan/print-plan.ts";
 
-const USAGE = `Usage: vigil check [--debug] <file.vigil>...
+const USAGE = `Usage: vigil check [--plan] [--debug] <file.vigil>...
 
 Checks rule files and everything they include, as one program.
+  --plan    also print the logical plan (the checked, lowered rules) to stdout
+  --debug   show the stack of an internal compiler error
 Exit status: 0 when clean (warnings allowed), 1 when there are errors, 2 on bad usage.`;
 
 function plural(n: number, word: string): string {
@@ -19,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const debug = argv.includes("--debug");
-  const unknown = argv.filter((a) => a.startsWith("-") && a !== "--debug");
+  const unknown = argv.filter((a) => a.startsWith("-") && a !== "--debug" && a !== "--plan");
   const files = argv.filter((a) => !a.startsWith("-"));
   if (unknown.length > 0 || files.length === 0) {
     console.error(unknown.length > 0 ? `vigil check: unknown option ${unknown[0]}\n\n${USAGE}` : USAGE);
@@ -31,6 +34,7 @@ export async function run(argv: string[]): Promise<number> {
     console.error("");
   }
   if (debug && result.internalError !== undefined) console.error(result.internalError);
+  if (argv.includes("--plan") && result.plan !== null) process.stdout.write(printPlan(result.plan));
   const errors = result.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = result.diagnostics.length - errors;
   const summary = `${plural(result.files.length, "file")} checked, ${plural(errors, "error")}${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}`;

@@ -23,6 +23,9 @@ test("the fraud library checks clean: exit 0 and a summary", () => {
   const r = vigilCheck(...files);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), "3 files checked, 0 errors");
+  const withPlan = vigilCheck("--plan", ...files);
+  assert.match(withPlan.stdout, /^stream payments topic "payments"/);
+  assert.match(withPlan.stdout, /rule mule_chain\n {2}source activity as activity/);
 });
 
 test("errors: exit 1, file:line:col, caret, code and hint on stderr, no stack trace", () => {
