@@ -53,8 +53,10 @@ interface SlotInput {
   readonly topic: string;
   readonly partition: number;
   readonly id: string;
-  /** The upstream task of a repartition channel; null for external topics. */
-  readonly upstream: Slot | null;
+  /** The upstream task of a repartition channel (group, partition); null for external topics. */
+  readonly from: { readonly group: number; readonly partition: number } | null;
+  /** Resolved once every task exists. */
+  upstream: Slot | null;
   nextPush: number;
   ended: boolean;
 }
@@ -126,7 +128,7 @@ function feed(slot: Slot, log: PartitionedLog, batch: number): { pushed: number;
       input.nextPush += records.length;
       slot.task.push(records);
       moved += records.length;
-    } else if (!input.ended && (input.upstream === null || input.upstream.finished)) {
+    } else if (!input.ended && (input.from === null || input.upstream?.finished === true)) {
       input.ended = true;
       slot.task.endOfPartition(input.topic, input.partition);
       ended = true;
@@ -163,13 +165,13 @@ async function createSlots(opts: EmbeddedOptions, log: PartitionedLog, n: number
     for (const topic of group.repartitionTopics) ensureTopic(log, topic, n * n);
     for (let p = 0; p < n; p++) {
       const id = `${group.index}_${p}`;
-      const inputs: SlotInput[] = group.topics.flatMap((topic) =>
-        group.repartitionTopics.has(topic)
-          ? slots
-              .filter((s) => s.group === group.upstream.get(topic))
-              .map((up) => input(topic, channelPartition(p, up.partition, n), up))
-          : [input(topic, p, null)],
-      );
+      const inputs: SlotInput[] = group.topics.flatMap((topic) => {
+        const from = group.upstream.get(topic);
+        if (from === undefined) return [input(topic, p, null)];
+        return Array.from({ length: n }, (_, up) =>
+          input(topic, channelPartition(p, up, n), { group: from, partition: up }),
+        );
+      });
       const task = await createTask({
         id,
         plan: opts.plan,
@@ -185,11 +187,18 @@ async function createSlots(opts: EmbeddedOptions, log: PartitionedLog, n: number
       slots.push({ task, group: group.index, partition: p, inputs, finished: false, pending: [] });
     }
   }
+  for (const slot of slots) {
+    for (const i of slot.inputs) {
+      if (i.from)
+        i.upstream =
+          slots.find((s) => s.group === i.from!.group && s.partition === i.from!.partition) ?? null;
+    }
+  }
   return slots;
 }
 
-function input(topic: string, partition: number, upstream: Slot | null): SlotInput {
-  return { topic, partition, id: inputId(topic, partition), upstream, nextPush: 0, ended: false };
+function input(topic: string, partition: number, from: SlotInput["from"]): SlotInput {
+  return { topic, partition, id: inputId(topic, partition), from, upstream: null, nextPush: 0, ended: false };
 }
 
 function storesFor(stateDir: string | undefined, id: string): TaskStateStores {

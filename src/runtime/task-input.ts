@@ -26,10 +26,7 @@ export function topicFormats(plan: ProgramPlan): Map<string, TopicFormat> {
   const formats = new Map<string, TopicFormat>();
   for (const t of plan.tables) formats.set(t.topic, { kind: "table", decl: t });
   for (const s of plan.streams) formats.set(s.topic, { kind: "stream", decl: s });
-  for (const r of plan.rules) {
-    for (const op of r.ops)
-      if (op.kind === "rekey") formats.set(op.repartitionTopic, { kind: "repartition" });
-  }
+  for (const topic of repartitionTopics(plan).keys()) formats.set(topic, { kind: "repartition" });
   return formats;
 }
 
