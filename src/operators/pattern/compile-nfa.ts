@@ -170,7 +170,7 @@ function layoutSteps(steps: readonly PatternStep[], predicate: (e: Expr) => Pred
   return { positives, negations };
 }
 
-/** Steps j > i reachable from step i by skipping only optional steps (i = -1: from the start). */
+// Steps j > i reachable from step i by skipping only optional steps (i = -1: from the start).
 function reachable(steps: readonly CompiledStep[], i: number): number[] {
   const out: number[] = [];
   for (let j = i + 1; j < steps.length; j++) {
@@ -180,18 +180,18 @@ function reachable(steps: readonly CompiledStep[], i: number): number[] {
   return out;
 }
 
-/** True when every step after i is optional, so a match may end at step i. */
+// True when every step after i is optional, so a match may end at step i.
 function endsAfter(steps: readonly CompiledStep[], i: number): boolean {
   return steps.slice(i + 1).every((s) => s.min === 0);
 }
 
-/** Ignoring an event under a contiguity: strict never, relaxed only if the event would not be taken, any always. */
+// Ignoring an event under a contiguity: strict never, relaxed only if the event would not be taken, any always.
 function ignorable(contiguity: Contiguity, s: CompiledStep, g: GuardInput): boolean {
   if (contiguity === "strict") return false;
   return contiguity === "non-deterministic" || !g.holds(s.cond, s.name);
 }
 
-/** The loop of step s could take the candidate now (count below max, condition, not stopped by until). */
+// The loop of step s could take the candidate now (count below max, condition, not stopped by until).
 function loopTakes(s: CompiledStep, g: GuardInput): boolean {
   return g.count < s.max && g.holds(s.cond, s.name) && !untilHolds(s, g);
 }

@@ -149,7 +149,7 @@ export class KeyNfa {
     };
   }
 
-  /** Follows the enabled edges of `stateId` for `ev`, collecting the partial matches they lead to. */
+  // Follows the enabled edges of `stateId` for `ev`, collecting the partial matches they lead to.
   private visit(
     stateId: number,
     p: PartialJson,
@@ -178,7 +178,7 @@ export class KeyNfa {
     }
   }
 
-  /** A take landed in loop state `st` with `count`: keep it if it can go on, and complete or pend it. */
+  // A take landed in loop state `st` with `count`: keep it if it can go on, and complete or pend it.
   private arrive(
     st: NfaState,
     count: number,
@@ -200,7 +200,7 @@ export class KeyNfa {
     this.buffer.release(node); // the reference take() handed us
   }
 
-  /** Completed matches (each owning one reference to its node) are emitted or held per the skip strategy. */
+  // Completed matches (each owning one reference to its node) are emitted or held per the skip strategy.
   private complete(nodes: number[]): void {
     if (nodes.length === 0 && (this.held.length === 0 || !this.policy.prunes)) return;
     if (!this.policy.prunes) {
@@ -229,7 +229,7 @@ export class KeyNfa {
     }
   }
 
-  /** A held match waits while a live partial match could still complete into an earlier match. */
+  // A held match waits while a live partial match could still complete into an earlier match.
   private blocked(h: number): boolean {
     const key = this.keyOf(h);
     for (const p of this.partials) {

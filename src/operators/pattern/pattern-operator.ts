@@ -23,7 +23,7 @@ import { KeyNfa, type PartialJson } from "./nfa.ts";
 import { type PatternEvent, SharedBuffer, type Take } from "./shared-buffer.ts";
 import { type SkipPolicy, skipPolicy } from "./skip/skip-policy.ts";
 
-/** A key's persisted state: next arrival sequence, next node id, partial matches, held matches. */
+// A key's persisted state: next arrival sequence, next node id, partial matches, held matches.
 interface KeyState {
   readonly q: number;
   readonly n: number;
@@ -91,7 +91,7 @@ function bufferKey(scope: string, ts: number, seq: number): string {
   return `${scope}b${encodeTime(ts)}${seq.toString(16).padStart(12, "0")}`;
 }
 
-/** The key's buffered events with timestamp <= limit, in (timestamp, sequence) order. */
+// The key's buffered events with timestamp <= limit, in (timestamp, sequence) order.
 function takeBuffered(run: Runner, scope: string, limit: number): PatternEvent[] {
   const from = `${scope}b`;
   const to = limit >= END_OF_INPUT_TIME ? `${scope}c` : `${scope}b${encodeTime(limit + 1)}`;
