@@ -54,6 +54,8 @@ function runLong(p: TestPattern) {
     const bound = KEYS + 4 * recent.length;
     peakBound = Math.max(peakBound, bound);
     assert.ok(size <= bound, `store size ${size} > bound ${bound} at event ${i}`);
+    // Timers: one per buffered event time and per partial-match start, one end-of-input timer per key.
+    assert.ok(task.timers() <= KEYS + 2 * recent.length, `timers ${task.timers()} at event ${i}`);
     peak = Math.max(peak, size);
   }
   task.end();
