@@ -48,7 +48,10 @@ export function conditionEnv(b: StepBindings, candidate: PatternEvent, stepName:
   return { ...candidate.value, ...b.last, $steps: b.steps, [alias]: row, [stepName]: row };
 }
 
-/** A match's output environment: steps (last row or null), `$steps`, the alias (last event), `$match`. */
+/**
+ * A match's output environment: the last event's bindings (e.g. a joined table's alias), the source
+ * alias bound to the last event, each step's last row (or null), `$steps`, and `$match`.
+ */
 export function outputEnv(
   stepNames: readonly string[],
   positiveNames: readonly string[],
@@ -59,6 +62,7 @@ export function outputEnv(
   const lastTake = takes[takes.length - 1] as Take;
   const b = stepBindings(stepNames, positiveNames, takes, alias);
   return {
+    ...lastTake.event.value,
     [alias]: rowOf(lastTake.event, alias),
     ...b.last,
     $steps: b.steps,
