@@ -173,7 +173,7 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
     if (child.pid === undefined) throw new Error("could not start java");
     startWatchdog(child.pid, dir);
     try {
-      await waitReady(launched.bootstrap, child, options.readyTimeoutMs ?? 90_000);
+      await waitReady(launched.bootstrap, child, options.readyTimeoutMs ?? 180_000);
     } catch (err) {
       throw new Error(
         `${(err as Error).message}; broker log: ${launched.logFile} (and ${join(dir, "broker.out")})`,

@@ -1,6 +1,7 @@
 // Test support: where the Kafka broker for integration tests is (KAFKA_BROKERS, set by `npm test`).
 // Without it, Kafka tests FAIL, unless VIGIL_SKIP_KAFKA=1, when they skip and say why.
 import { type TestContext, test } from "node:test";
+import { Kafka, logLevel } from "kafkajs";
 
 /** The bootstrap addresses from KAFKA_BROKERS, or null when unset. */
 export function kafkaBrokers(): string[] | null {
@@ -39,4 +40,14 @@ let counter = 0;
 export function uniqueName(prefix: string): string {
   counter += 1;
   return `${prefix}-${process.pid}-${counter}`;
+}
+
+/** A kafkajs client for tests: quiet (coordinator-loading noise), fast retries. */
+export function testKafka(brokers: string[], clientId = uniqueName("test")): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { initialRetryTime: 5, retries: 20 },
+  });
 }

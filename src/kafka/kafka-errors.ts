@@ -1,0 +1,37 @@
+// Kafka I/O stage: classifying kafkajs errors (which may wrap the broker's error several levels
+// deep) into what the commit path needs to know: fenced, or anything else.
+
+/** Every error type string found in `err` and what it wraps (originalError, cause, errors[]). */
+export function errorTypes(err: unknown, depth = 0): string[] {
+  if (err === null || typeof err !== "object" || depth > 5) return [];
+  const e = err as {
+    type?: unknown;
+    name?: unknown;
+    originalError?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
+  const own = [e.type, e.name].filter((t): t is string => typeof t === "string");
+  const nested = [e.originalError, e.cause, ...(Array.isArray(e.errors) ? e.errors : [])];
+  return [...own, ...nested.flatMap((n) => errorTypes(n, depth + 1))];
+}
+
+const FENCED = new Set([
+  "INVALID_PRODUCER_EPOCH",
+  "PRODUCER_FENCED",
+  "TRANSACTIONAL_ID_AUTHORIZATION_FAILED",
+  "INVALID_PRODUCER_ID_MAPPING",
+  "KafkaJSPartialMessageError_INVALID_PRODUCER_EPOCH",
+]);
+
+/** True when another producer with the same transactional id took over (this one must stop). */
+export function isFenced(err: unknown): boolean {
+  return errorTypes(err).some((t) => FENCED.has(t));
+}
+
+/** A short one-line description for logs. */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const types = [...new Set(errorTypes(err))].filter((t) => t !== "Error" && t !== err.name);
+  return `${err.name}: ${err.message}${types.length > 0 ? ` [${types.join(", ")}]` : ""}`;
+}

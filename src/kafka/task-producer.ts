@@ -1,0 +1,199 @@
+// Kafka I/O stage: one transactional producer per task (transactionalId = `${group}-${taskId}`, so a
+// restarted owner fences the old one), committing outputs + changelog + dead letters + offsets in one
+// transaction through named phases. Guarantees (see ../shared/design/facts.md, KAFKA-17754):
+// a failed send/sendOffsets aborts; a commit that throws is never aborted: the producer is replaced
+// (its InitProducerId settles the old transaction) and the outcome is reported "ambiguous".
+import type { Kafka, Producer, TopicMessages } from "kafkajs";
+import { failpoint } from "./failpoints.ts";
+import { describeError, isFenced } from "./kafka-errors.ts";
+import type { WireRecord } from "./serdes.ts";
+
+/** The broker's default `transaction.max.timeout.ms` (15 min); transactionTimeout must stay below it. */
+export const BROKER_MAX_TRANSACTION_TIMEOUT_MS = 900_000;
+
+/** A record bound for a topic. */
+export interface TopicRecord {
+  readonly topic: string;
+  readonly record: WireRecord;
+}
+
+/** A consumed position to commit: `offset` is the next offset to read (last processed + 1). */
+export interface OffsetToCommit {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly metadata?: string;
+}
+
+/** What one commit interval writes, atomically. */
+export interface TransactionContent {
+  /** Outputs, changelog and dead-letter records; per-partition order is kept. */
+  readonly records: readonly TopicRecord[];
+  readonly offsets: readonly OffsetToCommit[];
+}
+
+/**
+ * committed: all visible. aborted: nothing visible (roll back, seek to the committed offsets).
+ * ambiguous: the commit threw; the producer was replaced, so the transaction is now settled one way
+ * or the other: re-read the group's committed offsets to learn which. fenced: another producer owns
+ * this task now: drop it.
+ */
+export type CommitOutcome =
+  | { readonly kind: "committed" }
+  | { readonly kind: "aborted"; readonly error: string }
+  | { readonly kind: "ambiguous"; readonly error: string }
+  | { readonly kind: "fenced"; readonly error: string };
+
+export interface TaskProducerOptions {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  readonly taskId: string;
+  /** Default 60 s; must be below the broker's transaction.max.timeout.ms. */
+  readonly transactionTimeoutMs?: number;
+  /** Records per send (kafkajs never splits a batch; the broker refuses batches over 1 MB). Default 2000. */
+  readonly chunkSize?: number;
+  readonly log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+/** A task's transactional producer; one commit at a time. */
+export interface TaskProducer {
+  readonly transactionalId: string;
+  /** How many producers this task has created (1 + replacements). */
+  readonly generation: number;
+  /** Connects and runs InitProducerId (fencing any older producer of this task). */
+  start(): Promise<void>;
+  commit(content: TransactionContent): Promise<CommitOutcome>;
+  close(): Promise<void>;
+}
+
+/** Splits records into sends of at most `size`, grouped by topic, keeping order within a topic. */
+export function chunkRecords(records: readonly TopicRecord[], size: number): TopicMessages[][] {
+  const chunks: TopicMessages[][] = [];
+  for (let i = 0; i < records.length; i += size) {
+    const byTopic = new Map<string, TopicMessages["messages"]>();
+    for (const { topic, record } of records.slice(i, i + size)) {
+      let list = byTopic.get(topic);
+      if (list === undefined) byTopic.set(topic, (list = []));
+      list.push(record as TopicMessages["messages"][number]);
+    }
+    chunks.push([...byTopic].map(([topic, messages]) => ({ topic, messages })));
+  }
+  return chunks;
+}
+
+function offsetTopics(offsets: readonly OffsetToCommit[]) {
+  const byTopic = new Map<string, { partition: number; offset: string; metadata?: string }[]>();
+  for (const o of offsets) {
+    let list = byTopic.get(o.topic);
+    if (list === undefined) byTopic.set(o.topic, (list = []));
+    list.push({
+      partition: o.partition,
+      offset: String(o.offset),
+      ...(o.metadata ? { metadata: o.metadata } : {}),
+    });
+  }
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+}
+
+/** Creates a task producer; call start() before commit(). */
+export function createTaskProducer(options: TaskProducerOptions): TaskProducer {
+  const timeout = options.transactionTimeoutMs ?? 60_000;
+  if (timeout >= BROKER_MAX_TRANSACTION_TIMEOUT_MS || timeout < 1000) {
+    throw new Error(
+      `transactionTimeout ${timeout} ms: must be 1 s or more and below the broker's ${BROKER_MAX_TRANSACTION_TIMEOUT_MS} ms`,
+    );
+  }
+  const chunkSize = options.chunkSize ?? 2000;
+  const transactionalId = `${options.groupId}-${options.taskId}`;
+  const log = options.log ?? (() => undefined);
+  let producer: Producer | null = null;
+  let generation = 0;
+  let busy = false;
+
+  async function init(): Promise<Producer> {
+    generation += 1;
+    const p = options.kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: timeout,
+      retry: { initialRetryTime: 5, maxRetryTime: 1000, retries: 30 },
+    });
+    await p.connect();
+    // transaction() runs InitProducerId (waiting out CONCURRENT_TRANSACTIONS); an abort with nothing
+    // registered sends no EndTxn and leaves the producer ready.
+    const tx = await p.transaction();
+    await tx.abort();
+    log("producer.ready", { transactionalId, generation });
+    return p;
+  }
+
+  async function replace(reason: string): Promise<void> {
+    const old = producer;
+    producer = null;
+    await old?.disconnect().catch(() => undefined);
+    log("producer.replace", { transactionalId, reason });
+    producer = await init();
+  }
+
+  async function abortAndReplace(tx: { abort(): Promise<void> }, err: unknown): Promise<CommitOutcome> {
+    const error = describeError(err);
+    if (isFenced(err)) return { kind: "fenced", error };
+    await tx.abort().catch(() => undefined);
+    await replace(`aborted: ${error}`);
+    return { kind: "aborted", error };
+  }
+
+  async function run(content: TransactionContent): Promise<CommitOutcome> {
+    if (producer === null) throw new Error(`task producer ${transactionalId}: start() first`);
+    const tx = await producer.transaction();
+    try {
+      for (const topicMessages of chunkRecords(content.records, chunkSize)) {
+        await tx.sendBatch({ topicMessages, acks: -1 });
+      }
+      failpoint("after-send");
+      if (content.offsets.length > 0) {
+        await tx.sendOffsets({ consumerGroupId: options.groupId, topics: offsetTopics(content.offsets) });
+      }
+      failpoint("after-send-offsets");
+      failpoint("before-commit");
+    } catch (err) {
+      return abortAndReplace(tx, err);
+    }
+    try {
+      await tx.commit();
+      failpoint("after-commit");
+      return { kind: "committed" };
+    } catch (err) {
+      const error = describeError(err);
+      if (isFenced(err)) return { kind: "fenced", error };
+      // Never abort after an unknown commit: a new producer's InitProducerId settles it.
+      await replace(`commit failed: ${error}`);
+      return { kind: "ambiguous", error };
+    }
+  }
+
+  return {
+    transactionalId,
+    get generation() {
+      return generation;
+    },
+    async start() {
+      if (producer === null) producer = await init();
+    },
+    async commit(content) {
+      if (busy) throw new Error(`task producer ${transactionalId}: commit already in progress`);
+      busy = true;
+      try {
+        return await run(content);
+      } finally {
+        busy = false;
+      }
+    },
+    async close() {
+      const p = producer;
+      producer = null;
+      await p?.disconnect().catch(() => undefined);
+    },
+  };
+}
