@@ -235,7 +235,7 @@ function buildStates(layout: Layout): NfaState[] {
       action: "take",
       to: ids.loop[j] as number,
       count: "first",
-      guard: (g) => g.holds(s.cond, s.name),
+      guard: (g) => g.holds(s.cond, s.name) && !untilHolds(s, g),
     };
   });
   add({ id: 0, kind: "start", step: -1, label: "start", edges: startEdges, stops: [], accept: null });
@@ -306,7 +306,7 @@ function enterState(layout: Layout, ids: Ids, i: number, j: number): NfaState {
         action: "take",
         to: ids.loop[j] as number,
         count: "first",
-        guard: (g) => (!strict || g.fresh) && g.holds(t.cond, t.name),
+        guard: (g) => (!strict || g.fresh) && g.holds(t.cond, t.name) && !untilHolds(t, g),
       },
       { action: "ignore", to: id, guard: (g) => ignorable(t.contiguity, t, g) },
     ],

@@ -65,6 +65,7 @@ function extends_(c: Ctx, takes: readonly RefTake[], x: number, s: number): bool
   const max = step.opts.max === undefined ? 1 : (step.opts.max ?? Number.POSITIVE_INFINITY);
   if (count(takes, s) + 1 > max) return false; // M1 (max)
   if (!holds(c, step.cond, takes, x, step.name)) return false; // M2
+  if (step.opts.until !== undefined && holds(c, step.opts.until, takes, x, step.name)) return false; // M5 (taken)
   const first = takes[0];
   if (first === undefined) return true;
   if ((c.ev[x] as RefEvent).ts - (c.ev[first.idx] as RefEvent).ts >= c.within) return false; // M3
