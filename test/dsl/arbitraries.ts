@@ -275,3 +275,21 @@ export const mutated: fc.Arbitrary<string> = fc
     }
     return t;
   });
+
+/** Generated programs with lists spread one item per line, so comments can land inside them. */
+export const spread: fc.Arbitrary<string> = program.map((t) => t.replace(/, /g, ",\n"));
+
+/** `base` with comments added at random line ends and as lines of their own (and blank lines). */
+export function withComments(base: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  return fc
+    .tuple(base, fc.array(fc.tuple(fc.nat(), fc.constantFrom(" -- t", "-- own", "", "  ")), { maxLength: 8 }))
+    .map(([text, edits]) => {
+      const lines = text.split("\n");
+      for (const [n, kind] of edits) {
+        const i = lines.length === 0 ? 0 : n % lines.length;
+        if (kind === " -- t") lines[i] = `${lines[i] ?? ""} -- t${i}`;
+        else lines.splice(i, 0, kind === "-- own" ? `-- own${i}` : kind);
+      }
+      return lines.join("\n");
+    });
+}

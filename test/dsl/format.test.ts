@@ -56,14 +56,25 @@ test("fmt: a stream, canonical option order", () => {
     `stream s from topic "t"
   key a
   format json
-  schema {
-    a: string?,
-    b: int = 5,
-    g: { x: float },
-    t: array<string>
-  }
+  schema { a: string?, b: int = 5, g: { x: float }, t: array<string> }
   lateness 5s
 `,
+  );
+});
+
+test("fmt: a schema goes one field per line when long or commented", () => {
+  const long = Array.from({ length: 10 }, (_, i) => `field_${i}: string`).join(", ");
+  expectPrinted(
+    `table t from topic "t" key field_0 schema { ${long} }`,
+    `table t from topic "t"\n  key field_0\n  schema {\n${Array.from({ length: 10 }, (_, i) => `    field_${i}: string${i < 9 ? "," : ""}`).join("\n")}\n  }\n`,
+  );
+  expectPrinted(
+    'table t from topic "t" key a schema { a: string, -- the key\n b: int -- a number\n }',
+    'table t from topic "t"\n  key a\n  schema {\n    a: string,  -- the key\n    b: int      -- a number\n  }\n',
+  );
+  expectPrinted(
+    'rule r from s emit to "o" { a, -- first\n -- about b\n b }',
+    'rule r\n  from s\n  emit to "o" {\n    a,  -- first\n    -- about b\n    b\n  }\n',
   );
 });
 
@@ -127,6 +138,7 @@ rule r -- the rule
   assert.equal(
     out,
     `-- header
+
 param a = 1  -- why a
 
 -- about b

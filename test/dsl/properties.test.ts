@@ -8,7 +8,7 @@ import { renderDiagnostic } from "../../src/dsl/diagnostics/render.ts";
 import { format } from "../../src/dsl/format/format.ts";
 import { parse } from "../../src/dsl/parse.ts";
 import { printAst } from "../../src/dsl/print-ast.ts";
-import { mutated, program, tokenSoup } from "./arbitraries.ts";
+import { mutated, program, spread, tokenSoup, withComments } from "./arbitraries.ts";
 
 const SEED = 20261123;
 
@@ -51,6 +51,13 @@ test("property: generated valid programs parse cleanly, and fmt keeps them", () 
       assert.deepEqual(r.diagnostics, [], text);
       checkFormat(text);
     }),
+    { seed: SEED, numRuns: 300 },
+  );
+});
+
+test("property: comments anywhere: fmt keeps them and stays idempotent", () => {
+  fc.assert(
+    fc.property(fc.oneof(withComments(program), withComments(spread)), (text) => checkFormat(text)),
     { seed: SEED, numRuns: 300 },
   );
 });

@@ -16,5 +16,7 @@ export interface Comment {
   readonly text: string;
   /** True when code precedes the comment on its line (`param x = 1 -- why`). */
   readonly trailing: boolean;
+  /** True when an empty line follows the comment's line (a detached comment block; `fmt` keeps the gap). */
+  readonly blankLineAfter?: boolean;
   readonly span: Span;
 }

@@ -5,7 +5,7 @@ import type { Program } from "../ast/index.ts";
 import { type Diagnostic, hasErrors } from "../diagnostics/diagnostic.ts";
 import { parse } from "../parse.ts";
 import { BLANK, type Line, renderLines } from "./lines.ts";
-import { printDecl } from "./print-decls.ts";
+import { type LayoutContext, printDecl } from "./print-decls.ts";
 
 export interface FormatResult {
   /** The formatted text; null when the input has syntax errors. */
@@ -23,8 +23,11 @@ export function format(text: string, file: string): FormatResult {
 /** Prints a program that parsed without errors: declarations separated by one blank line. */
 export function formatProgram(program: Program): string {
   const lines: Line[] = [];
+  const ctx: LayoutContext = {
+    commentWithin: (start, end) => program.comments.some((c) => c.span.start >= start && c.span.start < end),
+  };
   for (const d of program.decls) {
-    const printed = printDecl(d);
+    const printed = printDecl(d, ctx);
     if (printed.length === 0) continue;
     if (lines.length > 0) lines.push(BLANK);
     lines.push(...printed);

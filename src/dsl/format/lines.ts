@@ -62,18 +62,49 @@ function placeTrailing(lines: readonly Line[], p: Placement, c: Comment): void {
   placeBefore(lines, p, { ...c, span: { ...c.span, start: (lines[best]?.anchor ?? 0) + 1 } }, best + 1);
 }
 
+interface Row {
+  readonly text: string;
+  readonly trailing?: string;
+}
+
 /** Renders lines with their comments; the result ends with one newline. */
 export function renderLines(lines: readonly Line[], comments: readonly Comment[]): string {
   const p = place(lines, comments);
-  const out: string[] = [];
+  const rows: Row[] = [];
   lines.forEach((l, i) => {
     const pad = "  ".repeat(l.indent);
-    for (const c of p.before[i] ?? []) out.push(`${pad}--${c.text}`);
+    for (const c of p.before[i] ?? []) {
+      rows.push({ text: `${pad}--${c.text}` });
+      if (c.blankLineAfter === true) rows.push({ text: "" });
+    }
     const trailing = p.trailing[i];
     const text = l.text === "" ? "" : `${pad}${l.text}`;
-    out.push(trailing === undefined ? text : `${text}${text === "" ? "" : "  "}--${trailing.text}`);
+    rows.push(trailing === undefined ? { text } : { text, trailing: `--${trailing.text}` });
   });
-  for (const c of p.atEnd) out.push(`--${c.text}`);
+  for (const c of p.atEnd) {
+    rows.push({ text: `--${c.text}` });
+    if (c.blankLineAfter === true) rows.push({ text: "" });
+  }
+  const out = alignTrailing(rows);
   while (out.length > 0 && out[out.length - 1] === "") out.pop();
   return out.length === 0 ? "" : `${out.join("\n")}\n`;
+}
+
+/** Trailing comments on consecutive rows start in one column, two spaces after the longest row. */
+function alignTrailing(rows: readonly Row[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < rows.length) {
+    let j = i;
+    while (j < rows.length && rows[j]?.trailing !== undefined) j++;
+    if (j === i) {
+      out.push(rows[i]?.text ?? "");
+      i++;
+      continue;
+    }
+    const width = Math.max(...rows.slice(i, j).map((r) => r.text.length));
+    for (const r of rows.slice(i, j)) out.push(`${r.text.padEnd(width)}  ${r.trailing}`);
+    i = j;
+  }
+  return out;
 }

@@ -15,13 +15,14 @@ import type {
   WindowKind,
 } from "../ast/index.ts";
 import { type Line, line } from "./lines.ts";
+import type { LayoutContext } from "./print-decls.ts";
 import { printExpr, printString } from "./print-expr.ts";
 
 /** Lines longer than this (indentation included) are wrapped where the layout allows. */
 export const LINE_WIDTH = 100;
 
 /** The lines of one rule. */
-export function printRule(r: RuleDecl): Line[] {
+export function printRule(r: RuleDecl, ctx: LayoutContext): Line[] {
   const lines = [line(0, `rule ${r.name.name}`, r.span.start)];
   if (r.from !== null) {
     const alias = r.from.alias === null ? "" : ` as ${r.from.alias.name}`;
@@ -37,7 +38,7 @@ export function printRule(r: RuleDecl): Line[] {
   }
   if (r.body?.kind === "WindowClause") lines.push(...printWindow(r.body));
   if (r.body?.kind === "MatchClause") lines.push(...printMatch(r.body));
-  if (r.emit !== null) lines.push(...printEmit(r.emit));
+  if (r.emit !== null) lines.push(...printEmit(r.emit, ctx));
   return lines;
 }
 
@@ -73,7 +74,7 @@ function printWindowKind(w: WindowKind): string {
 function printWindow(w: WindowClause): Line[] {
   const grace = w.grace === null ? "" : ` grace ${duration(w.grace)}`;
   const lines = [line(1, `window ${printWindowKind(w.window)}${grace}${named(w.named)}`, w.span.start)];
-  lines.push(...wrapList("aggregate", w.aggregates.map(printAggregate), w.aggregates, ""));
+  lines.push(...wrapList("aggregate", w.aggregates.map(printAggregate), w.aggregates));
   if (w.having !== null) lines.push(line(1, `having ${printExpr(w.having)}`, w.having.span.start));
   return lines;
 }
@@ -87,23 +88,15 @@ function wrapList(
   head: string,
   items: readonly string[],
   nodes: readonly { span: { start: number } }[],
-  tail: string,
 ): Line[] {
-  const anchor = nodes[0]?.span.start ?? -1;
-  const inline = `${head} ${items.join(", ")}${tail === "" ? "" : ` ${tail}`}`;
-  if (2 + inline.length <= LINE_WIDTH || items.length < 2) return [line(1, inline, anchor)];
-  const lines = [line(1, head, anchor)];
+  const inline = `${head} ${items.join(", ")}`;
+  if (2 + inline.length <= LINE_WIDTH || items.length < 2)
+    return [line(1, inline, nodes[0]?.span.start ?? -1)];
+  // The head's keyword has no span of its own: each item anchors its own line.
+  const lines = [line(1, head, -1)];
   items.forEach((item, i) => {
-    const node = nodes[i];
-    lines.push(
-      line(
-        2,
-        `${item}${i < items.length - 1 ? "," : ""}`,
-        i === 0 || node === undefined ? -1 : node.span.start,
-      ),
-    );
+    lines.push(line(2, `${item}${i < items.length - 1 ? "," : ""}`, nodes[i]?.span.start ?? -1));
   });
-  if (tail !== "") lines.push(line(1, tail, -1));
   return lines;
 }
 
@@ -162,7 +155,8 @@ function printSkip(s: SkipClause): string {
   }
 }
 
-function printEmit(e: EmitClause): Line[] {
+/** Inline when it fits and holds no comment; otherwise one field per line. */
+function printEmit(e: EmitClause, ctx: LayoutContext): Line[] {
   const mode = e.mode === null ? "" : ` ${e.mode}`;
   const head = `emit${mode} to ${printString(e.topic)}`;
   const fields = e.fields.map((f) =>
@@ -170,12 +164,13 @@ function printEmit(e: EmitClause): Line[] {
   );
   if (fields.length === 0) return [line(1, `${head} {}`, e.span.start)];
   const inline = `${head} { ${fields.join(", ")} }`;
-  if (2 + inline.length <= LINE_WIDTH) return [line(1, inline, e.span.start)];
+  const hasComment = ctx.commentWithin(e.span.start, e.span.end);
+  if (!hasComment && 2 + inline.length <= LINE_WIDTH) return [line(1, inline, e.span.start)];
   return [
     line(1, `${head} {`, e.span.start),
     ...fields.map((f, i) =>
       line(2, `${f}${i < fields.length - 1 ? "," : ""}`, e.fields[i]?.span.start ?? -1),
     ),
-    line(1, "}", -1),
+    line(1, "}", e.span.end - 1),
   ];
 }

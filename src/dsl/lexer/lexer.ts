@@ -94,9 +94,18 @@ class Lexer {
       kind: "Comment",
       text: raw,
       trailing: this.lineHasToken,
+      blankLineAfter: this.blankLineAt(end),
       span: this.source.span(start, start + 2 + raw.length),
     });
     this.pos = end;
+  }
+
+  /** True when `offset` ends a line and the next line is empty (whitespace only). */
+  private blankLineAt(offset: number): boolean {
+    if (this.text[offset] !== "\n") return false;
+    let i = offset + 1;
+    while (this.text[i] === " " || this.text[i] === "\t" || this.text[i] === "\r") i++;
+    return this.text[i] === "\n";
   }
 
   private ident(): void {
