@@ -56,31 +56,32 @@ function decodeRow(obj: Record<string, unknown>, schema: RecordSchema, prefix: s
 }
 
 function decodeField(raw: unknown, type: FieldType, path: string): Value {
-  const fail = (): never => {
-    throw new Mismatch(`field ${path}: expected ${fmt(type)}, got ${describe(raw)}`);
-  };
   switch (type.kind) {
     case "any":
       return raw as Value;
     case "string":
-      return typeof raw === "string" ? raw : fail();
+      return typeof raw === "string" ? raw : mismatch(raw, type, path);
     case "bool":
-      return typeof raw === "boolean" ? raw : fail();
+      return typeof raw === "boolean" ? raw : mismatch(raw, type, path);
     case "int":
-      return typeof raw === "number" && Number.isInteger(raw) ? raw : fail();
+      return typeof raw === "number" && Number.isInteger(raw) ? raw : mismatch(raw, type, path);
     case "float":
     case "duration":
-      return typeof raw === "number" && Number.isFinite(raw) ? raw : fail();
+      return typeof raw === "number" && Number.isFinite(raw) ? raw : mismatch(raw, type, path);
     case "timestamp":
-      return decodeTimestamp(raw) ?? fail();
+      return decodeTimestamp(raw) ?? mismatch(raw, type, path);
     case "array":
-      if (!Array.isArray(raw)) return fail();
+      if (!Array.isArray(raw)) return mismatch(raw, type, path);
       return raw.map((item, i) =>
         item === null ? null : decodeField(item, type.of, `${path}[${i}]`),
       ) as readonly Value[];
     case "record":
-      return isPlainObject(raw) ? decodeRow(raw, type.schema, `${path}.`) : fail();
+      return isPlainObject(raw) ? decodeRow(raw, type.schema, `${path}.`) : mismatch(raw, type, path);
   }
+}
+
+function mismatch(raw: unknown, type: FieldType, path: string): never {
+  throw new Mismatch(`field ${path}: expected ${fmt(type)}, got ${describe(raw)}`);
 }
 
 /** Epoch ms from a number or an ISO-8601 string; null when neither. */

@@ -48,47 +48,63 @@ export interface TaskTimers {
 
 /** Creates the timer table over `store` (operator ids must not contain "\0"). */
 export function createTaskTimers(store: KeyValueStore): TaskTimers {
-  const upperBound = (watermark: number): string =>
-    watermark === Number.POSITIVE_INFINITY ? "\uffff" : `${encodeTimerTime(watermark)}\u0001`;
+  // Every timer below `floor` has fired (and was deleted), except those registered since, whose
+  // least time lowers `floor` again. Scans start at `floor`, so the deleted timers (tombstones in the
+  // store's overlay until the next commit) are not walked again and again.
+  let floor = Number.NEGATIVE_INFINITY;
+  // No pending timer is earlier than `next` (a lower bound; -Infinity: unknown), so fireDue skips
+  // the store entirely while the watermark is below it: the common case, one compare per record.
+  let next = Number.NEGATIVE_INFINITY;
+
+  const earliestFrom = (time: number): number => {
+    const from = time === Number.NEGATIVE_INFINITY ? "" : encodeTimerTime(time);
+    const first = store.range(from, "\uffff").next();
+    return first.done ? Number.POSITIVE_INFINITY : parseTimerKey(first.value[0]).time;
+  };
 
   const nextDue = (watermark: number): [string, DueTimer] | undefined => {
     if (watermark === Number.NEGATIVE_INFINITY) return undefined;
-    const first = store.range("", upperBound(watermark)).next();
+    const from = floor === Number.NEGATIVE_INFINITY ? "" : encodeTimerTime(floor);
+    const to = watermark === Number.POSITIVE_INFINITY ? "\uffff" : `${encodeTimerTime(watermark)}\u0001`;
+    const first = store.range(from, to).next();
     if (first.done) return undefined;
-    const k = first.value[0];
-    const a = k.indexOf(SEP);
-    const b = k.indexOf(SEP, a + 1);
-    return [k, { time: decodeTimerTime(k.slice(0, a)), operator: k.slice(a + 1, b), key: k.slice(b + 1) }];
+    return [first.value[0], parseTimerKey(first.value[0])];
   };
 
-  // fireDue skips the store scan when neither the watermark moved nor a timer was registered since.
-  let checkedAt = Number.NaN;
-  let dirty = true;
   return {
     forOperator(operator) {
       return {
         register: (time, key) => {
-          dirty = true;
+          if (time < floor) floor = time;
+          if (time < next) next = time;
           store.put(timerKey(time, operator, key), 1);
         },
         cancel: (time, key) => store.delete(timerKey(time, operator, key)),
       };
     },
     fireDue(watermark, dispatch) {
-      if (watermark === checkedAt && !dirty) return 0;
-      checkedAt = watermark;
-      dirty = false;
+      if (watermark < next) return 0;
       let fired = 0;
       for (let due = nextDue(watermark); due; due = nextDue(watermark)) {
+        floor = due[1].time;
         store.delete(due[0]);
         dispatch(due[1]);
         fired++;
       }
+      if (watermark !== Number.NEGATIVE_INFINITY && watermark > floor) floor = Math.floor(watermark);
+      next = earliestFrom(floor);
       return fired;
     },
     size: () => store.size(),
     invalidate: () => {
-      dirty = true;
+      floor = Number.NEGATIVE_INFINITY;
+      next = Number.NEGATIVE_INFINITY;
     },
   };
+}
+
+function parseTimerKey(k: string): DueTimer {
+  const a = k.indexOf(SEP);
+  const b = k.indexOf(SEP, a + 1);
+  return { time: decodeTimerTime(k.slice(0, a)), operator: k.slice(a + 1, b), key: k.slice(b + 1) };
 }
