@@ -223,7 +223,6 @@ function allocate(layout: Layout): Ids {
 
 function buildStates(layout: Layout): NfaState[] {
   const steps = layout.positives;
-  const k = steps.length;
   const ids = allocate(layout);
   const states: NfaState[] = [];
   const add = (s: NfaState) => {
@@ -239,57 +238,68 @@ function buildStates(layout: Layout): NfaState[] {
     };
   });
   add({ id: 0, kind: "start", step: -1, label: "start", edges: startEdges, stops: [], accept: null });
-  for (let i = 0; i < k; i++) {
-    const s = steps[i] as CompiledStep;
-    const loop = ids.loop[i] as number;
+  for (let i = 0; i < steps.length; i++) {
+    add(loopState(layout, ids, i));
     const again = ids.again[i] as number;
+    if (again >= 0) add(againState(layout, ids, i));
     const pending = ids.pending[i] as number | null;
-    const proceed: Edge[] = reachable(steps, i).map((j) => ({
-      action: "proceed",
-      to: ids.enter.get(`${i}>${j}`) as number,
-      guard: (g) => g.count >= s.min && !(s.greedy && loopTakes(s, g)),
-    }));
-    const looping: Edge[] =
-      again < 0
-        ? []
-        : [
-            { action: "take", to: loop, count: "next", guard: (g) => loopTakes(s, g) },
-            {
-              action: "ignore",
-              to: again,
-              guard: (g) => g.count < s.max && !untilHolds(s, g) && ignorable(s.inner, s, g),
-            },
-          ];
-    add({
-      id: loop,
-      kind: "loop",
-      step: i,
-      label: `${s.name}:loop`,
-      edges: [...looping, ...proceed],
-      stops: [],
-      accept: endsAfter(steps, i) ? (pending ?? ACCEPT_NOW) : null,
-    });
-    if (again >= 0)
-      add({
-        id: again,
-        kind: "again",
-        step: i,
-        label: `${s.name}:again`,
-        edges: [
-          { action: "take", to: loop, count: "next", guard: (g) => loopTakes(s, g) },
-          { action: "ignore", to: again, guard: (g) => !untilHolds(s, g) && ignorable(s.inner, s, g) },
-        ],
-        stops: [],
-        accept: null,
-      });
-    if (pending !== null) {
-      const stops = (layout.negations[i] as Stop[][])[k] as Stop[];
-      const edges: Edge[] = [{ action: "ignore", to: pending, guard: () => true }];
-      add({ id: pending, kind: "pending", step: i, label: `${s.name}:pending`, edges, stops, accept: null });
-    }
+    if (pending !== null) add(pendingState(layout, i, pending));
     for (const j of reachable(steps, i)) add(enterState(layout, ids, i, j));
   }
   return states;
+}
+
+// loop(i): step i just took an event: loop again, commit to looping (ignore), or proceed to a later step.
+function loopState(layout: Layout, ids: Ids, i: number): NfaState {
+  const steps = layout.positives;
+  const s = steps[i] as CompiledStep;
+  const loop = ids.loop[i] as number;
+  const again = ids.again[i] as number;
+  const proceed: Edge[] = reachable(steps, i).map((j) => ({
+    action: "proceed",
+    to: ids.enter.get(`${i}>${j}`) as number,
+    guard: (g) => g.count >= s.min && !(s.greedy && loopTakes(s, g)),
+  }));
+  const looping: Edge[] =
+    again < 0
+      ? []
+      : [
+          { action: "take", to: loop, count: "next", guard: (g) => loopTakes(s, g) },
+          {
+            action: "ignore",
+            to: again,
+            guard: (g) => g.count < s.max && !untilHolds(s, g) && ignorable(s.inner, s, g),
+          },
+        ];
+  const accept = endsAfter(steps, i) ? ((ids.pending[i] as number | null) ?? ACCEPT_NOW) : null;
+  return {
+    id: loop,
+    kind: "loop",
+    step: i,
+    label: `${s.name}:loop`,
+    edges: [...looping, ...proceed],
+    stops: [],
+    accept,
+  };
+}
+
+// again(i): committed to another iteration of step i after skipping events.
+function againState(layout: Layout, ids: Ids, i: number): NfaState {
+  const s = layout.positives[i] as CompiledStep;
+  const again = ids.again[i] as number;
+  const edges: Edge[] = [
+    { action: "take", to: ids.loop[i] as number, count: "next", guard: (g) => loopTakes(s, g) },
+    { action: "ignore", to: again, guard: (g) => !untilHolds(s, g) && ignorable(s.inner, s, g) },
+  ];
+  return { id: again, kind: "again", step: i, label: `${s.name}:again`, edges, stops: [], accept: null };
+}
+
+// pending(i): a complete match ending at step i, waiting out `within` under the trailing negations.
+function pendingState(layout: Layout, i: number, id: number): NfaState {
+  const s = layout.positives[i] as CompiledStep;
+  const stops = (layout.negations[i] as Stop[][])[layout.positives.length] as Stop[];
+  const edges: Edge[] = [{ action: "ignore", to: id, guard: () => true }];
+  return { id, kind: "pending", step: i, label: `${s.name}:pending`, edges, stops, accept: null };
 }
 
 function enterState(layout: Layout, ids: Ids, i: number, j: number): NfaState {
