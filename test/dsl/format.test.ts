@@ -140,7 +140,6 @@ rule r -- the rule
     `-- header
 
 param a = 1  -- why a
-
 -- about b
 param b = 2
 
@@ -154,6 +153,26 @@ rule r  -- the rule
 `,
   );
   assert.equal(fmt(out), out);
+});
+
+test("fmt: long conditions break before each top-level and/or; and under or is parenthesised", () => {
+  const long = "amount >= structuring_threshold * (1 - structuring_margin)";
+  expectPrinted(
+    `rule r from s where kind = "transfer" and ${long} and amount < structuring_threshold emit to "o" { x }`,
+    `rule r\n  from s\n  where kind = "transfer"\n    and ${long}\n    and amount < structuring_threshold\n  emit to "o" { x }\n`,
+  );
+  expectPrinted("param p = a and b or c", "param p = (a and b) or c\n");
+  expectPrinted(
+    `rule r from s match a: any -> b: kind = "cashout" and ${long} and amount < structuring_threshold until x emit to "o" { x }`,
+    `rule r\n  from s\n  match a: any\n    -> b: kind = "cashout"\n      and ${long}\n      and amount < structuring_threshold until x\n  emit to "o" { x }\n`,
+  );
+});
+
+test("fmt: consecutive params and includes stay together", () => {
+  expectPrinted(
+    'include "a.vigil" include "b.vigil" param x = 1 param y = 2 param z = 3',
+    'include "a.vigil"\ninclude "b.vigil"\n\nparam x = 1\nparam y = 2\nparam z = 3\n',
+  );
 });
 
 test("fmt: empty and comment-only files", () => {

@@ -20,16 +20,19 @@ export function format(text: string, file: string): FormatResult {
   return { output: formatProgram(program), diagnostics };
 }
 
-/** Prints a program that parsed without errors: declarations separated by one blank line. */
+/** Prints a program that parsed without errors: declarations separated by one blank line (consecutive params, and includes, stay together). */
 export function formatProgram(program: Program): string {
   const lines: Line[] = [];
   const ctx: LayoutContext = {
     commentWithin: (start, end) => program.comments.some((c) => c.span.start >= start && c.span.start < end),
   };
+  let previous: string | null = null;
   for (const d of program.decls) {
     const printed = printDecl(d, ctx);
     if (printed.length === 0) continue;
-    if (lines.length > 0) lines.push(BLANK);
+    const grouped = d.kind === previous && (d.kind === "ParamDecl" || d.kind === "IncludeDecl");
+    if (lines.length > 0 && !grouped) lines.push(BLANK);
+    previous = d.kind;
     lines.push(...printed);
   }
   return renderLines(lines, program.comments);

@@ -36,7 +36,32 @@ function printBinary(e: Extract<Expr, { kind: "Binary" }>): string {
   const p = precOf(e);
   // Left-associative levels: the right operand needs a strictly higher level; comparisons chain on neither side.
   const leftMin = p === PREC.compare ? p + 1 : p;
-  return `${printExpr(e.left, leftMin)} ${e.op} ${printExpr(e.right, p + 1)}`;
+  return `${printOperand(e, e.left, leftMin)} ${e.op} ${printOperand(e, e.right, p + 1)}`;
+}
+
+/** Like printExpr, but an `and` directly under an `or` is always parenthesised, so it cannot be misread. */
+function printOperand(parent: Expr, child: Expr, min: number): string {
+  const andUnderOr =
+    parent.kind === "Binary" && parent.op === "or" && child.kind === "Binary" && child.op === "and";
+  return andUnderOr ? `(${printBare(child)})` : printExpr(child, min);
+}
+
+/**
+ * The operands of a top-level `and` (or `or`) chain, printed, for breaking a long condition over
+ * lines: `a and b and c` gives `{ op: "and", parts: ["a", "b", "c"] }`; null when `e` is no such chain.
+ */
+export function splitChain(e: Expr): { op: "and" | "or"; parts: string[] } | null {
+  if (e.kind !== "Binary" || (e.op !== "and" && e.op !== "or")) return null;
+  const op = e.op;
+  const operands: Expr[] = [];
+  let cur: Expr = e;
+  while (cur.kind === "Binary" && cur.op === op) {
+    operands.unshift(cur.right);
+    cur = cur.left;
+  }
+  operands.unshift(cur);
+  const min = op === "and" ? PREC.and + 1 : PREC.or + 1;
+  return { op, parts: operands.map((x) => printOperand(e, x, min)) };
 }
 
 function printBare(e: Expr): string {

@@ -4,6 +4,7 @@
 import type {
   AggregateItem,
   EmitClause,
+  Expr,
   JoinClause,
   MatchClause,
   PatternStep,
@@ -16,10 +17,10 @@ import type {
 } from "../ast/index.ts";
 import { type Line, line } from "./lines.ts";
 import type { LayoutContext } from "./print-decls.ts";
-import { printExpr, printString } from "./print-expr.ts";
+import { printExpr, printString, splitChain } from "./print-expr.ts";
 
 /** Lines longer than this (indentation included) are wrapped where the layout allows. */
-export const LINE_WIDTH = 100;
+export const LINE_WIDTH = 110;
 
 /** The lines of one rule. */
 export function printRule(r: RuleDecl, ctx: LayoutContext): Line[] {
@@ -29,7 +30,8 @@ export function printRule(r: RuleDecl, ctx: LayoutContext): Line[] {
     lines.push(line(1, `from ${r.from.stream.name}${alias}`, r.from.span.start));
   }
   for (const j of r.joins) lines.push(line(1, printJoin(j), j.span.start));
-  if (r.where !== null) lines.push(line(1, `where ${printExpr(r.where.condition)}`, r.where.span.start));
+  if (r.where !== null)
+    lines.push(...conditionLines(1, "where ", r.where.condition, "", r.where.span.start, 2));
   if (r.partitionBy !== null) {
     const p = r.partitionBy;
     lines.push(
@@ -75,7 +77,7 @@ function printWindow(w: WindowClause): Line[] {
   const grace = w.grace === null ? "" : ` grace ${duration(w.grace)}`;
   const lines = [line(1, `window ${printWindowKind(w.window)}${grace}${named(w.named)}`, w.span.start)];
   lines.push(...wrapList("aggregate", w.aggregates.map(printAggregate), w.aggregates));
-  if (w.having !== null) lines.push(line(1, `having ${printExpr(w.having)}`, w.having.span.start));
+  if (w.having !== null) lines.push(...conditionLines(1, "having ", w.having, "", w.having.span.start, 2));
   return lines;
 }
 
@@ -102,8 +104,9 @@ function wrapList(
 
 function printMatch(m: MatchClause): Line[] {
   const [first, ...rest] = m.steps;
-  const lines = [line(1, `match ${first === undefined ? "" : printStep(first)}`, m.span.start)];
-  for (const s of rest) lines.push(line(2, printStep(s), s.span.start));
+  const lines =
+    first === undefined ? [line(1, "match", m.span.start)] : stepLines(1, "match ", first, m.span.start);
+  for (const s of rest) lines.push(...stepLines(2, "", s, s.span.start));
   if (m.within !== null) lines.push(line(1, `within ${duration(m.within)}`, m.within.span.start));
   if (m.skip !== null) lines.push(line(1, printSkip(m.skip), m.skip.span.start));
   if (m.named !== null) lines.push(line(1, `named ${printString(m.named)}`, m.named.span.start));
@@ -117,11 +120,48 @@ const NEGATED = {
   "non-deterministic": "not followed by any",
 } as const;
 
-function printStep(s: PatternStep): string {
+function stepLines(indent: number, prefix: string, s: PatternStep, anchor: number): Line[] {
   const conn = s.connector === null ? "" : `${(s.negated ? NEGATED : CONNECTOR)[s.connector]} `;
-  const cond = s.condition === null ? "any" : printExpr(s.condition);
+  const head = `${prefix}${conn}${s.name.name}${printQuantifier(s.quantifier)}: `;
   const until = s.until === null ? "" : ` until ${printExpr(s.until)}`;
-  return `${conn}${s.name.name}${printQuantifier(s.quantifier)}: ${cond}${until}`;
+  if (s.condition === null) return [line(indent, `${head}any${until}`, anchor)];
+  return conditionLines(indent, head, s.condition, until, anchor, 3);
+}
+
+/**
+ * `prefix condition suffix` on one line when it fits; otherwise a top-level `and`/`or` chain is
+ * broken before each operator, continuation lines at `contIndent`, each anchored at its operand.
+ */
+function conditionLines(
+  indent: number,
+  prefix: string,
+  e: Expr,
+  suffix: string,
+  anchor: number,
+  contIndent: number,
+): Line[] {
+  const text = `${prefix}${printExpr(e)}${suffix}`;
+  const chain = splitChain(e);
+  if (2 * indent + text.length <= LINE_WIDTH || chain === null) return [line(indent, text, anchor)];
+  const operands = chainOperands(e, chain.op);
+  const [first, ...rest] = chain.parts;
+  const lines = [line(indent, `${prefix}${first ?? ""}`, anchor)];
+  rest.forEach((part, i) => {
+    const last = i === rest.length - 1 ? suffix : "";
+    lines.push(line(contIndent, `${chain.op} ${part}${last}`, operands[i + 1]?.span.start ?? -1));
+  });
+  return lines;
+}
+
+function chainOperands(e: Expr, op: "and" | "or"): Expr[] {
+  const out: Expr[] = [];
+  let cur = e;
+  while (cur.kind === "Binary" && cur.op === op) {
+    out.unshift(cur.right);
+    cur = cur.left;
+  }
+  out.unshift(cur);
+  return out;
 }
 
 function printQuantifier(q: Quantifier | null): string {
