@@ -1,0 +1,33 @@
+// CLI stage, `vigil replay`: the progress line on stderr. Rewritten in place on a terminal; one line
+// per update when forced (--progress) on a pipe; silent otherwise. Wall-clock time is display only.
+
+export interface Progress {
+  update(processed: number): void;
+  done(): void;
+}
+
+/** A progress display for a run over `inputRecords` records, or a silent one. */
+export function createProgress(
+  inputRecords: number,
+  forced: boolean,
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
+  const tty = stream.isTTY === true;
+  if (!tty && !forced) return { update() {}, done() {} };
+  const started = performance.now();
+  let shown = false;
+  const line = (processed: number): string => {
+    const secs = ((performance.now() - started) / 1000).toFixed(1);
+    const pct = inputRecords > 0 ? Math.min(100, Math.floor((100 * processed) / inputRecords)) : 100;
+    return `replay: ${processed.toLocaleString("en-US")} records processed (${pct}% of ${inputRecords.toLocaleString("en-US")} input), ${secs}s`;
+  };
+  return {
+    update(processed) {
+      shown = true;
+      stream.write(tty ? `\r\x1b[K${line(processed)}` : `${line(processed)}\n`);
+    },
+    done() {
+      if (tty && shown) stream.write("\r\x1b[K");
+    },
+  };
+}
