@@ -1,33 +1,33 @@
 // Runtime stage: the task. Runs every rule segment whose input topics it was given, over a
 // deterministic merge of its input partitions, with event-time watermarks, persisted timers and one
 // commit boundary. The same input partitions give the same output whatever the batching.
-import type { DeadLetter, OutputRecord, StreamRecord } from "../core/record.ts";
-import type { Row, Value } from "../core/value.ts";
+import type { DeadLetter, OutputRecord } from "../core/record.ts";
+import type { Value } from "../core/value.ts";
 import { compileExpr } from "../eval/compile-expr.ts";
+import type { Operator } from "../operators/operator.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
-import type { TaskStateStores } from "../state/store.ts";
-import { createTaskTimers } from "../time/timer-service.ts";
-import { createWatermarkTracker, type TrackedPartition } from "../time/watermark-tracker.ts";
+import type { Checkpoint, KeyValueStore, TaskStateStores } from "../state/store.ts";
+import { createTaskTimers, type DueTimer, type TaskTimers } from "../time/timer-service.ts";
+import {
+  createWatermarkTracker,
+  type TrackedPartition,
+  type WatermarkTracker,
+} from "../time/watermark-tracker.ts";
 import {
   createInputMerger,
+  type InputMerger,
   inputId,
   type MergeInput,
   type PendingRecord,
   type WallClockIdle,
 } from "./input-merger.ts";
 import { defaultOperatorFactory } from "./operator-factory.ts";
-import {
-  buildSegmentChain,
-  type ChainEnv,
-  keyString,
-  type OperatorFactory,
-  type SegmentChain,
-  timerOrigin,
-} from "./segment-chain.ts";
+import { buildSegmentChain, type ChainEnv, type OperatorFactory, timerOrigin } from "./segment-chain.ts";
 import { planSegments, repartitionTopics, type Segment, segmentTopics, topicOrder } from "./segments.ts";
 import type { InputRecord, TaskOutput, TaskRuntime, TaskStats } from "./task-api.ts";
 import { type DecodedInput, decodeInput, type TopicFormat, topicFormats } from "./task-input.ts";
-import { createTaskCounters } from "./task-stats.ts";
+import { buildRoutes, originOf, type Route } from "./task-routes.ts";
+import { createTaskCounters, type TaskCounters } from "./task-stats.ts";
 
 /** Store holding the task's timers; `$task` holds its watermark state. */
 export const TIMER_STORE = "$timers";
@@ -63,8 +63,25 @@ export interface LocalTaskRuntime extends TaskRuntime {
 
 /** Creates a task and restores it from its stores' last checkpoint. */
 export async function createTask(opts: TaskOptions): Promise<LocalTaskRuntime> {
+  const checkpoint = await opts.stores.open();
+  return new Task(opts, assemble(opts), checkpoint);
+}
+
+/** The parts of a task, wired together once at creation. */
+interface TaskParts {
+  readonly merger: InputMerger<DecodedInput>;
+  readonly tracker: WatermarkTracker;
+  readonly timers: TaskTimers;
+  readonly taskStore: KeyValueStore;
+  readonly counters: TaskCounters;
+  readonly buffer: OutputBuffer;
+  readonly formats: ReadonlyMap<string, TopicFormat>;
+  readonly routes: ReadonlyMap<string, readonly Route[]>;
+  readonly operators: ReadonlyMap<string, Operator>;
+}
+
+function assemble(opts: TaskOptions): TaskParts {
   const { plan, stores } = opts;
-  const checkpoint = await stores.open();
   const params = resolveParams(plan, opts.params);
   const formats = topicFormats(plan);
   const order = topicOrder(plan);
@@ -72,24 +89,14 @@ export async function createTask(opts: TaskOptions): Promise<LocalTaskRuntime> {
   const chosen = opts.segments ? new Set(opts.segments) : null;
   const segments = planSegments(plan).filter((s) => (chosen ? chosen.has(s.id) : topics.has(s.inputTopic)));
   checkSideInputs(segments, topics);
-
   const inputs: MergeInput[] = opts.partitions.map((p) => ({
     ...p,
     order: order.get(p.topic) ?? order.size,
   }));
-  const merger = createInputMerger<DecodedInput>(inputs, opts.wallClockIdle);
   const tracker = createWatermarkTracker(trackedPartitions(opts.partitions, formats, plan), opts.idleTimeout);
   const timers = createTaskTimers(stores.store(TIMER_STORE));
-  const taskStore = stores.store(TASK_STORE);
   const counters = createTaskCounters();
-
-  let outputs: OutputRecord[] = [];
-  let repartitions: OutputRecord[] = [];
-  let deadLetters: DeadLetter[] = [];
-  const deadLetter = (d: DeadLetter): void => {
-    counters.deadLetter(d);
-    deadLetters.push(d);
-  };
+  const buffer = new OutputBuffer(counters);
   const env: ChainEnv = {
     stores,
     timers,
@@ -97,208 +104,197 @@ export async function createTask(opts: TaskOptions): Promise<LocalTaskRuntime> {
     watermark: () => tracker.current(),
     factory: opts.operatorFactory ?? defaultOperatorFactory,
     compile: (e) => compileExpr(e, params),
-    output: (o) => {
-      counters.output(o.rule);
-      outputs.push(o);
-    },
-    repartition: (o) => repartitions.push(o),
-    deadLetter,
+    output: (o) => buffer.output(o),
+    repartition: (o) => buffer.repartitions.push(o),
+    deadLetter: (d) => buffer.deadLetter(d),
   };
   const chains = segments.map((s) => buildSegmentChain(s, env));
-  const routes = buildRoutes(chains, env);
-  const operators = new Map(chains.flatMap((c) => [...c.operators]));
-
-  let committedPositions: Record<string, number> = { ...(checkpoint?.inputOffsets ?? {}) };
-  const restoredMarks = taskStore.get("watermarks") ?? checkpoint?.meta["watermarks"];
-  if (restoredMarks !== undefined) tracker.restore(restoredMarks);
-  let committedMarks = tracker.snapshot();
-  merger.reset(committedPositions);
-
-  const fireTimers = (): void => {
-    const wm = tracker.advance();
-    timers.fireDue(wm, (t) => {
-      const op = operators.get(t.operator);
-      if (!op) return; // a timer of an operator that no longer exists (rule removed): dropped
-      try {
-        op.onTimer(t.time, t.key);
-      } catch (e) {
-        const rule = t.operator.slice(0, t.operator.indexOf("."));
-        const rec: StreamRecord = { key: t.key, value: {}, timestamp: t.time, origin: timerOrigin(t.time) };
-        deadLetter({
-          reason: "operator-error",
-          message: `${t.operator} timer: ${(e as Error).message}`,
-          rule,
-          origin: rec.origin,
-          raw: "",
-          timestamp: t.time,
-        });
-      }
-    });
+  return {
+    merger: createInputMerger<DecodedInput>(inputs, opts.wallClockIdle),
+    tracker,
+    timers,
+    taskStore: stores.store(TASK_STORE),
+    counters,
+    buffer,
+    formats,
+    routes: buildRoutes(chains, env),
+    operators: new Map(chains.flatMap((c) => [...c.operators])),
   };
+}
 
-  const dispatch = (rec: PendingRecord<DecodedInput>): void => {
+/** What a task produced since the last drain, counted as it is produced. */
+class OutputBuffer {
+  outputs: OutputRecord[] = [];
+  repartitions: OutputRecord[] = [];
+  deadLetters: DeadLetter[] = [];
+  private readonly counters: TaskCounters;
+
+  constructor(counters: TaskCounters) {
+    this.counters = counters;
+  }
+
+  output(o: OutputRecord): void {
+    this.counters.output(o.rule);
+    this.outputs.push(o);
+  }
+
+  deadLetter(d: DeadLetter): void {
+    this.counters.deadLetter(d);
+    this.deadLetters.push(d);
+  }
+
+  clear(): void {
+    this.outputs = [];
+    this.repartitions = [];
+    this.deadLetters = [];
+  }
+}
+
+class Task implements LocalTaskRuntime {
+  readonly id: string;
+  private committedPositions: Record<string, number>;
+  private committedMarks: Value;
+  private anyEnded = false;
+  private readonly opts: TaskOptions;
+  private readonly parts: TaskParts;
+
+  constructor(opts: TaskOptions, parts: TaskParts, checkpoint: Checkpoint | null) {
+    this.id = opts.id;
+    this.opts = opts;
+    this.parts = parts;
+    this.committedPositions = { ...(checkpoint?.inputOffsets ?? {}) };
+    const marks = parts.taskStore.get("watermarks") ?? checkpoint?.meta["watermarks"];
+    if (marks !== undefined) parts.tracker.restore(marks);
+    this.committedMarks = parts.tracker.snapshot();
+    parts.merger.reset(this.committedPositions);
+  }
+
+  push(records: readonly InputRecord[]): void {
+    for (const r of records) {
+      const format = this.parts.formats.get(r.topic);
+      if (!format) throw new Error(`task ${this.id}: no stream, table or repartition topic named ${r.topic}`);
+      this.parts.merger.push(decodeInput(r, format));
+    }
+    this.pump();
+  }
+
+  endOfPartition(topic: string, partition: number): void {
+    this.anyEnded = true;
+    this.parts.merger.end(inputId(topic, partition));
+    this.pump();
+  }
+
+  endOfInput(): void {
+    this.anyEnded = true;
+    for (const p of this.opts.partitions) this.parts.merger.end(inputId(p.topic, p.partition));
+    this.pump();
+    this.parts.tracker.endAll();
+    this.fireTimers();
+    this.parts.taskStore.put("watermarks", this.parts.tracker.snapshot());
+  }
+
+  drain(): TaskOutput {
+    const { outputs, deadLetters, repartitions } = this.parts.buffer;
+    this.parts.buffer.clear();
+    return { outputs, deadLetters, repartitions, changes: this.opts.stores.pendingChanges() };
+  }
+
+  positions(): Readonly<Record<string, number>> {
+    return this.parts.merger.positions();
+  }
+
+  async commit(): Promise<void> {
+    const positions = this.parts.merger.positions();
+    const marks = this.parts.tracker.snapshot();
+    this.parts.taskStore.put("watermarks", marks);
+    await this.opts.stores.commit({
+      inputOffsets: positions,
+      changelogOffsets: {},
+      meta: { watermarks: marks },
+    });
+    this.committedPositions = positions;
+    this.committedMarks = marks;
+  }
+
+  rollback(): void {
+    this.opts.stores.rollback();
+    this.parts.timers.invalidate();
+    this.parts.merger.reset(this.committedPositions);
+    this.parts.tracker.restore(this.committedMarks);
+    this.parts.buffer.clear();
+    this.anyEnded = false;
+  }
+
+  close(): Promise<void> {
+    return this.opts.stores.close();
+  }
+
+  stats(): TaskStats {
+    return this.parts.counters.snapshot(this.parts.timers.size());
+  }
+
+  watermark(): number {
+    return this.parts.tracker.current();
+  }
+
+  /** Releases what the merge allows; before each release, ended partitions and due timers are settled. */
+  private pump(): void {
+    const { merger, tracker, formats } = this.parts;
+    for (;;) {
+      if (this.anyEnded) for (const id of merger.drainedEnded()) tracker.end(id);
+      this.fireTimers();
+      const rec = merger.next();
+      if (!rec) break;
+      this.dispatch(rec);
+      // Undecodable records and table updates do not move event time.
+      if (rec.payload.kind !== "error" && formats.get(rec.input.topic)?.kind !== "table") {
+        tracker.observe(inputId(rec.input.topic, rec.input.partition), rec.eventTime);
+      }
+    }
+    this.parts.taskStore.put("watermarks", tracker.snapshot());
+  }
+
+  private dispatch(rec: PendingRecord<DecodedInput>): void {
     const { input, payload, eventTime } = rec;
-    counters.input();
+    this.parts.counters.input();
     if (payload.kind === "error") {
-      const origin = { topic: input.topic, partition: input.partition, offset: input.offset };
-      deadLetter({
-        reason: payload.reason,
-        message: payload.message,
+      const { reason, message } = payload;
+      this.parts.buffer.deadLetter({
+        reason,
+        message,
         rule: null,
-        origin,
+        origin: originOf(input),
         raw: input.value,
         timestamp: eventTime,
       });
       return;
     }
-    for (const route of routes.get(input.topic) ?? []) route(input, payload, eventTime);
-  };
+    for (const route of this.parts.routes.get(input.topic) ?? []) route(input, payload, eventTime);
+  }
 
-  let anyEnded = false;
-  const pump = (): void => {
-    for (;;) {
-      if (anyEnded) for (const id of merger.drainedEnded()) tracker.end(id);
-      fireTimers();
-      const rec = merger.next();
-      if (!rec) break;
-      dispatch(rec);
-      if (formats.get(rec.input.topic)?.kind !== "table")
-        tracker.observe(inputId(rec.input.topic, rec.input.partition), rec.eventTime);
-    }
-    taskStore.put("watermarks", tracker.snapshot());
-  };
+  private fireTimers(): void {
+    const wm = this.parts.tracker.advance();
+    this.parts.timers.fireDue(wm, (t) => this.fireTimer(t));
+  }
 
-  return {
-    id: opts.id,
-    push(records) {
-      for (const r of records) {
-        const format = formats.get(r.topic);
-        if (!format)
-          throw new Error(`task ${opts.id}: no stream, table or repartition topic named ${r.topic}`);
-        merger.push(decodeInput(r, format));
-      }
-      pump();
-    },
-    endOfPartition(topic, partition) {
-      anyEnded = true;
-      merger.end(inputId(topic, partition));
-      pump();
-    },
-    endOfInput() {
-      anyEnded = true;
-      for (const p of opts.partitions) merger.end(inputId(p.topic, p.partition));
-      pump();
-      tracker.endAll();
-      fireTimers();
-      taskStore.put("watermarks", tracker.snapshot());
-    },
-    drain(): TaskOutput {
-      const out: TaskOutput = { outputs, deadLetters, repartitions, changes: stores.pendingChanges() };
-      outputs = [];
-      deadLetters = [];
-      repartitions = [];
-      return out;
-    },
-    positions: () => merger.positions(),
-    async commit() {
-      const positions = merger.positions();
-      const marks = tracker.snapshot();
-      taskStore.put("watermarks", marks);
-      await stores.commit({ inputOffsets: positions, changelogOffsets: {}, meta: { watermarks: marks } });
-      committedPositions = positions;
-      committedMarks = marks;
-    },
-    rollback() {
-      stores.rollback();
-      timers.invalidate();
-      merger.reset(committedPositions);
-      tracker.restore(committedMarks);
-      outputs = [];
-      deadLetters = [];
-      repartitions = [];
-      anyEnded = false;
-    },
-    close: () => stores.close(),
-    stats: () => counters.snapshot(timers.size()),
-    watermark: () => tracker.current(),
-  };
-}
-
-type Route = (
-  input: InputRecord,
-  payload: Exclude<DecodedInput, { kind: "error" }>,
-  eventTime: number,
-) => void;
-
-/** For each topic, what its records feed: segment entries, join right sides, table stores. */
-function buildRoutes(chains: readonly SegmentChain[], env: ChainEnv): Map<string, Route[]> {
-  const routes = new Map<string, Route[]>();
-  const add = (topic: string, r: Route): void => {
-    routes.set(topic, [...(routes.get(topic) ?? []), r]);
-  };
-  for (const chain of chains) {
-    const s = chain.segment;
-    add(s.inputTopic, (input, payload, eventTime) => {
-      const origin = payload.kind === "env" ? payload.origin : originOf(input);
-      const value: Row = payload.kind === "env" ? payload.env : { [s.alias]: payload.row };
-      const key =
-        input.key ??
-        (payload.kind === "row" && s.source.keyField
-          ? keyString([payload.row?.[s.source.keyField] ?? null])
-          : null);
-      const rec: StreamRecord = {
-        key,
-        value,
-        timestamp: eventTime,
-        origin,
-        ...(payload.kind === "env" && payload.evidence ? { evidence: payload.evidence } : {}),
-      };
-      chain.enter(0, rec);
-    });
-    for (const side of s.sideInputs) {
-      if (side.kind === "table") {
-        // The table-join operator materializes its table: an environment binding its alias is an update.
-        const alias = side.op.alias;
-        add(side.topic, (input, payload, eventTime) => {
-          if (payload.kind !== "row") return;
-          const key =
-            input.key ?? (payload.row ? keyString([payload.row[side.decl.keyField] ?? null]) : null);
-          if (key === null) return;
-          chain.enter(side.opIndex, {
-            key,
-            value: { [alias]: payload.row },
-            timestamp: eventTime,
-            origin: originOf(input),
-          });
-        });
-      } else if (side.repartitioned) {
-        // Already re-keyed upstream (a right re-key segment): the environment binds the right alias.
-        add(side.topic, (input, payload, eventTime) => {
-          if (payload.kind !== "env") return;
-          const rec: StreamRecord = {
-            key: input.key,
-            value: payload.env,
-            timestamp: eventTime,
-            origin: payload.origin,
-          };
-          chain.enter(side.opIndex, rec);
-        });
-      } else {
-        const keys = side.op.rightKeys.map((k) => env.compile(k));
-        add(side.topic, (input, payload, eventTime) => {
-          if (payload.kind !== "row" || payload.row === null) return;
-          const value: Row = { [side.op.right.alias]: payload.row };
-          const key = keys.length > 0 ? keyString(keys.map((k) => k(value))) : input.key;
-          chain.enter(side.opIndex, { key, value, timestamp: eventTime, origin: originOf(input) });
-        });
-      }
+  private fireTimer(t: DueTimer): void {
+    const op = this.parts.operators.get(t.operator);
+    if (!op) return; // a timer of an operator that no longer exists (rule removed): dropped
+    try {
+      op.onTimer(t.time, t.key);
+    } catch (e) {
+      const rule = t.operator.slice(0, t.operator.indexOf("."));
+      const message = `${t.operator} timer: ${(e as Error).message}`;
+      this.parts.buffer.deadLetter({
+        reason: "operator-error",
+        message,
+        rule,
+        origin: timerOrigin(t.time),
+        raw: "",
+        timestamp: t.time,
+      });
     }
   }
-  return routes;
-}
-
-function originOf(input: InputRecord) {
-  return { topic: input.topic, partition: input.partition, offset: input.offset };
 }
 
 function trackedPartitions(
