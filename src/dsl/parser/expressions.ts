@@ -53,19 +53,29 @@ function nested<T>(c: Cursor, parse: () => T): T {
   }
 }
 
+/**
+ * A left-associative chain of `n` operators builds a tree `n` deep (later stages recurse over it), so
+ * it counts against MAX_DEPTH like nesting does. Returns `left` unchanged.
+ */
+function chained(c: Cursor, n: number, left: Expr): Expr {
+  if (c.depth + n > MAX_DEPTH)
+    c.fail("V1014", c.previous.span, { max: MAX_DEPTH }, "split the condition, or use `in (...)`");
+  return left;
+}
+
 function binary(op: BinaryOp, left: Expr, right: Expr): Expr {
   return { kind: "Binary", op, left, right, span: joinSpans(left.span, right.span) };
 }
 
 function parseOr(c: Cursor): Expr {
   let left = parseAnd(c);
-  while (c.eatWord("or")) left = binary("or", left, parseAnd(c));
+  for (let n = 1; c.eatWord("or"); n++) left = binary("or", chained(c, n, left), parseAnd(c));
   return left;
 }
 
 function parseAnd(c: Cursor): Expr {
   let left = parseNot(c);
-  while (c.eatWord("and")) left = binary("and", left, parseNot(c));
+  for (let n = 1; c.eatWord("and"); n++) left = binary("and", chained(c, n, left), parseNot(c));
   return left;
 }
 
@@ -133,18 +143,18 @@ function parseInList(c: Cursor, operand: Expr, negated: boolean): Expr {
 
 function parseAdditive(c: Cursor): Expr {
   let left = parseMultiplicative(c);
-  while (c.token.kind === "punct" && ADDITIVE.has(c.token.text)) {
+  for (let n = 1; c.token.kind === "punct" && ADDITIVE.has(c.token.text); n++) {
     const op = c.next().text as BinaryOp;
-    left = binary(op, left, parseMultiplicative(c));
+    left = binary(op, chained(c, n, left), parseMultiplicative(c));
   }
   return left;
 }
 
 function parseMultiplicative(c: Cursor): Expr {
   let left = parseUnaryMinus(c);
-  while (c.token.kind === "punct" && MULTIPLICATIVE.has(c.token.text)) {
+  for (let n = 1; c.token.kind === "punct" && MULTIPLICATIVE.has(c.token.text); n++) {
     const op = c.next().text as BinaryOp;
-    left = binary(op, left, parseUnaryMinus(c));
+    left = binary(op, chained(c, n, left), parseUnaryMinus(c));
   }
   return left;
 }
@@ -158,7 +168,8 @@ function parseUnaryMinus(c: Cursor): Expr {
 
 function parsePostfix(c: Cursor): Expr {
   let expr = parsePrimary(c);
-  while (c.isPunct(".")) {
+  for (let n = 1; c.isPunct("."); n++) {
+    chained(c, n, expr);
     c.next();
     const field: Ident = c.expectIdent("a field name after `.`");
     expr = { kind: "FieldAccess", object: expr, field, span: joinSpans(expr.span, field.span) };
