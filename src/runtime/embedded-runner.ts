@@ -9,7 +9,7 @@ import { createMemoryTaskStores } from "../state/memory-stores.ts";
 import { createRocksDbTaskStores } from "../state/rocksdb-stores.ts";
 import type { TaskStateStores } from "../state/store.ts";
 import { type EmbeddedInputs, loadInputs } from "./embedded-inputs.ts";
-import { type JournalEntry, openJournal } from "./embedded-journal.ts";
+import { type EmbeddedJournal, type JournalEntry, openJournal } from "./embedded-journal.ts";
 import { type EmbeddedResult, summarize } from "./embedded-result.ts";
 import { inputId } from "./input-merger.ts";
 import type { PartitionedLog } from "./partitioned-log.ts";
@@ -36,8 +36,8 @@ export interface EmbeddedOptions {
   /** Stream-time idle timeout of the tasks (ms). */
   readonly idleTimeout?: number;
   readonly operatorFactory?: OperatorFactory;
-  /** Called after each commit with the records pushed so far. */
-  readonly onProgress?: (pushed: number) => void;
+  /** Called after each commit. */
+  readonly onProgress?: (progress: EmbeddedProgress) => void;
 }
 
 interface Slot {
@@ -61,6 +61,16 @@ interface SlotInput {
   ended: boolean;
 }
 
+/** How far a run got, for progress displays. */
+export interface EmbeddedProgress {
+  /** Records pushed into tasks so far (inputs and repartition records). */
+  readonly pushed: number;
+  /** Records in the input topics. */
+  readonly inputRecords: number;
+  /** Output records committed so far (this run). */
+  readonly outputs: number;
+}
+
 /**
  * Runs `plan` embedded. Example: `await runEmbedded({ plan, inputs: { files: { payments: "p.jsonl" } }, partitions: 4 })`
  * returns the outputs (per task, per output partition, and in a canonical order), dead letters and stats.
@@ -69,49 +79,100 @@ export async function runEmbedded(opts: EmbeddedOptions): Promise<EmbeddedResult
   const log = loadInputs(opts.plan, opts.inputs, opts.partitions ?? 1);
   const n = partitionCount(opts, log);
   const journal = openJournal(opts.stateDir);
-  const previous = journal.load();
-  for (const e of previous)
+  for (const e of journal.load()) {
     if (e.kind === "rep")
       ensureTopic(log, e.topic, n * n).append(e.topic, e.key, e.value, e.timestamp, e.partition);
-  const slots = await createSlots(opts, log, n);
-  const batch = Math.max(1, opts.batchSize ?? 500);
-  const commitEvery = Math.max(1, opts.commitEvery ?? 10_000);
-  let pushed = 0;
-  let sinceCommit = 0;
-  let stopped = false;
-
-  const commitAll = async (): Promise<void> => {
-    journal.append(slots.flatMap((s) => s.pending));
-    for (const s of slots) {
-      s.pending = [];
-      await s.task.commit();
-    }
-    sinceCommit = 0;
-    opts.onProgress?.(pushed);
-  };
-
-  for (;;) {
-    let progressed = false;
-    for (const slot of slots) {
-      const fed = feed(slot, log, batch);
-      const finished = finishIfDone(slot);
-      progressed ||= fed.pushed > 0 || fed.ended || finished;
-      pushed += fed.pushed;
-      sinceCommit += fed.pushed;
-      collect(slot, log, n);
-      if (opts.stopAfter !== undefined && pushed >= opts.stopAfter) {
-        stopped = true;
-        break;
-      }
-    }
-    if (stopped) break;
-    if (sinceCommit >= commitEvery) await commitAll();
-    if (!progressed) break;
   }
-  if (!stopped) await commitAll();
+  const slots = await createSlots(opts, log, n);
+  const run = new EmbeddedRun(opts, log, n, slots, journal);
+  const stopped = await run.drive();
   for (const s of slots) await s.task.close();
   const stats = slots.map((s) => ({ id: s.task.id, stats: s.task.stats() }));
   return summarize(journal.load(), stats, n, stopped);
+}
+
+/** One run's loop: rounds of feeding every task, commits every N records, an optional early stop. */
+class EmbeddedRun {
+  private pushed = 0;
+  private sinceCommit = 0;
+  private committedOutputs = 0;
+  private readonly batch: number;
+  private readonly commitEvery: number;
+  private readonly inputRecords: number;
+  private readonly opts: EmbeddedOptions;
+  private readonly log: PartitionedLog;
+  private readonly n: number;
+  private readonly slots: readonly Slot[];
+  private readonly journal: EmbeddedJournal;
+
+  constructor(
+    opts: EmbeddedOptions,
+    log: PartitionedLog,
+    n: number,
+    slots: readonly Slot[],
+    journal: EmbeddedJournal,
+  ) {
+    this.opts = opts;
+    this.log = log;
+    this.n = n;
+    this.slots = slots;
+    this.journal = journal;
+    this.batch = Math.max(1, opts.batchSize ?? 500);
+    this.commitEvery = Math.max(1, opts.commitEvery ?? 10_000);
+    this.inputRecords = countInputRecords(opts.plan, log);
+  }
+
+  /** Runs to the end (true: stopped early by stopAfter, without committing). */
+  async drive(): Promise<boolean> {
+    for (;;) {
+      const { progressed, stopped } = this.round();
+      if (stopped) return true;
+      if (this.sinceCommit >= this.commitEvery) await this.commitAll();
+      if (!progressed) break;
+    }
+    await this.commitAll();
+    return false;
+  }
+
+  private round(): { progressed: boolean; stopped: boolean } {
+    let progressed = false;
+    for (const slot of this.slots) {
+      const fed = feed(slot, this.log, this.batch);
+      const finished = finishIfDone(slot);
+      progressed ||= fed.pushed > 0 || fed.ended || finished;
+      this.pushed += fed.pushed;
+      this.sinceCommit += fed.pushed;
+      collect(slot, this.log, this.n);
+      if (this.opts.stopAfter !== undefined && this.pushed >= this.opts.stopAfter)
+        return { progressed, stopped: true };
+    }
+    return { progressed, stopped: false };
+  }
+
+  private async commitAll(): Promise<void> {
+    const entries = this.slots.flatMap((s) => s.pending);
+    this.journal.append(entries);
+    this.committedOutputs += entries.filter((e) => e.kind === "out").length;
+    for (const s of this.slots) {
+      s.pending = [];
+      await s.task.commit();
+    }
+    this.sinceCommit = 0;
+    this.opts.onProgress?.({
+      pushed: this.pushed,
+      inputRecords: this.inputRecords,
+      outputs: this.committedOutputs,
+    });
+  }
+}
+
+function countInputRecords(plan: ProgramPlan, log: PartitionedLog): number {
+  const topics = new Set(
+    [...plan.streams, ...plan.tables].map((d) => d.topic).filter((t) => log.hasTopic(t)),
+  );
+  let total = 0;
+  for (const t of topics) for (let p = 0; p < log.partitions(t); p++) total += log.endOffset(t, p);
+  return total;
 }
 
 /** Tops up each input of a task below `batch` buffered records, and ends the inputs that are done. */
