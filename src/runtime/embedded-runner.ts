@@ -36,8 +36,8 @@ export interface EmbeddedOptions {
   /** Stream-time idle timeout of the tasks (ms). */
   readonly idleTimeout?: number;
   readonly operatorFactory?: OperatorFactory;
-  /** Called after each commit. */
-  readonly onProgress?: (progress: EmbeddedProgress) => void;
+  /** Called after each commit with the input records pushed so far (at most the input's size), and more. */
+  readonly onProgress?: (inputsPushed: number, progress: EmbeddedProgress) => void;
 }
 
 interface Slot {
@@ -65,6 +65,8 @@ interface SlotInput {
 export interface EmbeddedProgress {
   /** Records pushed into tasks so far (inputs and repartition records). */
   readonly pushed: number;
+  /** Input-topic records pushed so far (each once, even if several tasks read it). */
+  readonly inputsPushed: number;
   /** Records in the input topics. */
   readonly inputRecords: number;
   /** Output records committed so far (this run). */
@@ -164,6 +166,18 @@ class EmbeddedRun {
       outputs: this.committedOutputs,
     });
   }
+}
+
+// An input topic partition read by several task groups counts once (the furthest reader).
+function countInputsPushed(slots: readonly Slot[]): number {
+  const furthest = new Map<string, number>();
+  for (const s of slots) {
+    for (const i of s.inputs)
+      if (i.from === null) furthest.set(i.id, Math.max(furthest.get(i.id) ?? 0, i.nextPush));
+  }
+  let total = 0;
+  for (const v of furthest.values()) total += v;
+  return total;
 }
 
 function countInputRecords(plan: ProgramPlan, log: PartitionedLog): number {
