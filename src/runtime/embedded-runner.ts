@@ -160,11 +160,14 @@ class EmbeddedRun {
       await s.task.commit();
     }
     this.sinceCommit = 0;
-    this.opts.onProgress?.({
+    const inputsPushed = countInputsPushed(this.slots);
+    const progress = {
       pushed: this.pushed,
+      inputsPushed,
       inputRecords: this.inputRecords,
       outputs: this.committedOutputs,
-    });
+    };
+    this.opts.onProgress?.(inputsPushed, progress);
   }
 }
 
