@@ -245,3 +245,29 @@ test("a table topic feeds the table-join before stream records of the same time"
     ],
   );
 });
+
+test("with a stream-time idle timeout, a quiet partition stops holding windows back (deterministically)", async () => {
+  const plan = planOf([filterRule("big", 0), windowRule("w", { kind: "tumbling", sizeMs: 10_000 })]);
+  const parts = [
+    { topic: "payments", partition: 0 },
+    { topic: "payments", partition: 1 },
+  ];
+  // Partition 0 is busy; partition 1 speaks at 0 and then only at 100 s.
+  const busy = Array.from({ length: 10 }, (_, i) => rec(0, i, pay(i, 5_000 + i * 5_000, 500, "a")));
+  const quiet = [rec(1, 0, pay(100, 0, 500, "b")), rec(1, 1, pay(101, 100_000, 500, "b"))];
+  const order = async (idleTimeout?: number) => {
+    const t = await task(plan, parts, idleTimeout === undefined ? {} : { idleTimeout });
+    t.push(busy);
+    t.push(quiet);
+    t.endOfInput();
+    return t.drain().outputs.map((o) => (o.rule === "w" ? `w${o.value["start"]}` : `p${o.value["id"]}`));
+  };
+  const held = await order();
+  const idle = await order(15_000);
+  // Without the timeout, no window closes before partition 1's record at 100 s is released.
+  assert.ok(held.indexOf("w0") > held.indexOf("p9"), held.join(" "));
+  // With it, partition 1 is idle once stream time is 15 s past its last record: w0 closes early.
+  assert.ok(idle.indexOf("w0") < idle.indexOf("p5"), idle.join(" "));
+  assert.deepEqual([...idle].sort(), [...held].sort(), "same records and windows, different timing");
+  assert.deepEqual(await order(15_000), idle, "and the same timing on every run");
+});
