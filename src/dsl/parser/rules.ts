@@ -16,7 +16,7 @@ import type {
 } from "../ast/index.ts";
 import { DECLARATION_WORDS } from "../lexer/token.ts";
 import type { Span } from "../span.ts";
-import type { Cursor } from "./cursor.ts";
+import { type Cursor, ParseAbort } from "./cursor.ts";
 import { parseExpr } from "./expressions.ts";
 import { parseMatch } from "./patterns.ts";
 
@@ -48,6 +48,7 @@ export function parseRule(c: Cursor): RuleDecl {
   const name = c.expectIdent("a rule name");
   const slots: RuleSlots = { from: null, joins: [], where: null, partitionBy: null, body: null, emit: null };
   let last = -1;
+  let failed = false;
   for (;;) {
     const t = c.token;
     const order = t.kind === "ident" ? CLAUSE_ORDER[t.text] : undefined;
@@ -57,16 +58,34 @@ export function parseRule(c: Cursor): RuleDecl {
       c.report("V1015", t.span, { clause: label, other: CLAUSE_LABEL[last] ?? "" }, ruleOrderHint());
     }
     last = Math.max(last, order);
-    parseClause(c, name, slots);
+    failed = !parseClauseGuarded(c, name, slots) || failed;
   }
   if (!c.atEnd && !(c.token.kind === "ident" && DECLARATION_WORDS.has(c.token.text))) {
     c.expected(
       "a rule clause (from, join, where, partition by, window, match, emit) or the next declaration",
     );
   }
+  // A rule with a broken clause is reported (every clause's errors) but not kept: checking the rest
+  // would only add cascading errors.
+  if (failed) throw new ParseAbort();
   reportMissing(c, name, slots);
   return { kind: "RuleDecl", name, ...slots, span: c.spanFrom(start) };
 }
+
+/** Parses one clause; on a syntax error skips to the next clause or declaration word that starts a line. */
+function parseClauseGuarded(c: Cursor, name: Ident, slots: RuleSlots): boolean {
+  try {
+    parseClause(c, name, slots);
+    return true;
+  } catch (e) {
+    if (!(e instanceof ParseAbort)) throw e;
+    while (!c.atEnd && !(c.token.firstOnLine && c.token.kind === "ident" && RESUME_WORDS.has(c.token.text)))
+      c.next();
+    return false;
+  }
+}
+
+const RESUME_WORDS: ReadonlySet<string> = new Set([...Object.keys(CLAUSE_ORDER), ...DECLARATION_WORDS]);
 
 function ruleOrderHint(): string {
   return "a rule reads: from, join, where, partition by, window or match, emit";
