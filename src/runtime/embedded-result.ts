@@ -8,6 +8,8 @@ import type { TaskStats } from "./task-api.ts";
 export interface EmbeddedStats {
   /** Input records released by the tasks of this run (a resumed run counts only its own). */
   readonly recordsIn: number;
+  /** Records that entered each rule, this run. */
+  readonly inputsByRule: Readonly<Record<string, number>>;
   readonly outputsByRule: Readonly<Record<string, number>>;
   readonly deadLettersByReason: Readonly<Record<string, number>>;
   readonly lateByRule: Readonly<Record<string, number>>;
@@ -55,6 +57,7 @@ export function summarize(
     deadLetters,
     stats: {
       recordsIn: tasks.reduce((n, t) => n + t.stats.recordsIn, 0),
+      inputsByRule: sumBy(tasks.map((t) => t.stats.inputsByRule)),
       outputsByRule: countBy(outputs, (o) => o.rule),
       deadLettersByReason: countBy(deadLetters, (d) => d.reason),
       lateByRule: countBy(
@@ -80,6 +83,12 @@ export function canonicalOrder(outputs: readonly OutputRecord[]): OutputRecord[]
           : 0,
   );
   return keyed.map((k) => k.o);
+}
+
+function sumBy(maps: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of maps) for (const [k, v] of Object.entries(m)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }
 
 function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {

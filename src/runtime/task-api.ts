@@ -45,6 +45,8 @@ export interface TaskRuntime {
 export interface TaskStats {
   /** Input records released by the merge (decoded or not). */
   readonly recordsIn: number;
+  /** Records that entered each rule (its first segment), after decoding. */
+  readonly inputsByRule: Readonly<Record<string, number>>;
   /** Output records per rule. */
   readonly outputsByRule: Readonly<Record<string, number>>;
   /** Dead letters per reason (`late-record` is the late count). */

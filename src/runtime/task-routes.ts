@@ -15,13 +15,23 @@ export type Route = (
 ) => void;
 
 /** For each topic, the routes its records take, in segment order. */
-export function buildRoutes(chains: readonly SegmentChain[], env: ChainEnv): Map<string, Route[]> {
+export function buildRoutes(
+  chains: readonly SegmentChain[],
+  env: ChainEnv,
+  countInput: (rule: string) => void,
+): Map<string, Route[]> {
   const routes = new Map<string, Route[]>();
   const add = (topic: string, r: Route): void => {
     routes.set(topic, [...(routes.get(topic) ?? []), r]);
   };
   for (const chain of chains) {
-    add(chain.segment.inputTopic, mainRoute(chain));
+    const main = mainRoute(chain);
+    const s = chain.segment;
+    const rule = s.rule.name;
+    add(
+      s.inputTopic,
+      s.role === "rule" && s.index === 0 ? (i, p, t) => (countInput(rule), main(i, p, t)) : main,
+    );
     for (const side of chain.segment.sideInputs) add(side.topic, sideRoute(chain, side, env));
   }
   return routes;

@@ -4,6 +4,7 @@ import type { TaskStats } from "./task-api.ts";
 
 export interface TaskCounters {
   input(): void;
+  ruleInput(rule: string): void;
   output(rule: string): void;
   deadLetter(letter: DeadLetter): void;
   snapshot(pendingTimers: number): TaskStats;
@@ -12,6 +13,7 @@ export interface TaskCounters {
 export function createTaskCounters(): TaskCounters {
   let recordsIn = 0;
   const outputs: Record<string, number> = {};
+  const inputs: Record<string, number> = {};
   const reasons: Record<string, number> = {};
   const late: Record<string, number> = {};
   const bump = (m: Record<string, number>, k: string): void => {
@@ -21,6 +23,7 @@ export function createTaskCounters(): TaskCounters {
     input: () => {
       recordsIn++;
     },
+    ruleInput: (rule) => bump(inputs, rule),
     output: (rule) => bump(outputs, rule),
     deadLetter(letter) {
       bump(reasons, letter.reason);
@@ -28,6 +31,7 @@ export function createTaskCounters(): TaskCounters {
     },
     snapshot: (pendingTimers) => ({
       recordsIn,
+      inputsByRule: { ...inputs },
       outputsByRule: { ...outputs },
       deadLettersByReason: { ...reasons },
       lateByRule: { ...late },

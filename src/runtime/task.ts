@@ -117,7 +117,7 @@ function assemble(opts: TaskOptions): TaskParts {
     counters,
     buffer,
     formats,
-    routes: buildRoutes(chains, env),
+    routes: buildRoutes(chains, env, (rule) => counters.ruleInput(rule)),
     operators: new Map(chains.flatMap((c) => [...c.operators])),
   };
 }

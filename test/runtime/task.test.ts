@@ -56,6 +56,8 @@ test("bad input becomes a dead letter with the field named, and the task carries
   assert.match(out.deadLetters[1]!.message, /field amount: expected float/);
   assert.equal(out.deadLetters[0]!.raw, "{oops");
   assert.deepEqual(t.stats().deadLettersByReason, { "decode-error": 1, "schema-mismatch": 1 });
+  assert.deepEqual(t.stats().inputsByRule, { big: 1 });
+  assert.equal(t.stats().recordsIn, 3);
 });
 
 test("an operator that throws costs one dead letter (operator-error); the next record goes through", async () => {
