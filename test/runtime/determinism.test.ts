@@ -142,3 +142,36 @@ test("stop anywhere, reopen the RocksDB stores from disk, resume: the same outpu
     rmSync(base, { recursive: true, force: true });
   }
 });
+
+test("late records and a stream-time idle timeout: still the same output and dead letters for any batching", async () => {
+  // Every tenth record is up to 8 s late (the lateness is 1 s): windows, grace and idleness all bite.
+  const rows = paymentRows(17, 150, 6).map((r, i) =>
+    i % 10 === 9 ? { ...r, ts: (r["ts"] as number) - 2_000 - ((i * 7919) % 6_000) } : r,
+  );
+  const inputs = { records: { payments: rows as readonly Row[] } };
+  const base = mkdtempSync(join(tmpdir(), "vigil-late-"));
+  let run = 0;
+  try {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 5, max: 80 }),
+        fc.integer({ min: 1, max: 200 }),
+        async (partitions, batchSize, commitEvery, stopAfter) => {
+          const common = { plan, inputs, partitions, idleTimeout: 3_000 };
+          const ref = await runEmbedded({ ...common, batchSize: 1_000 });
+          assert.ok((ref.stats.deadLettersByReason["late-record"] ?? 0) > 0, "some records are late");
+          const stateDir = join(base, `run-${run++}`);
+          await runEmbedded({ ...common, batchSize, commitEvery, stateDir, stopAfter });
+          const r = await runEmbedded({ ...common, batchSize, commitEvery, stateDir });
+          assert.deepEqual(r.outputs, ref.outputs);
+          assert.deepEqual(r.deadLetters, ref.deadLetters);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
