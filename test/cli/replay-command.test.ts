@@ -17,6 +17,8 @@ generateInto(data, {
   start: Date.UTC(2026, 0, 5),
   fraudRate: 4,
   brokenLines: 2,
+  evasiveShare: 0.1,
+  lookalikeRate: 0.6,
 });
 
 function replay(...args: string[]): { code: number | null; stdout: string; stderr: string } {

@@ -15,6 +15,8 @@ const OPTIONS = {
   start: Date.UTC(2026, 0, 5),
   fraudRate: 3,
   brokenLines: 2,
+  evasiveShare: 0.1,
+  lookalikeRate: 0.6,
 };
 const ds: Dataset = generateDataset(OPTIONS);
 const files = datasetFiles(ds);
@@ -101,8 +103,20 @@ test("files: JSONL per stream and table, broken lines added, out of order by les
   );
 });
 
-test("legitimate payments never cross the amount-spike or impossible-travel conditions", () => {
+test("evasive incidents and legitimate look-alikes are both present, and apart from labels", () => {
+  assert.ok(
+    ds.labels.some((l) => l.evasive === true),
+    "some incidents are evasive",
+  );
+  const kinds = new Set(ds.lookalikes.map((l) => l.kind));
+  assert.deepEqual([...kinds].sort(), ["big_purchase", "traveller_failed_logins"]);
   const labelled = new Set(ds.labels.flatMap((l) => l.event_ids));
+  for (const l of ds.lookalikes)
+    for (const id of l.event_ids) assert.ok(!labelled.has(id), `${id} is not labelled`);
+});
+
+test("other legitimate payments never cross the amount-spike or impossible-travel conditions", () => {
+  const labelled = new Set([...ds.labels, ...ds.lookalikes].flatMap((l) => l.event_ids));
   const avg = new Map(ds.world.customers.flatMap((c) => c.cards.map((k) => [k.id, k.avgAmount30d] as const)));
   const byCard = new Map<string, Payment[]>();
   for (const p of [...ds.payments].sort((a, b) => a.ts - b.ts))

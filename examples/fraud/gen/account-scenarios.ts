@@ -33,7 +33,7 @@ export const accountTakeover: Scenario = (ctx, at) => {
     amount: round(rng.uniform(THRESHOLDS.atoMinTransfer * 1.5, 8500), 2),
     account: c.account,
     beneficiary_account: fraudAccount(ctx),
-    ts: login.ts + rng.int(2, 18) * MINUTE_MS,
+    ts: ctx.subtle ? at + rng.int(34, 50) * MINUTE_MS : login.ts + rng.int(2, 18) * MINUTE_MS,
   });
   label(ctx, "account_takeover", c.id, ids([reset, login, transfer]));
   return true;
@@ -60,7 +60,7 @@ export const muleChain: Scenario = (ctx, at) => {
     customer_id: mule.id,
     kind: "cashout",
     country: mule.country.code,
-    amount: Math.floor(amount * rng.uniform(0.93, 0.995)),
+    amount: Math.floor(amount * (ctx.subtle ? rng.uniform(0.6, 0.85) : rng.uniform(0.93, 0.995))),
     account: mule.account,
     ts: at + rng.int(10, 50) * MINUTE_MS,
   });
@@ -75,7 +75,8 @@ export const failedLoginsNewCountry: Scenario = (ctx, at) => {
   const { rng, log } = ctx;
   const device = fraudDevice(ctx);
   const country = rng.pick(FAR_COUNTRIES.filter((x) => x.code !== c.country.code)).code;
-  const k = rng.int(THRESHOLDS.failedLoginsMin, THRESHOLDS.failedLoginsMin + 3);
+  const min = THRESHOLDS.failedLoginsMin;
+  const k = ctx.subtle ? min - 1 : rng.int(min, min + 3);
   const times = spread(ctx, at, rng.int(2, 6) * MINUTE_MS, k, 20_000);
   const base = { customer_id: c.id, device_id: device, country };
   const failures = times.map((t) => log.act({ ...base, kind: "login_failed", ts: t }));
@@ -96,7 +97,8 @@ export const structuring: Scenario = (ctx, at) => {
   const { rng, log } = ctx;
   const limit = THRESHOLDS.structuringThreshold;
   const payees = [fraudAccount(ctx), fraudAccount(ctx)];
-  const k = rng.int(THRESHOLDS.structuringMinCount, THRESHOLDS.structuringMinCount + 2);
+  const min = THRESHOLDS.structuringMinCount;
+  const k = ctx.subtle ? min - 1 : rng.int(min, min + 2);
   const times = spread(ctx, at, rng.int(2, 18) * H, k, 10 * MINUTE_MS);
   const transfers = times.map((t) =>
     log.act({

@@ -1,7 +1,7 @@
 // Fraud example, generator: the card-payment fraud scenarios, each shaped to cross the threshold of
 // the dsl/lib/fraud rule of the same name (see THRESHOLDS) while staying clear of the others.
 import { type Payment, paymentAt } from "./events.ts";
-import { distanceKm, FAR_COUNTRIES, round } from "./geo.ts";
+import { COUNTRIES, distanceKm, FAR_COUNTRIES, round } from "./geo.ts";
 import {
   activeCard,
   block,
@@ -51,7 +51,8 @@ export const velocity1h: Scenario = (ctx, at) => {
   if (c === null) return false;
   const card = activeCard(c);
   const device = fraudDevice(ctx);
-  const n = ctx.rng.int(THRESHOLDS.velocity1hMaxCount + 3, THRESHOLDS.velocity1hMaxCount + 8);
+  const max = THRESHOLDS.velocity1hMaxCount;
+  const n = ctx.subtle ? ctx.rng.int(max - 3, max) : ctx.rng.int(max + 3, max + 8);
   const times = spread(ctx, at, ctx.rng.int(25, 50) * MINUTE_MS, n, 30_000);
   const ps = times.map((t) =>
     fraudPayment(ctx, c, card, t, ordinaryAmount(ctx, c, card, 300), ctx.rng.chance(0.6) ? device : null),
@@ -67,7 +68,8 @@ export const velocity24h: Scenario = (ctx, at) => {
   if (c === null) return false;
   const card = activeCard(c);
   const device = fraudDevice(ctx);
-  const n = ctx.rng.int(THRESHOLDS.velocity24hMaxCount + 4, THRESHOLDS.velocity24hMaxCount + 12);
+  const max = THRESHOLDS.velocity24hMaxCount;
+  const n = ctx.subtle ? ctx.rng.int(max - 10, max) : ctx.rng.int(max + 4, max + 12);
   const step = (ctx.rng.int(14, 22) * H) / n;
   const times = Array.from({ length: n }, (_, i) => Math.floor(at + i * step + ctx.rng.uniform(0, step)));
   const ps = times.map((t) =>
@@ -83,7 +85,8 @@ export const amountSpike: Scenario = (ctx, at) => {
   const c = pickVictim(ctx);
   if (c === null) return false;
   const card = activeCard(c);
-  const amount = Math.min(4800, Math.max(250, card.avgAmount30d * ctx.rng.uniform(7, 15)));
+  const factor = ctx.subtle ? ctx.rng.uniform(3, THRESHOLDS.spikeFactor - 0.3) : ctx.rng.uniform(7, 15);
+  const amount = Math.min(4800, Math.max(ctx.subtle ? 0 : 250, card.avgAmount30d * factor));
   const p = fraudPayment(ctx, c, card, at, amount, ctx.rng.chance(0.5) ? fraudDevice(ctx) : null);
   block(ctx, card.id, at - H, at + 24 * H);
   label(ctx, "amount_spike", card.id, ids([p]));
@@ -96,7 +99,8 @@ export const cardTesting: Scenario = (ctx, at) => {
   if (c === null) return false;
   const card = activeCard(c);
   const device = fraudDevice(ctx);
-  const k = ctx.rng.int(THRESHOLDS.cardTestingMinSmall, THRESHOLDS.cardTestingMinSmall + 2);
+  const min = THRESHOLDS.cardTestingMinSmall;
+  const k = ctx.subtle ? min - 1 : ctx.rng.int(min, min + 2);
   const times = spread(ctx, at, ctx.rng.int(2, 5) * MINUTE_MS, k, 15_000);
   const smalls = times.map((t) =>
     fraudPayment(ctx, c, card, t, ctx.rng.uniform(0.5, THRESHOLDS.cardTestingSmall - 0.01), device),
@@ -121,11 +125,13 @@ export const impossibleTravel: Scenario = (ctx, at) => {
   if (c === null) return false;
   const card = activeCard(c);
   const home = fraudPayment(ctx, c, card, at, ordinaryAmount(ctx, c, card), null);
-  const country = ctx.rng.pick(FAR_COUNTRIES);
+  const far = ctx.subtle
+    ? COUNTRIES.filter((x) => x.code !== c.country.code && !FAR_COUNTRIES.includes(x))
+    : FAR_COUNTRIES;
+  const country = ctx.rng.pick(far);
   const city = ctx.rng.pick(country.cities);
   const km = distanceKm(home.lat, home.lon, city.lat, city.lon);
-  const maxMinutes = Math.floor(((km / THRESHOLDS.travelMaxKmh) * 60) / 1.3);
-  const awayAt = at + ctx.rng.int(10, Math.max(11, Math.min(90, maxMinutes))) * MINUTE_MS;
+  const awayAt = at + travelGap(ctx, km);
   const merchant = ctx.rng.pick(ctx.world.merchantsByCity.get(city.name)!);
   const amount = round(ordinaryAmount(ctx, c, card), 2);
   const away = ctx.log.pay(
@@ -136,6 +142,14 @@ export const impossibleTravel: Scenario = (ctx, at) => {
   return true;
 };
 
+/** Time between the two payments: faster than the rule allows, or (subtle) a plausible flight. */
+function travelGap(ctx: ScenarioCtx, km: number): number {
+  if (ctx.subtle)
+    return Math.round((km / ctx.rng.uniform(450, THRESHOLDS.travelMaxKmh - 80)) * H + 2 * MINUTE_MS);
+  const maxMinutes = Math.floor(((km / THRESHOLDS.travelMaxKmh) * 60) / 1.3);
+  return ctx.rng.int(10, Math.max(11, Math.min(90, maxMinutes))) * MINUTE_MS;
+}
+
 /** A card unused for months suddenly makes 4-7 payments inside one clock hour. */
 export const dormantCardBurst: Scenario = (ctx, at) => {
   const c = pickVictim(ctx, (x) => x.cards.some((k) => k.dormant));
@@ -143,7 +157,8 @@ export const dormantCardBurst: Scenario = (ctx, at) => {
   const card = c.cards.find((k) => k.dormant)!;
   const device = fraudDevice(ctx);
   const hourStart = Math.floor(at / H) * H + ctx.rng.int(0, 15) * MINUTE_MS;
-  const n = ctx.rng.int(THRESHOLDS.dormantBurstCount + 1, THRESHOLDS.dormantBurstCount + 4);
+  const min = THRESHOLDS.dormantBurstCount;
+  const n = ctx.subtle ? min - 1 : ctx.rng.int(min + 1, min + 4);
   const times = spread(ctx, hourStart, 35 * MINUTE_MS, n, 30_000);
   const ps = times.map((t) =>
     fraudPayment(ctx, c, card, t, ordinaryAmount(ctx, c, card, 250), ctx.rng.chance(0.7) ? device : null),
@@ -156,13 +171,14 @@ export const dormantCardBurst: Scenario = (ctx, at) => {
 /** One device paying with 5-8 different stolen cards within 15-45 minutes (a card farm). */
 export const deviceManyCards: Scenario = (ctx, at) => {
   const device = fraudDevice(ctx);
-  const m = ctx.rng.int(THRESHOLDS.deviceMaxCards + 2, THRESHOLDS.deviceMaxCards + 5);
+  const max = THRESHOLDS.deviceMaxCards;
+  const m = ctx.subtle ? max : ctx.rng.int(max + 2, max + 5);
   const victims: Customer[] = [];
   for (let i = 0; i < m; i++) {
     const v = pickVictim(ctx);
     if (v !== null) victims.push(v);
   }
-  if (victims.length <= THRESHOLDS.deviceMaxCards) return false;
+  if (victims.length < m) return false;
   const span = ctx.rng.int(15, 45) * MINUTE_MS;
   const ps: Payment[] = [];
   for (const v of victims) {

@@ -2,7 +2,7 @@
 // legitimate traffic around them, and the file contents. Same options, same bytes.
 import { type Activity, EventLog, type Payment } from "./events.ts";
 import { incidentsPerScenario, injectAll } from "./inject.ts";
-import { generateLegit, planTrips } from "./legit.ts";
+import { generateLegit, type Lookalike, planTrips } from "./legit.ts";
 import { arrivalOrder, jsonl, withBrokenLines } from "./output.ts";
 import { Rng } from "./prng.ts";
 import type { Label, RuleName } from "./scenario-kit.ts";
@@ -19,6 +19,10 @@ export interface GenerateOptions {
   readonly fraudRate: number;
   /** Broken lines added to each of payments and activity (dead-letter demo). */
   readonly brokenLines: number;
+  /** Share of incidents that are evasive (just under the rule's threshold: labelled, not caught). */
+  readonly evasiveShare: number;
+  /** Legitimate look-alikes per 1,000 customer-days (a big purchase, a traveller's failed logins). */
+  readonly lookalikeRate: number;
 }
 
 export const DEFAULT_OPTIONS: GenerateOptions = {
@@ -28,6 +32,8 @@ export const DEFAULT_OPTIONS: GenerateOptions = {
   start: Date.UTC(2026, 2, 2),
   fraudRate: 0.6,
   brokenLines: 4,
+  evasiveShare: 0.1,
+  lookalikeRate: 0.6,
 };
 
 export interface Dataset {
@@ -39,6 +45,8 @@ export interface Dataset {
   /** Injected incidents first (sorted by start), then the secondary labels. */
   readonly labels: readonly Label[];
   readonly injected: Readonly<Record<RuleName, number>>;
+  /** Legitimate look-alikes (unlabelled on purpose: the rules' honest false positives). */
+  readonly lookalikes: readonly Lookalike[];
 }
 
 /** Generates the dataset (in memory). */
@@ -49,15 +57,29 @@ export function generateDataset(options: GenerateOptions = DEFAULT_OPTIONS): Dat
   const log = new EventLog();
   const labels: Label[] = [];
   const blocked = new Map<string, [number, number][]>();
-  const ctx = { rng: rng.fork("fraud"), world, log, trips, blocked, used: new Set<string>(), labels, seq: 0 };
+  const ctx = {
+    rng: rng.fork("fraud"),
+    world,
+    log,
+    trips,
+    blocked,
+    used: new Set<string>(),
+    labels,
+    seq: 0,
+    subtle: false,
+  };
   const count = incidentsPerScenario(options.customers, options.days, options.fraudRate);
-  const injected = injectAll(ctx, rng.fork("fraud"), count);
-  generateLegit(rng.fork("legit"), world, trips, blocked, log);
+  const injected = injectAll(ctx, rng.fork("fraud"), count, options.evasiveShare);
+  const lookalikes: Lookalike[] = [];
+  generateLegit(rng.fork("legit"), world, trips, blocked, log, {
+    rate: options.lookalikeRate,
+    out: lookalikes,
+  });
   const payments = arrivalOrder(rng.fork("arrival:payments"), log.payments);
   const activity = arrivalOrder(rng.fork("arrival:activity"), log.activity);
   const primary = [...labels].sort(byStart);
   const secondary = secondaryLabels(world, log.payments, primary).sort(byStart);
-  return { options, world, payments, activity, labels: [...primary, ...secondary], injected };
+  return { options, world, payments, activity, labels: [...primary, ...secondary], injected, lookalikes };
 }
 
 function byStart(a: Label, b: Label): number {
@@ -110,5 +132,13 @@ function manifest(ds: Dataset): unknown {
       labels: ds.labels.length,
     },
     injected: ds.injected,
+    evasive: ds.labels.filter((l) => l.evasive === true).length,
+    lookalikes: countKinds(ds.lookalikes),
   };
+}
+
+function countKinds(items: readonly Lookalike[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[i.kind] = (out[i.kind] ?? 0) + 1;
+  return out;
 }

@@ -35,8 +35,13 @@ export function incidentsPerScenario(customers: number, days: number, rate: numb
   return Math.max(1, Math.round(((customers * days) / 1000) * rate));
 }
 
-/** Runs every scenario `count` times; returns how many incidents each actually injected. */
-export function injectAll(ctx: ScenarioCtx, rng: Rng, count: number): Record<RuleName, number> {
+/** Runs every scenario `count` times (a share of them evasive); returns how many each injected. */
+export function injectAll(
+  ctx: ScenarioCtx,
+  rng: Rng,
+  count: number,
+  evasiveShare: number,
+): Record<RuleName, number> {
   const injected = {} as Record<RuleName, number>;
   for (const [name, { run, spanMs }] of Object.entries(SCENARIOS) as [
     RuleName,
@@ -44,7 +49,10 @@ export function injectAll(ctx: ScenarioCtx, rng: Rng, count: number): Record<Rul
   ][]) {
     const own: ScenarioCtx = { ...ctx, rng: rng.fork(name) };
     let n = 0;
-    for (let i = 0; i < count; i++) if (run(own, incidentTime(own, spanMs))) n++;
+    for (let i = 0; i < count; i++) {
+      own.subtle = own.rng.chance(evasiveShare);
+      if (run(own, incidentTime(own, spanMs))) n++;
+    }
     ctx.seq = own.seq;
     injected[name] = n;
   }

@@ -71,6 +71,13 @@ interface Ctx {
   readonly log: EventLog;
 }
 
+/** Legitimate behaviour that looks like fraud to a rule (an honest false positive), with its events. */
+export interface Lookalike {
+  readonly kind: "big_purchase" | "traveller_failed_logins";
+  readonly customer_id: string;
+  readonly event_ids: readonly string[];
+}
+
 /** Generates every customer's legitimate payments and account activity into `log`. */
 export function generateLegit(
   rng: Rng,
@@ -78,23 +85,33 @@ export function generateLegit(
   trips: ReadonlyMap<string, Trip>,
   blocked: BlockedCards,
   log: EventLog,
+  lookalikes: { readonly rate: number; readonly out: Lookalike[] },
 ): void {
   const end = world.start + world.days * DAY_MS;
   for (const c of world.customers) {
     const ctx: Ctx = { rng: rng.fork(`legit:${c.id}`), world, c, trip: trips.get(c.id), log };
+    const odd = rng.fork(`lookalike:${c.id}`);
     for (let day = 0; day < world.days; day++) {
-      const times = (n: number): number[] =>
-        Array.from({ length: n }, () => momentOnDay(ctx.rng, world.start, day, c.country.utcOffset))
-          .filter((t) => t >= world.start && t < end)
-          .sort((a, b) => a - b);
-      const payments = times(Math.min(MAX_PAYMENTS_PER_DAY, ctx.rng.poisson(c.paymentsPerDay)));
-      for (const t of payments) legitPayment(ctx, t, blocked);
-      for (const t of times(ctx.rng.poisson(c.loginsPerDay))) legitLogin(ctx, t);
-      for (const t of times(ctx.rng.poisson(0.12))) legitTransfer(ctx, t);
-      for (const t of times(ctx.rng.poisson(0.06))) legitCashout(ctx, t);
-      if (ctx.rng.chance(0.002)) legitPasswordReset(ctx, times(1)[0]);
+      if (odd.chance(lookalikes.rate / 1000)) bigPurchase(ctx, odd, day, blocked, lookalikes.out);
     }
+    if (ctx.trip !== undefined && odd.chance(lookalikes.rate / 20)) travellerLogins(ctx, odd, lookalikes.out);
+    for (let day = 0; day < world.days; day++) legitDay(ctx, day, end, blocked);
   }
+}
+
+/** One customer's ordinary day: payments, logins, transfers, cash withdrawals, a rare password reset. */
+function legitDay(ctx: Ctx, day: number, end: number, blocked: BlockedCards): void {
+  const { c, world } = ctx;
+  const times = (n: number): number[] =>
+    Array.from({ length: n }, () => momentOnDay(ctx.rng, world.start, day, c.country.utcOffset))
+      .filter((t) => t >= world.start && t < end)
+      .sort((a, b) => a - b);
+  const payments = times(Math.min(MAX_PAYMENTS_PER_DAY, ctx.rng.poisson(c.paymentsPerDay)));
+  for (const t of payments) legitPayment(ctx, t, blocked);
+  for (const t of times(ctx.rng.poisson(c.loginsPerDay))) legitLogin(ctx, t);
+  for (const t of times(ctx.rng.poisson(0.12))) legitTransfer(ctx, t);
+  for (const t of times(ctx.rng.poisson(0.06))) legitCashout(ctx, t);
+  if (ctx.rng.chance(0.002)) legitPasswordReset(ctx, times(1)[0]);
 }
 
 function legitPayment(ctx: Ctx, t: number, blocked: BlockedCards): void {
@@ -205,4 +222,49 @@ function legitPasswordReset(ctx: Ctx, t: number | undefined): void {
     new_device: false,
     ts: loginAt,
   });
+}
+
+/** A once-a-year purchase (a laptop, a flight) at 5.5-9 times the card's average: legitimate. */
+function bigPurchase(ctx: Ctx, rng: Rng, day: number, blocked: BlockedCards, out: Lookalike[]): void {
+  const { c, world } = ctx;
+  const t = momentOnDay(rng, world.start, day, c.country.utcOffset);
+  const card = c.cards.find((k) => !k.dormant)!;
+  const place = whereIs(c, ctx.trip, t);
+  if (place === null || place.city !== c.city || isBlocked(blocked, card.id, t)) return;
+  const merchant = rng.pick(world.merchantsByCity.get(c.city.name)!.filter((m) => m.category !== "grocery"));
+  const amount = round(Math.max(210, card.avgAmount30d * rng.uniform(5.5, 9)), 2);
+  const p = ctx.log.pay(
+    paymentAt(c, card, merchant, amount, t, { lat: merchant.lat, lon: merchant.lon, device: null }),
+  );
+  out.push({ kind: "big_purchase", customer_id: c.id, event_ids: [p.payment_id] });
+}
+
+/** A traveller who forgot their password abroad: 3-4 failed logins, then success, on their own device. */
+function travellerLogins(ctx: Ctx, rng: Rng, out: Lookalike[]): void {
+  const { c, trip } = ctx;
+  if (trip === undefined || trip.leave - trip.arrive < 3 * HOUR_MS) return;
+  const device = c.devices[0]!;
+  let t = trip.arrive + rng.int(HOUR_MS, trip.leave - trip.arrive - HOUR_MS);
+  const ids: string[] = [];
+  for (let i = rng.int(3, 4); i > 0; i--) {
+    ids.push(
+      ctx.log.act({
+        customer_id: c.id,
+        kind: "login_failed",
+        device_id: device,
+        country: trip.country.code,
+        ts: t,
+      }).event_id,
+    );
+    t += rng.int(20, 60) * 1000;
+  }
+  const login = {
+    customer_id: c.id,
+    kind: "login" as const,
+    device_id: device,
+    country: trip.country.code,
+    new_device: false,
+  };
+  ids.push(ctx.log.act({ ...login, ts: t + rng.int(60, 240) * 1000 }).event_id);
+  out.push({ kind: "traveller_failed_logins", customer_id: c.id, event_ids: ids });
 }

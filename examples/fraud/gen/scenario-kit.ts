@@ -31,6 +31,8 @@ export interface Label {
   readonly start: number;
   readonly end: number;
   readonly event_ids: readonly string[];
+  /** Present (true) on evasive incidents, shaped to stay under the rule's threshold. */
+  readonly evasive?: true;
 }
 
 /** The params of dsl/lib/fraud/*.vigil (their defaults) that the scenarios must cross. */
@@ -67,6 +69,11 @@ export interface ScenarioCtx {
   readonly labels: Label[];
   /** Counter for fraudster devices and accounts. */
   seq: number;
+  /**
+   * True for an evasive incident: the fraudster stays just under the rule's threshold, so the rule
+   * misses it (it is still labelled: recall below 100% is the honest result).
+   */
+  subtle: boolean;
 }
 
 /** A scenario: injects one incident starting near `at`; false when no suitable victim is left. */
@@ -108,6 +115,7 @@ export function label(
     start: Math.min(...times),
     end: Math.max(...times),
     event_ids: events.map((e) => e.id),
+    ...(ctx.subtle ? { evasive: true as const } : {}),
   });
 }
 
