@@ -198,3 +198,32 @@ test("recovery: errors are capped", () => {
   assert.equal(diagnostics.length, 101);
   assert.equal(diagnostics.at(-1)?.code, "V1018");
 });
+
+test("did-you-mean hints for misspelt keywords", () => {
+  const hints = (input: string) => parse(input, "f").diagnostics.map((d) => d.hint ?? "");
+  assert.match(
+    hints('rule r\n  from s\n  wher a > 1\n  emit to "o" { a }')[0] ?? "",
+    /did you mean `where`\?/,
+  );
+  assert.match(
+    hints('stream s from topic "t" schema { a: int } lateneess 5s')[0] ?? "",
+    /did you mean `lateness`\?/,
+  );
+  assert.match(hints("strem x")[0] ?? "", /did you mean `stream`\?/);
+  assert.match(hints("params x = 1")[0] ?? "", /did you mean `param`\?/);
+  assert.match(
+    hints('rule r from s window slidin 1h aggregate count() as n emit to "o" { n }')[0] ?? "",
+    /`sliding`/,
+  );
+  assert.deepEqual(hints("zebra"), [
+    "a file holds `stream`, `table`, `param`, `rule` and `include` declarations",
+  ]);
+});
+
+test("recovery resumes at a misspelt declaration word in column 1", () => {
+  const { diagnostics } = parse('rule r from s wher x\nstrem s from topic "t"\nparam ok = 1', "f");
+  assert.deepEqual(
+    diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.code}`),
+    ["1:15 V1010", "2:1 V1011"],
+  );
+});

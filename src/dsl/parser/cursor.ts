@@ -4,6 +4,7 @@
 import type { DurationLit, Ident, StringLit } from "../ast/index.ts";
 import { type DiagnosticArgs, diagnostic } from "../diagnostics/catalogue.ts";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+import { suggestWord } from "../diagnostics/suggest-word.ts";
 import { DECLARATION_WORDS, describeToken, RESERVED_WORDS, type Token } from "../lexer/token.ts";
 import { joinSpans, type Span } from "../span.ts";
 
@@ -83,7 +84,12 @@ export class Cursor {
   /** A declaration keyword at the start of a line (where recovery resumes), or the end of file. */
   atSyncPoint(): boolean {
     const t = this.token;
-    return t.kind === "eof" || (t.kind === "ident" && t.firstOnLine && DECLARATION_WORDS.has(t.text));
+    if (t.kind === "eof") return true;
+    if (t.kind !== "ident" || !t.firstOnLine) return false;
+    // A misspelt declaration word in column 1 (`strem`) also resumes, so it gets its own diagnostic.
+    return (
+      DECLARATION_WORDS.has(t.text) || (t.span.col === 1 && suggestWord(t.text, DECLARATION_WORDS) !== null)
+    );
   }
 
   /** Index of the current token (to tell whether parsing moved). */

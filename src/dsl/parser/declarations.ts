@@ -11,6 +11,7 @@ import type {
   StreamDecl,
   TableDecl,
 } from "../ast/index.ts";
+import { suggestWord } from "../diagnostics/suggest-word.ts";
 import { DECLARATION_WORDS, describeToken } from "../lexer/token.ts";
 import { type Cursor, ParseAbort } from "./cursor.ts";
 import { parseExpr } from "./expressions.ts";
@@ -45,8 +46,8 @@ function suggestDecl(word: string): string {
     let: "param",
     const: "param",
   };
-  const s = known[word];
-  return s === undefined ? "" : `; did you mean \`${s}\`?`;
+  const s = known[word] ?? suggestWord(word, DECLARATION_WORDS);
+  return s === null ? "" : `; did you mean \`${s}\`?`;
 }
 
 function parseGuarded(c: Cursor, word: DeclWord): Decl {
@@ -144,7 +145,10 @@ function parseSourceOptions(c: Cursor, what: string, name: Ident, allowed: reado
   }
   if (!c.atEnd && !(c.token.kind === "ident" && DECLARATION_WORDS.has(c.token.text))) {
     const list = allowed.map((a) => (a === "event" ? "`event time`" : `\`${a}\``)).join(", ");
-    c.expected(`a ${what} option (${list}) or the next declaration`);
+    const word = c.token.kind === "ident" ? c.token.text : "";
+    const guess = suggestWord(word, allowed);
+    const hint = guess === null ? "" : `did you mean \`${guess === "event" ? "event time" : guess}\`?`;
+    c.expected(`a ${what} option (${list}) or the next declaration`, hint);
   }
   return o;
 }

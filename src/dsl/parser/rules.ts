@@ -14,6 +14,7 @@ import type {
   WindowClause,
   WindowKind,
 } from "../ast/index.ts";
+import { didYouMean } from "../diagnostics/suggest-word.ts";
 import { DECLARATION_WORDS } from "../lexer/token.ts";
 import type { Span } from "../span.ts";
 import { type Cursor, ParseAbort } from "./cursor.ts";
@@ -61,8 +62,10 @@ export function parseRule(c: Cursor): RuleDecl {
     failed = !parseClauseGuarded(c, name, slots) || failed;
   }
   if (!c.atEnd && !(c.token.kind === "ident" && DECLARATION_WORDS.has(c.token.text))) {
+    const word = c.token.kind === "ident" ? c.token.text : "";
     c.expected(
       "a rule clause (from, join, where, partition by, window, match, emit) or the next declaration",
+      didYouMean(word, [...Object.keys(CLAUSE_ORDER), ...DECLARATION_WORDS]),
     );
   }
   // A rule with a broken clause is reported (every clause's errors) but not kept: checking the rest
@@ -205,6 +208,7 @@ function parsePartition(c: Cursor): PartitionClause {
 function parseWindowKind(c: Cursor): WindowKind {
   const t = c.token;
   const kinds = "`tumbling 1h`, `hopping 1h advance 10m`, `sliding 1h` or `session gap 30m`";
+  const hint = t.kind === "ident" ? didYouMean(t.text, ["tumbling", "hopping", "sliding", "session"]) : "";
   if (t.kind !== "ident") return c.expected(`a window kind (${kinds})`);
   switch (t.text) {
     case "tumbling":
@@ -225,7 +229,7 @@ function parseWindowKind(c: Cursor): WindowKind {
       c.expectWord("gap", "a session window is written `session gap 30m`");
       return { kind: "SessionWindow", gap: c.expectDuration("the session gap"), span: c.spanFrom(t.span) };
     default:
-      return c.expected(`a window kind (${kinds})`);
+      return c.expected(`a window kind (${kinds})`, hint);
   }
 }
 
