@@ -302,5 +302,3 @@ function partitionCount(opts: EmbeddedOptions, log: PartitionedLog): number {
     throw new Error(`input topics are not co-partitioned: partition counts ${[...counts].join(", ")}`);
   return [...counts][0] ?? opts.partitions ?? 1;
 }
-
-export type { DeadLetter, OutputRecord };
