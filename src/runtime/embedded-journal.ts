@@ -27,8 +27,14 @@ export interface EmbeddedJournal {
 /** A journal in `<stateDir>/journal.jsonl`, or in memory when stateDir is undefined. */
 export function openJournal(stateDir: string | undefined): EmbeddedJournal {
   if (stateDir === undefined) {
+    // In memory nothing is resumed, so repartition records (already in the log) are not kept twice.
     const kept: JournalEntry[] = [];
-    return { load: () => [...kept], append: (e) => void kept.push(...e) };
+    return {
+      load: () => [...kept],
+      append: (entries) => {
+        for (const e of entries) if (e.kind !== "rep") kept.push(e);
+      },
+    };
   }
   mkdirSync(stateDir, { recursive: true });
   const file = join(stateDir, "journal.jsonl");
