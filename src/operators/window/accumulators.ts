@@ -1,6 +1,7 @@
 // Operators stage: the window aggregates (count, sum, avg, min, max, count_distinct, first, last,
 // stddev) as small JSON states that can be added to and merged (session merges). Updates return
 // new states: a state read from a store is never mutated in place (rollback must see the old one).
+// Folds over fresh states (sliding windows) own them and update them in place, allocation-free.
 import type { Value } from "../../core/value.ts";
 import { compareValues } from "../../eval/compare.ts";
 import type { AggregateFn } from "../../plan/plan.ts";
@@ -15,7 +16,8 @@ export interface Contribution {
 
 interface Aggregate {
   init(): Value;
-  add(state: Value, c: Contribution): Value;
+  /** `owned`: the caller made `state` itself (init) and lets it be updated in place. */
+  add(state: Value, c: Contribution, owned: boolean): Value;
   merge(a: Value, b: Value): Value;
   result(state: Value): Value;
 }
@@ -32,7 +34,14 @@ function timed(c: Contribution): Timed {
   return [c.time, c.origin[0], c.origin[1], c.origin[2], c.value];
 }
 
-function pick(better: (a: Timed, b: Timed) => boolean): Aggregate {
+/** Whether contribution c comes before the chosen one `s` in (time, origin) order. */
+function contributionBefore(c: Contribution, s: Timed): boolean {
+  if (c.time !== s[0]) return c.time < s[0];
+  return compareOrigins(c.origin, [s[1], s[2], s[3]]) < 0;
+}
+
+function pick(wantEarliest: boolean): Aggregate {
+  const better = wantEarliest ? timedBefore : (a: Timed, b: Timed) => timedBefore(b, a);
   const choose = (a: Value, b: Value): Value => {
     if (a === null) return b;
     if (b === null) return a;
@@ -40,7 +49,11 @@ function pick(better: (a: Timed, b: Timed) => boolean): Aggregate {
   };
   return {
     init: () => null,
-    add: (s, c) => choose(s, timed(c) as unknown as Value),
+    add: (s, c) => {
+      if (s === null) return timed(c) as unknown as Value;
+      const cur = s as unknown as Timed;
+      return contributionBefore(c, cur) === wantEarliest ? (timed(c) as unknown as Value) : s;
+    },
     merge: choose,
     result: (s) => (s === null ? null : ((s as unknown as Timed)[4] ?? null)),
   };
@@ -87,9 +100,12 @@ const AGGREGATES: { readonly [F in AggregateFn]: Aggregate } = {
   },
   avg: {
     init: () => [0, 0],
-    add: (s, c) => {
-      const [sum, n] = s as readonly number[];
-      return typeof c.value === "number" ? [num(sum) + c.value, num(n) + 1] : s;
+    add: (s, c, owned) => {
+      if (typeof c.value !== "number") return s;
+      const a = (owned ? s : [...(s as number[])]) as number[];
+      a[0] = num(a[0]) + c.value;
+      a[1] = num(a[1]) + 1;
+      return a;
     },
     merge: (a, b) => {
       const [sa, na] = a as readonly number[];
@@ -105,19 +121,31 @@ const AGGREGATES: { readonly [F in AggregateFn]: Aggregate } = {
   max: extreme(1),
   count_distinct: {
     init: () => ({}),
-    add: (s, c) => {
+    add: (s, c, owned) => {
       if (c.value === null) return s;
       const k = distinctKey(c.value);
-      return k in (s as object) ? s : { ...(s as object), [k]: 1 };
+      if (k in (s as object)) return s;
+      const out = (owned ? s : { ...(s as object) }) as Record<string, Value>;
+      out[k] = 1;
+      return out;
     },
     merge: (a, b) => ({ ...(a as object), ...(b as object) }),
     result: (s) => Object.keys(s as object).length,
   },
-  first: pick(timedBefore),
-  last: pick((a, b) => timedBefore(b, a)),
+  first: pick(true),
+  last: pick(false),
   stddev: {
     init: () => [0, 0, 0],
-    add: (s, c) => (typeof c.value === "number" ? mergeMoments(s as number[], [1, c.value, 0]) : s),
+    add: (s, c, owned) => {
+      if (typeof c.value !== "number") return s;
+      const m = (owned ? s : [...(s as number[])]) as number[];
+      const n = num(m[0]) + 1;
+      const delta = c.value - num(m[1]);
+      m[0] = n;
+      m[1] = num(m[1]) + delta / n;
+      m[2] = num(m[2]) + delta * (c.value - m[1]);
+      return m;
+    },
     merge: (a, b) => mergeMoments(a as number[], b as number[]),
     result: (s) => {
       const [n = 0, , m2 = 0] = s as readonly number[];
@@ -130,6 +158,8 @@ const AGGREGATES: { readonly [F in AggregateFn]: Aggregate } = {
 export interface Accumulators {
   init(): Value[];
   add(states: readonly Value[], args: readonly Value[], time: number, origin: OriginTuple): Value[];
+  /** Adds to states this caller created with init() and owns: updates `states` in place. */
+  addOwned(states: Value[], args: readonly Value[], time: number, origin: OriginTuple): void;
   merge(a: readonly Value[], b: readonly Value[]): Value[];
   results(states: readonly Value[]): Value[];
 }
@@ -140,7 +170,14 @@ export function createAccumulators(fns: readonly AggregateFn[]): Accumulators {
   return {
     init: () => aggs.map((a) => a.init()),
     add: (states, args, time, origin) =>
-      aggs.map((a, i) => a.add(states[i] as Value, { value: args[i] as Value, time, origin })),
+      aggs.map((a, i) => a.add(states[i] as Value, { value: args[i] as Value, time, origin }, false)),
+    addOwned: (states, args, time, origin) => {
+      const c = { value: null as Value, time, origin };
+      for (let i = 0; i < aggs.length; i++) {
+        c.value = args[i] as Value;
+        states[i] = (aggs[i] as Aggregate).add(states[i] as Value, c, true);
+      }
+    },
     merge: (x, y) => aggs.map((a, i) => a.merge(x[i] as Value, y[i] as Value)),
     results: (states) => aggs.map((a, i) => a.result(states[i] as Value)),
   };

@@ -131,7 +131,7 @@ const windows: Record<Win["kind"], fc.Arbitrary<Win>> = {
     .chain((size) =>
       fc.integer({ min: 3, max: size }).map((advance): Win => ({ kind: "hopping", size, advance })),
     ),
-  sliding: fc.integer({ min: 1, max: 40 }).map((size): Win => ({ kind: "sliding", size })),
+  sliding: fc.integer({ min: 1, max: 130 }).map((size): Win => ({ kind: "sliding", size })),
   session: fc.integer({ min: 1, max: 20 }).map((gap): Win => ({ kind: "session", gap })),
 };
 
