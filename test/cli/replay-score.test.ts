@@ -67,6 +67,7 @@ test("an alert matches a label of its rule, with its key, inside [start, end + b
     detected: 1,
     precision: 0.5,
     recall: 0.5,
+    missed: [labels[1]],
   });
   assert.equal(s!.truePositives, 1);
   assert.equal(s!.recall, 1);

@@ -9,7 +9,7 @@ import { compileProgram } from "../../plan/compile.ts";
 import type { ProgramPlan } from "../../plan/plan.ts";
 import { parseReplayArgs, type ReplayArgs } from "../replay/args.ts";
 import { createProgress } from "../replay/progress.ts";
-import { alertSample, deadLetterLines, summaryTable } from "../replay/report.ts";
+import { alertSample, deadLetterLines, missedLine, summaryTable } from "../replay/report.ts";
 import { type IncidentLabel, parseLabels, scoreAlerts } from "../replay/score.ts";
 
 const USAGE = `Usage: vigil replay <rules.vigil | rules dir>... --data <dir> [options]
@@ -138,7 +138,7 @@ async function replay(args: ReplayArgs, plan: ProgramPlan, labels: IncidentLabel
       ? "Per-rule summary:"
       : `Per-rule summary against ${labels.length} labels (${args.labels}):`,
   );
-  lines.push(...summaryTable(scores, labels !== null), "");
+  lines.push(...summaryTable(scores, labels !== null), ...missedLine(scores), "");
   lines.push(...deadLetterLines(result.deadLetters), "");
   lines.push(
     `Done in ${seconds}s: ${result.stats.recordsIn.toLocaleString("en-US")} records in, ${alerts.length} alerts${args.out ? ` (written to ${args.out})` : ""}.`,

@@ -119,3 +119,17 @@ export function deadLetterLines(letters: readonly DeadLetter[]): string[] {
   }
   return lines;
 }
+
+/** Which incidents no alert caught, and how many of them were labelled evasive. */
+export function missedLine(scores: readonly RuleScore[]): string[] {
+  const missed = scores.flatMap((s) => s.missed);
+  if (missed.length === 0) return [];
+  const evasive = missed.filter((l) => l.evasive === true).length;
+  const byRule = scores
+    .filter((s) => s.missed.length > 0)
+    .map((s) => `${s.rule} ${s.missed.length}`)
+    .join(", ");
+  const note =
+    evasive > 0 ? `; ${evasive} of them labelled evasive (shaped to stay under the rule's threshold)` : "";
+  return [`Missed incidents: ${missed.length} (${byRule})${note}`];
+}

@@ -12,6 +12,8 @@ export interface IncidentLabel {
   readonly start: number;
   readonly end: number;
   readonly event_ids?: readonly string[];
+  /** The generator's mark for an incident shaped to stay under the rule's threshold. */
+  readonly evasive?: boolean;
 }
 
 export interface RuleScore {
@@ -25,6 +27,8 @@ export interface RuleScore {
   /** Null when there is nothing to divide by. */
   readonly precision: number | null;
   readonly recall: number | null;
+  /** Labels no alert matched. */
+  readonly missed: readonly IncidentLabel[];
 }
 
 /** Payload fields an alert may carry its key in, when the output record has no key. */
@@ -81,6 +85,7 @@ export function scoreAlerts(
       detected: detected.size,
       precision: ruleAlerts.length === 0 ? null : truePositives / ruleAlerts.length,
       recall: mine.length === 0 ? null : detected.size / mine.length,
+      missed: mine.filter((l) => !detected.has(l)),
     };
   });
 }
@@ -103,6 +108,7 @@ export function parseLabels(text: string): { labels: IncidentLabel[]; errors: st
         start: v.start,
         end: v.end,
         event_ids: v.event_ids ?? [],
+        ...(v.evasive === true ? { evasive: true } : {}),
       });
     } catch (e) {
       errors.push(`line ${i + 1}: ${e instanceof Error ? e.message : String(e)}`);
