@@ -43,7 +43,7 @@ export interface InputMerger<P> {
   end(id: string): void;
   /** Releases the next record in merge order, or undefined when the merge must wait. */
   next(): PendingRecord<P> | undefined;
-  /** Inputs that ended and have nothing buffered. */
+  /** Inputs that ended and have nothing buffered, each reported once (until a reset). */
   drainedEnded(): string[];
   positions(): Record<string, number>;
   /** Drops buffered records and sets positions (after a rollback or restore). */
@@ -71,6 +71,8 @@ export function createInputMerger<P>(
     lastData: wallClock ? wallClock.now() : 0,
   }));
   const byId = new Map(queues.map((q) => [q.id, q]));
+  // Ended inputs whose buffer has not been drained (and reported) yet.
+  const endedOpen = new Set<Queue<P>>();
 
   const isBlocking = (q: Queue<P>): boolean => {
     if (q.head < q.items.length || q.ended) return false;
@@ -88,7 +90,10 @@ export function createInputMerger<P>(
     },
     end(id) {
       const q = byId.get(id);
-      if (q) q.ended = true;
+      if (q && !q.ended) {
+        q.ended = true;
+        endedOpen.add(q);
+      }
     },
     next() {
       let best: Queue<P> | undefined;
@@ -108,13 +113,23 @@ export function createInputMerger<P>(
       if (wallClock) best.lastData = wallClock.now();
       return rec;
     },
-    drainedEnded: () => queues.filter((q) => q.ended && q.head >= q.items.length).map((q) => q.id),
+    drainedEnded() {
+      if (endedOpen.size === 0) return [];
+      const out: string[] = [];
+      for (const q of endedOpen) {
+        if (q.head < q.items.length) continue;
+        out.push(q.id);
+        endedOpen.delete(q);
+      }
+      return out;
+    },
     positions() {
       const out: Record<string, number> = {};
       for (const q of queues) out[q.id] = q.position;
       return out;
     },
     reset(positions) {
+      endedOpen.clear();
       for (const q of queues) {
         q.items = [];
         q.head = 0;

@@ -154,7 +154,6 @@ class Task implements LocalTaskRuntime {
   readonly id: string;
   private committedPositions: Record<string, number>;
   private committedMarks: Value;
-  private anyEnded = false;
   private readonly opts: TaskOptions;
   private readonly parts: TaskParts;
 
@@ -179,13 +178,11 @@ class Task implements LocalTaskRuntime {
   }
 
   endOfPartition(topic: string, partition: number): void {
-    this.anyEnded = true;
     this.parts.merger.end(inputId(topic, partition));
     this.pump();
   }
 
   endOfInput(): void {
-    this.anyEnded = true;
     for (const p of this.opts.partitions) this.parts.merger.end(inputId(p.topic, p.partition));
     this.pump();
     this.parts.tracker.endAll();
@@ -222,7 +219,6 @@ class Task implements LocalTaskRuntime {
     this.parts.merger.reset(this.committedPositions);
     this.parts.tracker.restore(this.committedMarks);
     this.parts.buffer.clear();
-    this.anyEnded = false;
   }
 
   close(): Promise<void> {
@@ -241,7 +237,7 @@ class Task implements LocalTaskRuntime {
   private pump(): void {
     const { merger, tracker, formats } = this.parts;
     for (;;) {
-      if (this.anyEnded) for (const id of merger.drainedEnded()) tracker.end(id);
+      for (const id of merger.drainedEnded()) tracker.end(id);
       this.fireTimers();
       const rec = merger.next();
       if (!rec) break;
