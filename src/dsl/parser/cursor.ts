@@ -17,6 +17,9 @@ export const MAX_ERRORS = 100;
 /** Deepest expression or type nesting accepted (guards the recursion). */
 export const MAX_DEPTH = 200;
 
+/** Tallest expression tree accepted (flat operator chains included), so later stages may recurse. */
+export const MAX_HEIGHT = 1000;
+
 export class Cursor {
   private readonly tokens: readonly Token[];
   private pos = 0;

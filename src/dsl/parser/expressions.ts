@@ -4,7 +4,7 @@
 import type { BinaryOp, Call, Expr, Ident } from "../ast/index.ts";
 import { RESERVED_WORDS } from "../lexer/token.ts";
 import { joinSpans, type Span } from "../span.ts";
-import { type Cursor, durationLit, MAX_DEPTH } from "./cursor.ts";
+import { type Cursor, durationLit, MAX_DEPTH, MAX_HEIGHT } from "./cursor.ts";
 
 const COMPARISON: Readonly<Record<string, BinaryOp>> = {
   "=": "=",
@@ -53,29 +53,36 @@ function nested<T>(c: Cursor, parse: () => T): T {
   }
 }
 
+/** Height of each composite expression built so far (leaves are 1). */
+const HEIGHTS = new WeakMap<Expr, number>();
+
 /**
- * A left-associative chain of `n` operators builds a tree `n` deep (later stages recurse over it), so
- * it counts against MAX_DEPTH like nesting does. Returns `left` unchanged.
+ * Records `node`'s height (1 + its tallest child). Flat chains (`a + b + c ...`) build trees as deep
+ * as they are long and later stages recurse over trees, so height, not only nesting, is bounded.
  */
-function chained(c: Cursor, n: number, left: Expr): Expr {
-  if (c.depth + n > MAX_DEPTH)
-    c.fail("V1014", c.previous.span, { max: MAX_DEPTH }, "split the condition, or use `in (...)`");
-  return left;
+function grown<T extends Expr>(c: Cursor, node: T, children: readonly Expr[]): T {
+  let tallest = 0;
+  for (const x of children) tallest = Math.max(tallest, HEIGHTS.get(x) ?? 1);
+  if (tallest + 1 > MAX_HEIGHT) {
+    c.fail("V1014", node.span, { max: MAX_HEIGHT }, "split the expression, or use `in (...)`");
+  }
+  HEIGHTS.set(node, tallest + 1);
+  return node;
 }
 
-function binary(op: BinaryOp, left: Expr, right: Expr): Expr {
-  return { kind: "Binary", op, left, right, span: joinSpans(left.span, right.span) };
+function binary(c: Cursor, op: BinaryOp, left: Expr, right: Expr): Expr {
+  return grown(c, { kind: "Binary", op, left, right, span: joinSpans(left.span, right.span) }, [left, right]);
 }
 
 function parseOr(c: Cursor): Expr {
   let left = parseAnd(c);
-  for (let n = 1; c.eatWord("or"); n++) left = binary("or", chained(c, n, left), parseAnd(c));
+  while (c.eatWord("or")) left = binary(c, "or", left, parseAnd(c));
   return left;
 }
 
 function parseAnd(c: Cursor): Expr {
   let left = parseNot(c);
-  for (let n = 1; c.eatWord("and"); n++) left = binary("and", chained(c, n, left), parseNot(c));
+  while (c.eatWord("and")) left = binary(c, "and", left, parseNot(c));
   return left;
 }
 
@@ -83,7 +90,7 @@ function parseNot(c: Cursor): Expr {
   if (!c.isWord("not")) return parseComparison(c);
   const start = c.next().span;
   const operand = nested(c, () => parseNot(c));
-  return { kind: "Unary", op: "not", operand, span: joinSpans(start, operand.span) };
+  return grown(c, { kind: "Unary", op: "not", operand, span: joinSpans(start, operand.span) }, [operand]);
 }
 
 function parseComparison(c: Cursor): Expr {
@@ -111,7 +118,7 @@ function parseComparisonTail(c: Cursor, left: Expr): Expr {
   const t = c.token;
   if (t.kind === "punct" && t.text in COMPARISON) {
     c.next();
-    return binary(COMPARISON[t.text] ?? "=", left, parseAdditive(c));
+    return binary(c, COMPARISON[t.text] ?? "=", left, parseAdditive(c));
   }
   const negated = c.isWord("not") && (c.isWord("in", 1) || c.isWord("between", 1));
   if (negated) c.next();
@@ -120,12 +127,13 @@ function parseComparisonTail(c: Cursor, left: Expr): Expr {
     const low = parseAdditive(c);
     c.expectWord("and", "write `x between low and high`");
     const high = parseAdditive(c);
-    return { kind: "Between", operand: left, low, high, negated, span: joinSpans(left.span, high.span) };
+    const span = joinSpans(left.span, high.span);
+    return grown(c, { kind: "Between", operand: left, low, high, negated, span }, [left, low, high]);
   }
   if (c.eatWord("is")) {
     const isNot = c.eatWord("not");
     c.expectWord("null", "write `x is null` or `x is not null`");
-    return { kind: "IsNull", operand: left, negated: isNot, span: c.spanFrom(left.span) };
+    return grown(c, { kind: "IsNull", operand: left, negated: isNot, span: c.spanFrom(left.span) }, [left]);
   }
   return left;
 }
@@ -138,23 +146,23 @@ function parseInList(c: Cursor, operand: Expr, negated: boolean): Expr {
     while (c.eatPunct(",") && !c.isPunct(")"));
   }
   c.expectPunct(")", "close the list with `)`");
-  return { kind: "In", operand, list, negated, span: c.spanFrom(operand.span) };
+  return grown(c, { kind: "In", operand, list, negated, span: c.spanFrom(operand.span) }, [operand, ...list]);
 }
 
 function parseAdditive(c: Cursor): Expr {
   let left = parseMultiplicative(c);
-  for (let n = 1; c.token.kind === "punct" && ADDITIVE.has(c.token.text); n++) {
+  while (c.token.kind === "punct" && ADDITIVE.has(c.token.text)) {
     const op = c.next().text as BinaryOp;
-    left = binary(op, chained(c, n, left), parseMultiplicative(c));
+    left = binary(c, op, left, parseMultiplicative(c));
   }
   return left;
 }
 
 function parseMultiplicative(c: Cursor): Expr {
   let left = parseUnaryMinus(c);
-  for (let n = 1; c.token.kind === "punct" && MULTIPLICATIVE.has(c.token.text); n++) {
+  while (c.token.kind === "punct" && MULTIPLICATIVE.has(c.token.text)) {
     const op = c.next().text as BinaryOp;
-    left = binary(op, chained(c, n, left), parseUnaryMinus(c));
+    left = binary(c, op, left, parseUnaryMinus(c));
   }
   return left;
 }
@@ -163,16 +171,18 @@ function parseUnaryMinus(c: Cursor): Expr {
   if (!c.isPunct("-")) return parsePostfix(c);
   const start = c.next().span;
   const operand = nested(c, () => parseUnaryMinus(c));
-  return { kind: "Unary", op: "-", operand, span: joinSpans(start, operand.span) };
+  return grown(c, { kind: "Unary", op: "-", operand, span: joinSpans(start, operand.span) }, [operand]);
 }
 
 function parsePostfix(c: Cursor): Expr {
   let expr = parsePrimary(c);
-  for (let n = 1; c.isPunct("."); n++) {
-    chained(c, n, expr);
+  while (c.isPunct(".")) {
+    expr;
     c.next();
     const field: Ident = c.expectIdent("a field name after `.`");
-    expr = { kind: "FieldAccess", object: expr, field, span: joinSpans(expr.span, field.span) };
+    expr = grown(c, { kind: "FieldAccess", object: expr, field, span: joinSpans(expr.span, field.span) }, [
+      expr,
+    ]);
   }
   return expr;
 }
@@ -249,5 +259,5 @@ function parseCall(c: Cursor, callee: Ident): Call {
   }
   c.expectPunct(")", `close the call to \`${callee.name}\` with \`)\``);
   const span: Span = c.spanFrom(callee.span);
-  return { kind: "Call", callee, args, distinct, span };
+  return grown(c, { kind: "Call", callee, args, distinct, span }, args);
 }
