@@ -65,7 +65,8 @@ test("lexer: firstOnLine marks the first token of each line", () => {
 test("lexer: errors", () => {
   const cases: [string, string][] = [
     ["a ; b", "1:3: V1001: unexpected character `;`"],
-    ["'x'", "1:1: V1001: unexpected character `'`\n1:3: V1001: unexpected character `'`"],
+    ["'x'", "1:1: V1006: strings use double quotes: `'x'`"],
+    ["'x", "1:1: V1001: unexpected character `'`"],
     ['"abc', "1:1: V1002: unterminated string"],
     ['"a\nb"', "1:1: V1002: unterminated string\n2:2: V1002: unterminated string"],
     ['"\\q"', "1:2: V1003: invalid escape `\\q` in string"],

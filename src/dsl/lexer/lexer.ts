@@ -57,6 +57,8 @@ class Lexer {
       this.number();
     } else if (c === '"') {
       this.string();
+    } else if (c === "'" && this.singleQuoted()) {
+      // Reported and read as a string, so the rest of the file is not misread.
     } else {
       this.punct(c);
     }
@@ -219,6 +221,22 @@ class Lexer {
     if (c === "\n" || c === "") this.pos--;
     this.report("V1003", start, this.pos, { escape: this.text.slice(start, this.pos) });
     return "";
+  }
+
+  /** `'text'` on one line: reported (V1006) and pushed as a string token. False when unclosed. */
+  private singleQuoted(): boolean {
+    const start = this.pos;
+    const close = this.text.indexOf("'", start + 1);
+    const newline = this.text.indexOf("\n", start + 1);
+    if (close < 0 || (newline >= 0 && newline < close)) return false;
+    const value = this.text.slice(start + 1, close);
+    this.pos = close + 1;
+    this.report("V1006", start, this.pos, {
+      text: this.text.slice(start, this.pos),
+      fixed: JSON.stringify(value),
+    });
+    this.push("string", start, this.pos, value);
+    return true;
   }
 
   private punct(c: string): void {
