@@ -227,3 +227,12 @@ test("recovery resumes at a misspelt declaration word in column 1", () => {
     ["1:15 V1010", "2:1 V1011"],
   );
 });
+
+test("emit: a dotted or called output needs a name", () => {
+  expectParseError(
+    'rule r from s emit to "o" { small.amount }',
+    "<stdin>:1:34: error[V1010]: expected `:`, `,` or `}`, found `.`",
+  );
+  const d = parse('rule r from s emit to "o" { small.amount }', "f").diagnostics[0];
+  assert.equal(d?.hint, "an output field needs a name of its own, e.g. `amount: small.amount`");
+});

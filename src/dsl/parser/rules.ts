@@ -266,6 +266,11 @@ function parseEmit(c: Cursor): EmitClause {
   const fields: EmitField[] = [];
   while (!c.isPunct("}")) {
     const name = c.expectIdent("an output field name");
+    if (c.isPunct(".") || c.isPunct("(")) {
+      const field = c.isPunct(".") && c.peek(1).kind === "ident" ? c.peek(1).text : `${name.name}_value`;
+      const example = c.isPunct(".") ? `${field}: ${name.name}.${field}` : `${field}: ${name.name}(...)`;
+      c.expected("`:`, `,` or `}`", `an output field needs a name of its own, e.g. \`${example}\``);
+    }
     const value = c.eatPunct(":") ? parseExpr(c) : null;
     fields.push({ kind: "EmitField", name, value, span: c.spanFrom(name.span) });
     if (!c.eatPunct(",")) break;
