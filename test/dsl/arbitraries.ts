@@ -3,6 +3,11 @@
 import fc from "fast-check";
 
 const word = fc.constantFrom(
+  "window",
+  "left",
+  "emit",
+  "match",
+  "any",
   "amount",
   "card_id",
   "merchant",
