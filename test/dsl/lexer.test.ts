@@ -72,6 +72,8 @@ test("lexer: errors", () => {
     ['"\\q"', "1:2: V1003: invalid escape `\\q` in string"],
     ["10min", "1:3: V1005: unknown duration unit `min`"],
     ["1.5h", "1:1: V1004: invalid number `1.5h`"],
+    ["1h30m", "1:1: V1007: a duration takes one unit: `1h30m`"],
+    ["5toString", "1:2: V1005: unknown duration unit `toString`"],
     ["99999999999999999999", "1:1: V1004: invalid number `99999999999999999999`"],
     ["1_", "1:1: V1004: invalid number `1_`"],
     ["a\u0001b", "1:2: V1001: unexpected character U+0001"],

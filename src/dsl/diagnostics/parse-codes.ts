@@ -21,6 +21,11 @@ export const PARSE_CODES = {
     hint: "durations are written 500ms, 30s, 10m, 1h or 7d{suggest}",
   },
   V1006: { severity: "error", message: "strings use double quotes: `{text}`", hint: "write {fixed}" },
+  V1007: {
+    severity: "error",
+    message: "a duration takes one unit: `{text}`",
+    hint: "write `{fixed}`",
+  },
   V1010: { severity: "error", message: "expected {expected}, found {found}", hint: "{hint}" },
   V1011: {
     severity: "error",

@@ -158,14 +158,15 @@ class Lexer {
       else this.badNumber(start);
       return;
     }
-    if (suffix in DURATION_MS && validInt) {
+    if (Object.hasOwn(DURATION_MS, suffix) && validInt) {
       const unit = suffix as DurationUnit;
       if (Number.isSafeInteger(value * DURATION_MS[unit])) {
         this.push("duration", start, this.pos, value, unit);
         return;
       }
     }
-    if (!(suffix in DURATION_MS) && !isFloat && /^[a-zA-Z]+$/.test(suffix)) {
+    if (validInt && this.compoundDuration(start, value, suffix)) return;
+    if (!Object.hasOwn(DURATION_MS, suffix) && !isFloat && /^[a-zA-Z]+$/.test(suffix)) {
       const suggest = suggestUnit(suffix);
       const didYouMean = suggest === "" ? "" : `; did you mean \`${numText}${suggest}\`?`;
       this.report("V1005", numEnd, this.pos, { unit: suffix, suggest: didYouMean });
@@ -173,6 +174,31 @@ class Lexer {
       return;
     }
     this.badNumber(start);
+  }
+
+  /** `1h30m`: reported (V1007) with the single-unit spelling, and read as that duration. */
+  private compoundDuration(start: number, first: number, suffix: string): boolean {
+    const parts = /^([a-z]+)((?:\d+[a-z]+)+)$/.exec(suffix);
+    if (parts === null) return false;
+    const pieces = [
+      [String(first), parts[1] ?? ""],
+      ...[...(parts[2] ?? "").matchAll(/(\d+)([a-z]+)/g)].map((m) => [m[1] ?? "", m[2] ?? ""]),
+    ];
+    let ms = 0;
+    for (const [amount, unit] of pieces) {
+      if (!Object.hasOwn(DURATION_MS, unit ?? "")) return false;
+      ms += Number(amount) * DURATION_MS[unit as DurationUnit];
+    }
+    if (!Number.isSafeInteger(ms)) return false;
+    const units: DurationUnit[] = ["d", "h", "m", "s", "ms"];
+    const unit = units.find((u) => ms % DURATION_MS[u] === 0) ?? "ms";
+    const amount = ms / DURATION_MS[unit];
+    this.report("V1007", start, this.pos, {
+      text: this.text.slice(start, this.pos),
+      fixed: `${amount}${unit}`,
+    });
+    this.push("duration", start, this.pos, amount, unit);
+    return true;
   }
 
   private badNumber(start: number): void {
