@@ -18,8 +18,12 @@ export function createProgress(
   let shown = false;
   const line = (processed: number): string => {
     const secs = ((performance.now() - started) / 1000).toFixed(1);
-    const pct = inputRecords > 0 ? Math.min(100, Math.floor((100 * processed) / inputRecords)) : 100;
-    return `replay: ${processed.toLocaleString("en-US")} records processed (${pct}% of ${inputRecords.toLocaleString("en-US")} input), ${secs}s`;
+    const count = processed.toLocaleString("en-US");
+    // Processed records include re-keyed ones read back from repartition topics, so they can pass the input count.
+    if (processed >= inputRecords)
+      return `replay: ${count} records processed (input read; finishing re-keyed streams), ${secs}s`;
+    const pct = Math.floor((100 * processed) / inputRecords);
+    return `replay: ${count} records processed (about ${pct}% of ${inputRecords.toLocaleString("en-US")} input), ${secs}s`;
   };
   return {
     update(processed) {
