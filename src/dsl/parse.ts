@@ -22,12 +22,9 @@ export function parse(text: string, file: string): ParseResult {
   try {
     decls = parseDeclarations(cursor);
   } catch (e) {
-    // A fault in the parser itself: report it as a diagnostic rather than crash the compiler.
-    const message = e instanceof Error ? e.message : String(e);
-    cursor.diagnostics.push({
-      ...diagnostic("V1010", source.span(0, 0)),
-      message: `internal parser error: ${message}`,
-    });
+    // A fault in the parser itself (a RangeError, a bug): a diagnostic rather than a crash.
+    const detail = e instanceof Error ? e.message : String(e);
+    cursor.diagnostics.push(diagnostic("V1099", source.span(0, 0), { detail }));
   }
   const program: Program = {
     kind: "Program",

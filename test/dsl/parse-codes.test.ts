@@ -13,6 +13,7 @@ test("every V1xxx code is exercised", () => {
     .filter((f) => f.endsWith(".test.ts") && f !== "parse-codes.test.ts")
     .map((f) => readFileSync(join("test/dsl", f), "utf8"));
   const corpus = [...goldens, ...tests].join("\n");
-  const missing = Object.keys(PARSE_CODES).filter((code) => !corpus.includes(code));
+  // V1099 is the internal-error fallback: no valid input reaches it.
+  const missing = Object.keys(PARSE_CODES).filter((code) => code !== "V1099" && !corpus.includes(code));
   assert.deepEqual(missing, []);
 });

@@ -39,6 +39,11 @@ export const PARSE_CODES = {
   V1016: { severity: "error", message: "{what} {found}", hint: "{hint}" },
   V1017: { severity: "error", message: "quantifier `{text}` has its maximum below its minimum" },
   V1018: { severity: "error", message: "too many errors; stopping after {max}" },
+  V1099: {
+    severity: "error",
+    message: "internal parser error: {detail}",
+    hint: "this is a bug in vigil, not in the rule file; please report it with the file",
+  },
 } as const satisfies Record<string, CodeDef>;
 
 export type ParseCode = keyof typeof PARSE_CODES;
