@@ -2,9 +2,9 @@
 // per-rule summary with precision and recall, and dead letters; bad usage and missing data fail cleanly.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { generateInto } from "../../examples/fraud/generate.ts";
 
@@ -53,4 +53,39 @@ test("replay: bad usage exits 2, missing data exits 1, broken rules print diagno
   const broken = replay(join(dir, "missing.vigil"), "--data", data);
   assert.equal(broken.code, 1);
   assert.match(broken.stderr, /missing\.vigil:1:1: error\[V\d+\]/);
+});
+
+test("the per-rule summary is the same for 1 and 3 partitions", () => {
+  const summary = (n: string): string => {
+    const r = replay("examples/fraud/rules.vigil", "--data", data, "--partitions", n, "--sample", "0");
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.slice(r.stdout.indexOf("Per-rule summary"), r.stdout.indexOf("Dead letters"));
+  };
+  assert.equal(summary("3"), summary("1"));
+});
+
+test("an example directory without data/ is generated first by its generate.ts", () => {
+  const example = join(dir, "example");
+  mkdirSync(example);
+  writeFileSync(
+    join(example, "rules.vigil"),
+    `include "${resolve("dsl/lib/fraud/card_testing.vigil")}"\ninclude "${resolve("dsl/lib/fraud/mule_chain.vigil")}"\n`,
+  );
+  writeFileSync(
+    join(example, "generate.ts"),
+    [
+      `import { generateInto as full } from ${JSON.stringify(resolve("examples/fraud/generate.ts"))};`,
+      "export function generateInto(dir: string): string {",
+      "  return full(dir, { seed: 5, customers: 120, days: 2, start: Date.UTC(2026, 0, 5), fraudRate: 5,",
+      "    brokenLines: 0, evasiveShare: 0, lookalikeRate: 0 });",
+      "}",
+    ].join("\n"),
+  );
+  const r = replay(example);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Generating example data \(first run\): 120 customers, 2 days/);
+  assert.ok(existsSync(join(example, "data", "labels.jsonl")));
+  assert.match(r.stdout, /Replaying 2 rules/);
+  assert.match(r.stdout, /\n {2}card_testing\s+\d+\s+\d+\s+100\.0%\s+\d+\s+\d+\s+100\.0%/);
+  assert.match(r.stdout, /Dead letters: none/);
 });

@@ -132,3 +132,32 @@ test("other legitimate payments never cross the amount-spike or impossible-trave
     }
   }
 });
+
+test("generator flags: defaults, overrides, and usage errors", async () => {
+  const { parseGenerateArgs, DEFAULT_OPTIONS } = await import("../../examples/fraud/generate.ts");
+  const d = parseGenerateArgs([]);
+  assert.ok(typeof d !== "string");
+  assert.deepEqual(d.options, DEFAULT_OPTIONS);
+  const o = parseGenerateArgs([
+    "--seed",
+    "42",
+    "--customers",
+    "500",
+    "--days",
+    "3",
+    "--start",
+    "2026-05-01",
+    "--out",
+    "/tmp/x",
+  ]);
+  assert.ok(typeof o !== "string");
+  assert.equal(o.dir, "/tmp/x");
+  assert.deepEqual(
+    [o.options.seed, o.options.customers, o.options.days, o.options.start],
+    [42, 500, 3, Date.UTC(2026, 4, 1)],
+  );
+  assert.match(String(parseGenerateArgs(["--seed"])), /needs a value/);
+  assert.match(String(parseGenerateArgs(["--days", "x"])), /bad number/);
+  assert.match(String(parseGenerateArgs(["--start", "soon"])), /bad --start/);
+  assert.match(String(parseGenerateArgs(["--nope", "1"])), /unknown option/);
+});
