@@ -3,10 +3,9 @@
 
 const encoder = new TextEncoder();
 
-/** Kafka's murmur2 (seed 0x9747b28c) of `data`, as a signed 32-bit integer. */
-export function murmur2(data: Uint8Array): number {
+/** Kafka's murmur2 (seed 0x9747b28c) of `data` (its first `length` bytes), as a signed 32-bit integer. */
+export function murmur2(data: Uint8Array, length = data.length): number {
   const m = 0x5bd1e995;
-  const length = data.length;
   let h = 0x9747b28c ^ length;
   const whole = length & ~3;
   for (let i = 0; i < whole; i += 4) {
@@ -31,5 +30,10 @@ export function murmur2(data: Uint8Array): number {
 
 /** The partition of `key` among `partitions` (Kafka: `toPositive(murmur2(bytes)) % n`). */
 export function partitionForKey(key: string, partitions: number): number {
-  return (murmur2(encoder.encode(key)) & 0x7fffffff) % partitions;
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit; the scratch buffer is reused across calls.
+  if (scratch.length < key.length * 3) scratch = new Uint8Array(key.length * 3);
+  const { written } = encoder.encodeInto(key, scratch);
+  return (murmur2(scratch, written) & 0x7fffffff) % partitions;
 }
+
+let scratch = new Uint8Array(256);

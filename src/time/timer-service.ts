@@ -4,19 +4,20 @@
 import type { TimerService } from "../operators/operator.ts";
 import type { KeyValueStore } from "../state/store.ts";
 
-// Times are shifted into [0, 2^53) and written as 14 hex digits, so string order is numeric order.
+// Times are shifted into [0, 2^53) and written as 16 decimal digits (V8 prints decimal fastest),
+// so string order is numeric order.
 const OFFSET = 2 ** 52;
-const WIDTH = 14;
+const WIDTH = 16;
 const SEP = "\u0000";
 
 /** Encodes an event time (integral ms, |t| < 2^52) so that keys compare like the numbers. */
 export function encodeTimerTime(time: number): string {
   const t = Math.max(-OFFSET, Math.min(OFFSET - 1, Math.floor(time)));
-  return (t + OFFSET).toString(16).padStart(WIDTH, "0");
+  return String(t + OFFSET).padStart(WIDTH, "0");
 }
 
 function decodeTimerTime(s: string): number {
-  return Number.parseInt(s, 16) - OFFSET;
+  return Number(s) - OFFSET;
 }
 
 /** The store key of a timer: `<time>\0<operator>\0<key>`. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { murmur2, partitionForKey } from "../../src/runtime/partitioner.ts";
 
 // Test vectors from Kafka's UtilsTest.testMurmur2.
@@ -27,4 +28,13 @@ test("partitionForKey is in range and stable", () => {
     }
   }
   assert.equal(partitionForKey("foobar", 7), (-790332482 & 0x7fffffff) % 7);
+});
+
+test("partitionForKey hashes the key's UTF-8 bytes, for any string (scratch buffer reuse included)", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: "binary", maxLength: 300 }), fc.integer({ min: 1, max: 64 }), (key, n) => {
+      assert.equal(partitionForKey(key, n), (murmur2(new TextEncoder().encode(key)) & 0x7fffffff) % n);
+    }),
+    { numRuns: 300 },
+  );
 });
