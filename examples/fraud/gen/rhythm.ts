@@ -21,8 +21,3 @@ export function momentOnDay(rng: Rng, start: number, day: number, utcOffset: num
   const t = start + day * DAY_MS + (localHour - utcOffset) * HOUR_MS + Math.floor(rng.uniform(0, HOUR_MS));
   return Math.floor(t);
 }
-
-/** A uniformly random moment in [from, to), in whole milliseconds. */
-export function between(rng: Rng, from: number, to: number): number {
-  return Math.floor(rng.uniform(from, to));
-}
