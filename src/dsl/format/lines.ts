@@ -3,6 +3,7 @@
 // anchored at or after it; a trailing comment goes after the last line anchored before it (or on a
 // line of its own when that line already has one). Placement is deterministic, so fmt is idempotent.
 import type { Comment } from "../ast/index.ts";
+import { AnchorIndex } from "./anchor-index.ts";
 
 export interface Line {
   readonly indent: number;
@@ -26,32 +27,25 @@ interface Placement {
 
 function place(lines: readonly Line[], comments: readonly Comment[]): Placement {
   const p: Placement = { before: lines.map(() => []), trailing: lines.map(() => undefined), atEnd: [] };
+  const index = new AnchorIndex(lines.map((l) => l.anchor));
   for (const c of comments) {
-    if (c.trailing) placeTrailing(lines, p, c);
-    else placeBefore(lines, p, c, 0);
+    if (c.trailing) placeTrailing(index, p, c);
+    else placeBefore(index, p, c, c.span.start, 0);
   }
   return p;
 }
 
-function placeBefore(lines: readonly Line[], p: Placement, c: Comment, from: number): void {
-  for (let i = from; i < lines.length; i++) {
-    const l = lines[i];
-    if (l !== undefined && l.anchor >= 0 && l.anchor >= c.span.start) {
-      p.before[i]?.push(c);
-      return;
-    }
-  }
-  p.atEnd.push(c);
+/** Before the first line (from `from` on) anchored at or after `offset`; at the end when none is. */
+function placeBefore(index: AnchorIndex, p: Placement, c: Comment, offset: number, from: number): void {
+  const i = index.firstAtLeast(from, offset);
+  if (i >= 0) p.before[i]?.push(c);
+  else p.atEnd.push(c);
 }
 
-function placeTrailing(lines: readonly Line[], p: Placement, c: Comment): void {
-  let best = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const a = lines[i]?.anchor ?? -1;
-    if (a >= 0 && a <= c.span.start && (best < 0 || a >= (lines[best]?.anchor ?? -1))) best = i;
-  }
+function placeTrailing(index: AnchorIndex, p: Placement, c: Comment): void {
+  const best = index.lastAtMost(c.span.start);
   if (best < 0) {
-    placeBefore(lines, p, c, 0);
+    placeBefore(index, p, c, c.span.start, 0);
     return;
   }
   if (p.trailing[best] === undefined) {
@@ -59,7 +53,7 @@ function placeTrailing(lines: readonly Line[], p: Placement, c: Comment): void {
     return;
   }
   // The line already has a trailing comment: this one goes on its own line before the next anchored line.
-  placeBefore(lines, p, { ...c, span: { ...c.span, start: (lines[best]?.anchor ?? 0) + 1 } }, best + 1);
+  placeBefore(index, p, c, 0, best + 1);
 }
 
 interface Row {
