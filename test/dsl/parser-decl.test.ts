@@ -189,7 +189,7 @@ test("recovery: every broken declaration is reported, good ones are kept", () =>
   );
   assert.deepEqual(
     diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.code}`),
-    ["2:1 V1010", "3:26 V1010", "5:21 V1010"],
+    ["1:10 V1010", "3:26 V1010", "5:21 V1010"],
   );
 });
 

@@ -67,6 +67,22 @@ export const DECLARATION_WORDS: ReadonlySet<string> = new Set([
   "include",
 ]);
 
+/** Words that start a clause or a declaration: on a line of their own they end what came before. */
+export const CLAUSE_WORDS: ReadonlySet<string> = new Set([
+  "from",
+  "join",
+  "left",
+  "where",
+  "partition",
+  "window",
+  "match",
+  "emit",
+  "having",
+  "aggregate",
+  "within",
+  ...DECLARATION_WORDS,
+]);
+
 export const DURATION_MS: Readonly<Record<DurationUnit, number>> = {
   ms: 1,
   s: 1000,

@@ -5,8 +5,14 @@ import type { DurationLit, Ident, StringLit } from "../ast/index.ts";
 import { type DiagnosticArgs, diagnostic } from "../diagnostics/catalogue.ts";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { suggestWord } from "../diagnostics/suggest-word.ts";
-import { DECLARATION_WORDS, describeToken, RESERVED_WORDS, type Token } from "../lexer/token.ts";
-import { joinSpans, type Span } from "../span.ts";
+import {
+  CLAUSE_WORDS,
+  DECLARATION_WORDS,
+  describeToken,
+  RESERVED_WORDS,
+  type Token,
+} from "../lexer/token.ts";
+import { joinSpans, type Span, spanAfter } from "../span.ts";
 
 /** Thrown to abandon the current declaration after its error was reported. Never escapes parse(). */
 export class ParseAbort extends Error {}
@@ -124,7 +130,13 @@ export class Cursor {
 
   /** Reports "expected X, found <current token>" and abandons the declaration. */
   expected(what: string, hint?: string): never {
-    return this.fail("V1010", this.token.span, { expected: what, found: describeToken(this.token) }, hint);
+    const t = this.token;
+    if (t.firstOnLine && t.kind === "ident" && CLAUSE_WORDS.has(t.text) && this.pos > 0) {
+      // The line ended before the construct did: point there, not at the next line's clause.
+      const found = `${describeToken(t)} on the next line`;
+      return this.fail("V1010", spanAfter(this.previous.span), { expected: what, found }, hint);
+    }
+    return this.fail("V1010", t.span, { expected: what, found: describeToken(t) }, hint);
   }
 
   expectWord(word: string, hint?: string): Token {

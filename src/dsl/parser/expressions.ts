@@ -2,7 +2,7 @@
 // or, and, not, comparison (non-associative), + -, * / %, unary -, postfix (.field, calls), primary.
 // Recursion is bounded by MAX_DEPTH; long flat chains are loops.
 import type { BinaryOp, Call, Expr, Ident } from "../ast/index.ts";
-import { RESERVED_WORDS } from "../lexer/token.ts";
+import { CLAUSE_WORDS, RESERVED_WORDS } from "../lexer/token.ts";
 import { joinSpans, type Span } from "../span.ts";
 import { type Cursor, durationLit, MAX_DEPTH, MAX_HEIGHT } from "./cursor.ts";
 
@@ -17,24 +17,6 @@ const COMPARISON: Readonly<Record<string, BinaryOp>> = {
   ">=": ">=",
 };
 /** Words that start a clause: on a line of their own they end an unfinished expression. */
-const CLAUSE_WORDS: ReadonlySet<string> = new Set([
-  "from",
-  "join",
-  "left",
-  "where",
-  "partition",
-  "window",
-  "match",
-  "emit",
-  "having",
-  "aggregate",
-  "within",
-  "stream",
-  "table",
-  "param",
-  "rule",
-  "include",
-]);
 const ADDITIVE: ReadonlySet<string> = new Set(["+", "-"]);
 const MULTIPLICATIVE: ReadonlySet<string> = new Set(["*", "/", "%"]);
 
