@@ -5,17 +5,17 @@ import type { Value } from "../core/value.ts";
 
 const TIME_OFFSET = 2 ** 52;
 
-/**
- * Fixed-width, order-preserving encoding of an integer epoch-ms time (|t| < 2^52): t + 2^52 in
- * decimal, zero-padded to 16 digits (decimal printing is V8's fastest; real times need no padding).
- */
+/** Width of an encoded time. Other operators (pattern) slice keys by it. */
+export const TIME_WIDTH = 14;
+
+/** Fixed-width (TIME_WIDTH hex digits), order-preserving encoding of an integer epoch-ms time (|t| < 2^52). */
 export function encodeTime(t: number): string {
-  return String(Math.floor(t) + TIME_OFFSET).padStart(16, "0");
+  return (Math.floor(t) + TIME_OFFSET).toString(16).padStart(TIME_WIDTH, "0");
 }
 
 /** Inverse of encodeTime. */
 export function decodeTime(s: string): number {
-  return Number(s) - TIME_OFFSET;
+  return Number.parseInt(s, 16) - TIME_OFFSET;
 }
 
 /** A record key as a timer key / scope: `-` for the null key, `+<key>` otherwise (so "" and null differ). */

@@ -16,7 +16,7 @@ test("encodeTime is fixed-width, order-preserving and invertible", () => {
     fc.property(time, time, (a, b) => {
       const ea = encodeTime(a);
       const eb = encodeTime(b);
-      assert.equal(ea.length, 16);
+      assert.equal(ea.length, TIME_WIDTH);
       assert.equal(decodeTime(ea), a);
       assert.equal(Math.sign(ea < eb ? -1 : ea > eb ? 1 : 0), Math.sign(a - b));
     }),
