@@ -8,6 +8,7 @@ import {
   encodeTime,
   keyFromValues,
   keyScope,
+  TIME_WIDTH,
 } from "../../src/operators/store-keys.ts";
 
 test("encodeTime is fixed-width, order-preserving and invertible", () => {
