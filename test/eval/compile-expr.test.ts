@@ -1,3 +1,5 @@
+// Eval tests: one table case per semantic rule of compiled expressions (paths, params, arithmetic,
+// comparisons, three-valued logic, in/between/is null, calls, step aggregates).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { FieldType } from "../../src/core/schema.ts";

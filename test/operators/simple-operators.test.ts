@@ -1,3 +1,4 @@
+// Operator tests: filter, re-key, sink and the operator factory, on the in-memory test double.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { OutputRecord } from "../../src/core/record.ts";

@@ -1,3 +1,4 @@
+// Operator state keys: time encoding order and width, key scopes that never prefix each other.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
