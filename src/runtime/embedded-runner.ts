@@ -2,7 +2,6 @@
 // files or records), one task per (sub-topology, partition), feeding each task as its merge needs,
 // committing every N records, and resuming from the stores' checkpoints. Deterministic (docs/runtime.md).
 import { join } from "node:path";
-import type { DeadLetter, OutputRecord } from "../core/record.ts";
 import type { Value } from "../core/value.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
 import { createMemoryTaskStores } from "../state/memory-stores.ts";

@@ -30,7 +30,12 @@ export function buildRoutes(
     const rule = s.rule.name;
     add(
       s.inputTopic,
-      s.role === "rule" && s.index === 0 ? (i, p, t) => (countInput(rule), main(i, p, t)) : main,
+      s.role === "rule" && s.index === 0
+        ? (i, p, t) => {
+            countInput(rule);
+            main(i, p, t);
+          }
+        : main,
     );
     for (const side of chain.segment.sideInputs) add(side.topic, sideRoute(chain, side, env));
   }
