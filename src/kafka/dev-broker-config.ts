@@ -34,6 +34,8 @@ export function serverProperties(layout: DevBrokerLayout): Record<string, string
     "share.coordinator.state.topic.replication.factor": "1",
     "share.coordinator.state.topic.min.isr": "1",
     "group.initial.rebalance.delay.ms": "0",
+    // Tests write event times from 1970: without this, time retention deletes them within minutes.
+    "log.retention.ms": "-1",
     // Lets crash tests use short consumer session timeouts (the broker's default floor is 6 s).
     "group.min.session.timeout.ms": "1000",
     ...layout.overrides,

@@ -8,7 +8,7 @@
 // ListOffsets (read_committed: the last stable offset); a partition is done when a fetched batch
 // reaches it (control and aborted records count: Batch.lastOffset() includes them).
 import { randomUUID } from "node:crypto";
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 
 /** One partition to read from `from` (next offset to read) to its end. */
 export interface PartitionToRead {
@@ -34,18 +34,41 @@ export type ReadTo = Map<string, number>;
 /** `topic/partition`, the key used by checkpoints and reports. */
 export const partitionId = (topic: string, partition: number): string => `${topic}/${partition}`;
 
-/** End offsets per topic and partition (read_committed: last stable offsets). */
+/** Offsets of one partition: first available and end (read_committed: the last stable offset). */
+export interface PartitionRange {
+  readonly low: number;
+  readonly end: number;
+}
+
+/** Leadership settles just after a topic is created: ListOffsets may fail for a moment. */
+const RETRIABLE = /NOT_LEADER|LEADER_NOT_AVAILABLE|UNKNOWN_TOPIC_OR_PARTITION/;
+
+async function topicOffsets(admin: Admin, topic: string) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (err) {
+      if (attempt >= 50 || !RETRIABLE.test(String((err as { type?: string }).type))) throw err;
+      await new Promise((ok) => setTimeout(ok, 20 + attempt * 10));
+    }
+  }
+}
+
+/** Offset ranges per topic and partition. */
 export async function endOffsets(
   kafka: Kafka,
   topics: readonly string[],
-): Promise<Map<string, Map<number, number>>> {
+): Promise<Map<string, Map<number, PartitionRange>>> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const result = new Map<string, Map<number, number>>();
+    const result = new Map<string, Map<number, PartitionRange>>();
     for (const topic of new Set(topics)) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      result.set(topic, new Map(offsets.map((o) => [o.partition, Number(o.high)])));
+      const offsets = await topicOffsets(admin, topic);
+      result.set(
+        topic,
+        new Map(offsets.map((o) => [o.partition, { low: Number(o.low), end: Number(o.high) }])),
+      );
     }
     return result;
   } finally {
@@ -76,12 +99,15 @@ export async function readPartitions(
   );
   const readTo: ReadTo = new Map();
   const pending = new Map<string, Pending>();
-  for (const part of parts) {
-    const end = ends.get(part.topic)?.get(part.partition);
-    if (end === undefined)
-      throw new Error(`partition ${partitionId(part.topic, part.partition)} does not exist`);
-    readTo.set(partitionId(part.topic, part.partition), Math.max(part.from, end));
-    if (part.from < end) pending.set(partitionId(part.topic, part.partition), { part, end });
+  for (const wanted of parts) {
+    const range = ends.get(wanted.topic)?.get(wanted.partition);
+    if (range === undefined) {
+      throw new Error(`partition ${partitionId(wanted.topic, wanted.partition)} does not exist`);
+    }
+    // Below the log start (retention, deleted segments) there is nothing left to read.
+    const part = { ...wanted, from: Math.max(wanted.from, range.low) };
+    readTo.set(partitionId(part.topic, part.partition), Math.max(part.from, range.end));
+    if (part.from < range.end) pending.set(partitionId(part.topic, part.partition), { part, end: range.end });
   }
   if (pending.size === 0) return readTo;
   const consumer = kafka.consumer({
@@ -99,7 +125,7 @@ export async function readPartitions(
 
 async function runRead(
   consumer: Consumer,
-  ends: Map<string, Map<number, number>>,
+  ends: Map<string, Map<number, PartitionRange>>,
   pending: Map<string, Pending>,
   onMessages: OnMessages,
   options: ReadOptions,
@@ -119,23 +145,32 @@ async function runRead(
       ),
     timeoutMs,
   );
-  const readBatch = async ({ batch, heartbeat }: EachBatchPayload) => {
-    const key = partitionId(batch.topic, batch.partition);
+  const advance = (topic: string, partition: number, lastOffset: number) => {
+    const key = partitionId(topic, partition);
     const entry = pending.get(key);
+    if (entry === undefined) return;
+    const position = Math.min(lastOffset + 1, entry.end);
+    options.onProgress?.({ topic, partition, position, end: entry.end });
+    if (position < entry.end) return;
+    pending.delete(key);
+    consumer.pause([{ topic, partitions: [partition] }]);
+    if (pending.size === 0) finish();
+  };
+  const readBatch = async ({ batch, heartbeat }: EachBatchPayload) => {
+    const entry = pending.get(partitionId(batch.topic, batch.partition));
     if (entry === undefined) return;
     const messages = batch.messages.filter(
       (m) => Number(m.offset) >= entry.part.from && Number(m.offset) < entry.end,
     );
     if (messages.length > 0) await onMessages(entry.part, messages);
-    const position = Math.min(Number(batch.lastOffset()) + 1, entry.end);
-    options.onProgress?.({ topic: batch.topic, partition: batch.partition, position, end: entry.end });
     await heartbeat();
-    if (position >= entry.end) {
-      pending.delete(key);
-      consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
-      if (pending.size === 0) finish();
-    }
+    advance(batch.topic, batch.partition, Number(batch.lastOffset()));
   };
+  // A fetch holding only control records (a commit marker at the end of the log) never reaches
+  // eachBatch; kafkajs reports it with END_BATCH_PROCESS.
+  consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+    advance(e.payload.topic, e.payload.partition, Number(e.payload.lastOffset));
+  });
   // An error thrown from eachBatch would make kafkajs restart the consumer: end the read instead.
   const eachBatch = (payload: EachBatchPayload) => readBatch(payload).catch(finish);
   try {

@@ -33,11 +33,11 @@ kafkaTest(
       });
       const counts = await partitionCounts(admin, [changelog, repartition]);
       assert.deepEqual(
-        [...counts],
-        [
+        new Map([...counts].sort()),
+        new Map([
           [changelog, 3],
           [repartition, 2],
-        ],
+        ]),
       );
       const configs = await admin.describeConfigs({
         resources: [
