@@ -29,6 +29,8 @@ export interface WorkerOptions {
   readonly deadLetterTopic?: string;
   /** Consumer session timeout; default 10 s (crash tests may go down to 1 s on the dev broker). */
   readonly sessionTimeoutMs?: number;
+  /** Fetch size per partition (bytes): bounds a batch, hence a transaction. Default 1 MB (kafkajs). */
+  readonly maxBytesPerPartition?: number;
   readonly log?: WorkerLog;
 }
 
@@ -192,6 +194,7 @@ export function createWorker(opts: WorkerOptions): Worker {
         allowAutoTopicCreation: false,
         // Bounds how long stop() waits for an idle fetch to return.
         maxWaitTimeInMs: 1_000,
+        ...(opts.maxBytesPerPartition ? { maxBytesPerPartition: opts.maxBytesPerPartition } : {}),
       });
       consumer = c;
       c.on(c.events.GROUP_JOIN, (e) => {

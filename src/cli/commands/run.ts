@@ -1,5 +1,192 @@
-// CLI command `vigil run`: not built yet; its issue's work replaces this file.
-export async function run(_argv: string[]): Promise<number> {
-  console.error("vigil run: not available yet in this build");
-  return 2;
+// CLI command `vigil run <rules> --brokers host:port --group id`: a Kafka worker with exactly-once
+// output. Settings come from a JSON config file, environment variables and flags (flags win), are
+// validated with clear errors, and secrets never reach the logs. SIGTERM/SIGINT stop it cleanly;
+// a second signal exits at once.
+import { readFileSync } from "node:fs";
+import type { Value } from "../../core/value.ts";
+import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
+import {
+  type ConnectionSettings,
+  mergeSettings,
+  resolveConnection,
+  settingsFromEnv,
+} from "../../kafka/connection.ts";
+import { createWorker, jsonLog } from "../../kafka/worker.ts";
+import { compileProgram } from "../../plan/compile.ts";
+
+const USAGE = `Usage: vigil run <file.vigil>... --brokers <host:port,...> --group <id> [options]
+
+Runs the rules as a Kafka worker: joins the consumer group <id>, runs one task per input partition,
+and writes outputs, changelogs, dead letters and consumed offsets in one transaction per batch.
+Several workers with the same group share the partitions.
+
+Options:
+  --brokers <list>           bootstrap brokers (env KAFKA_BROKERS)
+  --group <id>               consumer group, also the prefix of internal topics (env VIGIL_GROUP)
+  --config <file.json>       settings file: { brokers, group, clientId, tls, sasl, params,
+                             deadLetterTopic, sessionTimeoutMs }; tls: true or { caFile, certFile,
+                             keyFile }; sasl: { mechanism, username, passwordEnv | passwordFile }
+  --client-id <id>           Kafka client id (default vigil)
+  --param <name>=<value>     override a rule parameter (JSON value, or a string); repeatable
+  --dead-letter-topic <t>    default <group>-dead-letters
+  --session-timeout <ms>     consumer session timeout (default 10000)
+  --fetch-bytes <n>          fetch size per partition, bounding each transaction (default 1048576)
+Environment: VIGIL_KAFKA_TLS=1, VIGIL_KAFKA_TLS_CA_FILE, VIGIL_KAFKA_SASL_MECHANISM,
+  VIGIL_KAFKA_SASL_USERNAME, VIGIL_KAFKA_SASL_PASSWORD or VIGIL_KAFKA_SASL_PASSWORD_FILE.
+Logs are JSON lines on stderr.`;
+
+interface RunConfig extends ConnectionSettings {
+  readonly group?: string;
+  readonly params?: Record<string, Value>;
+  readonly deadLetterTopic?: string;
+  readonly sessionTimeoutMs?: number;
+}
+
+const VALUE_FLAGS = new Set([
+  "--brokers",
+  "--group",
+  "--config",
+  "--client-id",
+  "--param",
+  "--dead-letter-topic",
+  "--session-timeout",
+  "--fetch-bytes",
+]);
+
+function parseArgs(argv: string[]): { files: string[]; flags: Map<string, string[]> } | string {
+  const files: string[] = [];
+  const flags = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("-")) {
+      files.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
+    if (!VALUE_FLAGS.has(name!)) return `unknown option ${name}`;
+    const value = inline ?? argv[++i];
+    if (value === undefined) return `${name} needs a value`;
+    flags.set(name!, [...(flags.get(name!) ?? []), value]);
+  }
+  return { files, flags };
+}
+
+function readConfig(path: string | undefined): RunConfig {
+  if (path === undefined) return {};
+  const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new Error(`${path}: expected a JSON object`);
+  return parsed as RunConfig;
+}
+
+function parseParams(list: readonly string[]): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  for (const item of list) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) throw new Error(`--param '${item}': expected name=value`);
+    const raw = item.slice(eq + 1);
+    let value: Value;
+    try {
+      value = JSON.parse(raw) as Value;
+    } catch {
+      value = raw;
+    }
+    out[item.slice(0, eq)] = value;
+  }
+  return out;
+}
+
+function settings(flags: Map<string, string[]>) {
+  const last = (name: string) => flags.get(name)?.at(-1);
+  const file = readConfig(last("--config"));
+  const fromFlags: ConnectionSettings = {
+    ...(last("--brokers") ? { brokers: last("--brokers")! } : {}),
+    ...(last("--client-id") ? { clientId: last("--client-id")! } : {}),
+  };
+  const { group: _g, params: _p, deadLetterTopic: _d, sessionTimeoutMs: _s, ...fileConnection } = file;
+  const connection = resolveConnection(mergeSettings(fileConnection, settingsFromEnv(), fromFlags));
+  const group = last("--group") ?? process.env["VIGIL_GROUP"] ?? file.group;
+  if (!group || !/^[A-Za-z0-9._-]+$/.test(group)) {
+    throw new Error(
+      group
+        ? `group '${group}' may only use letters, digits, '.', '_' and '-'`
+        : "no group: pass --group <id> (or set VIGIL_GROUP)",
+    );
+  }
+  const timeout = Number(last("--session-timeout") ?? file.sessionTimeoutMs ?? 10_000);
+  if (!Number.isInteger(timeout) || timeout < 1000)
+    throw new Error("--session-timeout must be an integer >= 1000 (ms)");
+  const deadLetterTopic = last("--dead-letter-topic") ?? file.deadLetterTopic;
+  const fetchBytes = Number(last("--fetch-bytes") ?? 1_048_576);
+  if (!Number.isInteger(fetchBytes) || fetchBytes < 1024)
+    throw new Error("--fetch-bytes must be an integer >= 1024");
+  const params = { ...(file.params ?? {}), ...parseParams(flags.get("--param") ?? []) };
+  return { connection, group, timeout, deadLetterTopic, params, fetchBytes };
+}
+
+/** Waits for SIGTERM/SIGINT; a second one exits at once. */
+function firstSignal(): Promise<string> {
+  return new Promise((ok) => {
+    let seen = false;
+    const on = (signal: string) => {
+      if (seen) process.exit(signal === "SIGINT" ? 130 : 143);
+      seen = true;
+      ok(signal);
+    };
+    process.on("SIGTERM", () => on("SIGTERM"));
+    process.on("SIGINT", () => on("SIGINT"));
+  });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  const args = parseArgs(argv);
+  if (typeof args === "string" || args.files.length === 0) {
+    console.error(`vigil run: ${typeof args === "string" ? args : "no rule files given"}\n\n${USAGE}`);
+    return 2;
+  }
+  let config: ReturnType<typeof settings>;
+  try {
+    config = settings(args.flags);
+  } catch (err) {
+    console.error(`vigil run: ${(err as Error).message}`);
+    return 2;
+  }
+  const compiled = compileProgram(args.files);
+  if (compiled.plan === null) {
+    console.error(renderDiagnostics(compiled.diagnostics, (f) => compiled.sources.get(f)));
+    return 1;
+  }
+  const log = jsonLog();
+  const worker = createWorker({
+    connection: config.connection,
+    groupId: config.group,
+    plan: compiled.plan,
+    params: config.params,
+    sessionTimeoutMs: config.timeout,
+    maxBytesPerPartition: config.fetchBytes,
+    ...(config.deadLetterTopic ? { deadLetterTopic: config.deadLetterTopic } : {}),
+    log,
+  });
+  const signal = firstSignal();
+  try {
+    await worker.start();
+  } catch (err) {
+    console.error(`vigil run: ${(err as Error).message}`);
+    await worker.stop().catch(() => undefined);
+    return 1;
+  }
+  log("worker.signal", { signal: await signal });
+  const deadline = setTimeout(() => {
+    log("worker.stop-timeout", { ms: 30_000 });
+    process.exit(1);
+  }, 30_000);
+  await worker.stop();
+  clearTimeout(deadline);
+  return 0;
 }
