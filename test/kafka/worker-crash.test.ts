@@ -108,31 +108,50 @@ function sameLists(got: string[][], want: string[][], what: string): void {
   }
 }
 
-kafkaTest(
-  "vigil run, SIGKILLed at every commit phase and restarted, ends with exactly the embedded output",
-  async (brokers) => {
-    const kafka = testKafka(brokers);
-    const suffix = uniqueName("crash");
-    const [input, big, tumble, group] = [`in-${suffix}`, `big-${suffix}`, `tumble-${suffix}`, `g-${suffix}`];
-    const dir = mkdtempSync(join(tmpdir(), "vigil-crash-"));
-    const file = join(dir, "rules.vigil");
-    writeFileSync(file, rules(input, big, tumble));
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await crashAndRestart(kafka, admin, brokers, { file, input, big, tumble, group });
-    } finally {
-      await admin.disconnect();
-    }
-  },
-  { timeout: 240_000 },
-);
+interface Scenario {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly brokers: string[];
+  readonly file: string;
+  readonly input: string;
+  readonly group: string;
+  readonly ends: readonly number[];
+}
 
-async function crashAndRestart(
+/** Sets up topics and input, runs `drive`, then one worker to the end, and compares with embedded. */
+function scenarioTest(name: string, drive: (s: Scenario) => Promise<void>): void {
+  kafkaTest(
+    name,
+    async (brokers) => {
+      const kafka = testKafka(brokers);
+      const suffix = uniqueName("crash");
+      const [input, big, tumble, group] = [
+        `in-${suffix}`,
+        `big-${suffix}`,
+        `tumble-${suffix}`,
+        `g-${suffix}`,
+      ];
+      const dir = mkdtempSync(join(tmpdir(), "vigil-crash-"));
+      const file = join(dir, "rules.vigil");
+      writeFileSync(file, rules(input, big, tumble));
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await runScenario(kafka, admin, brokers, { file, input, big, tumble, group }, drive);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    { timeout: 240_000 },
+  );
+}
+
+async function runScenario(
   kafka: Kafka,
   admin: Admin,
   brokers: string[],
   names: { file: string; input: string; big: string; tumble: string; group: string },
+  drive: (s: Scenario) => Promise<void>,
 ): Promise<void> {
   const { file, input, big, tumble, group } = names;
   await admin.createTopics({
@@ -166,35 +185,7 @@ async function crashAndRestart(
     .sort((a, b) => a.partition - b.partition)
     .map((o) => Number(o.high));
 
-  const tried: string[] = [];
-  const crashed: string[] = [];
-  for (const failpoint of [
-    "after-send@2",
-    "after-send-offsets@2",
-    "before-commit@3",
-    "after-commit@2",
-    "after-checkpoint@3",
-    "during-restore@2",
-  ]) {
-    if (await committedAll(admin, group, input, ends)) break;
-    tried.push(failpoint);
-    const run = startWorker(file, brokers, group, failpoint);
-    const exit = await Promise.race([
-      run.exited,
-      new Promise<null>((ok) => setTimeout(() => ok(null), 20_000).unref()),
-    ]);
-    if (exit === null) {
-      run.kill("SIGKILL");
-      await run.exited;
-      continue;
-    }
-    assert.equal(exit.signal, "SIGKILL", `${failpoint}: ${exit.stderr.slice(-2000)}`);
-    assert.ok(exit.stderr.includes(`failpoint ${failpoint.split("@")[0]} hit`), exit.stderr.slice(-2000));
-    crashed.push(failpoint);
-  }
-  // Every phase tried crashed the worker (the loop ends early once all input is committed).
-  assert.deepEqual(crashed, tried);
-  assert.ok(crashed.length >= 4, `crashed at ${crashed.join(", ")}`);
+  await drive({ kafka, admin, brokers, file, input, group, ends });
   const last = startWorker(file, brokers, group, null);
   await Promise.race([last.joined, last.exited]);
   for (let i = 0; i < 600 && !(await committedAll(admin, group, input, ends)); i++) {
@@ -222,3 +213,62 @@ async function crashAndRestart(
     assert.ok(got.flat().length > 50, `${topic} has outputs`);
   }
 }
+
+scenarioTest(
+  "vigil run, SIGKILLed at every commit phase and restarted, ends with exactly the embedded output",
+  async ({ admin, brokers, file, input, group, ends }) => {
+    const tried: string[] = [];
+    const crashed: string[] = [];
+    for (const failpoint of [
+      "after-send@2",
+      "after-send-offsets@2",
+      "before-commit@3",
+      "after-commit@2",
+      "after-checkpoint@3",
+      "during-restore@2",
+    ]) {
+      if (await committedAll(admin, group, input, ends)) break;
+      tried.push(failpoint);
+      const run = startWorker(file, brokers, group, failpoint);
+      const exit = await Promise.race([
+        run.exited,
+        new Promise<null>((ok) => setTimeout(() => ok(null), 20_000).unref()),
+      ]);
+      if (exit === null) {
+        run.kill("SIGKILL");
+        await run.exited;
+        continue;
+      }
+      assert.equal(exit.signal, "SIGKILL", `${failpoint}: ${exit.stderr.slice(-2000)}`);
+      assert.ok(exit.stderr.includes(`failpoint ${failpoint.split("@")[0]} hit`), exit.stderr.slice(-2000));
+      crashed.push(failpoint);
+    }
+    // Every phase tried crashed the worker (the loop ends early once all input is committed).
+    assert.deepEqual(crashed, tried);
+    assert.ok(crashed.length >= 4, `crashed at ${crashed.join(", ")}`);
+  },
+);
+
+scenarioTest(
+  "three workers share the partitions; one SIGKILLed and one added mid-run: same output",
+  async ({ admin, brokers, file, input, group, ends }) => {
+    const workers = [0, 1, 2].map(() => startWorker(file, brokers, group, null));
+    await Promise.all(workers.map((w) => Promise.race([w.joined, w.exited])));
+    const progressed = async () => {
+      const offsets = await admin.fetchOffsets({ groupId: group, topics: [input] });
+      return (offsets[0]?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    };
+    const total = ends.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < 400 && (await progressed()) < total / 4; i++)
+      await new Promise((ok) => setTimeout(ok, 25));
+    assert.ok((await progressed()) < total, "the kill happens mid-run");
+    workers[1]!.kill("SIGKILL");
+    const added = startWorker(file, brokers, group, null);
+    await Promise.race([added.joined, added.exited]);
+    for (let i = 0; i < 400 && (await progressed()) < total / 2; i++)
+      await new Promise((ok) => setTimeout(ok, 25));
+    for (const w of [workers[0]!, workers[2]!, added]) w.kill("SIGTERM");
+    for (const w of [workers[0]!, workers[2]!, added]) assert.equal((await w.exited).code, 0);
+    assert.equal((await workers[1]!.exited).signal, "SIGKILL");
+  },
+);
