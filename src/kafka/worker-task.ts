@@ -36,6 +36,11 @@ export interface TaskLayout {
   readonly sinkPartitions: ReadonlyMap<string, number>;
   readonly deadLetterTopic: string;
   readonly deadLetterPartitions: number;
+  /**
+   * Wall-clock idle time (ms) after which a task reading several topics stops waiting for an input
+   * that has no data (else a quiet table partition would hold its stream records forever).
+   */
+  readonly idleMs: number;
 }
 
 /** committed: go on. rolled-back: seek the inputs to `seekTo`. fenced: drop the task. */
@@ -108,6 +113,9 @@ export async function openWorkerTask(ctx: Ctx, heartbeat: () => Promise<void>): 
     partitions: layout.inputTopics.map((topic) => ({ topic, partition })),
     segments: layout.segments,
     ...(layout.params ? { params: layout.params } : {}),
+    ...(layout.inputTopics.length > 1
+      ? { wallClockIdle: { now: () => Date.now(), idleMs: layout.idleMs } }
+      : {}),
   });
   return makeTask(ctx, id, producer, runtime, committed);
 }
@@ -160,50 +168,60 @@ function makeTask(
     runtime.rollback();
     return { kind: "rolled-back", seekTo: seekTo() };
   };
-  return {
+  let queue: Promise<unknown> = Promise.resolve();
+  const task: WorkerTask = {
     id,
     partition: ctx.partition,
-    async process(records) {
-      runtime.push(records);
-      const positions = { ...runtime.positions() };
-      const out = transactionRecords(ctx, runtime, positions);
-      const offsets = Object.entries(positions)
-        .filter(([k, next]) => next > (committed[k] ?? 0))
-        .map(([k, next]) => ({
-          topic: k.slice(0, k.lastIndexOf("/")),
-          partition: ctx.partition,
-          offset: next,
-        }));
-      if (out.length === 0 && offsets.length === 0) return { kind: "committed" };
-      const outcome = await producer.commit({ records: out, offsets });
-      if (outcome.kind === "fenced") {
-        ctx.log("task.fenced", { task: id, error: outcome.error });
-        return { kind: "fenced" };
-      }
-      let ok = outcome.kind === "committed";
-      if (outcome.kind === "ambiguous") {
-        const now = await committedOffsets(ctx.admin, ctx.layout, ctx.partition);
-        ok = offsets.every((o) => now[partitionId(o.topic, o.partition)] === o.offset);
-        ctx.log("task.commit-ambiguous", {
-          task: id,
-          error: outcome.error,
-          resolved: ok ? "committed" : "aborted",
-        });
-      }
-      if (!ok) {
-        if (outcome.kind === "aborted") ctx.log("task.aborted", { task: id, error: outcome.error });
-        return rollback();
-      }
-      await runtime.commit();
-      failpoint("after-checkpoint");
-      for (const o of offsets) committed[partitionId(o.topic, o.partition)] = o.offset;
-      committed = { ...committed };
-      ctx.log("task.committed", { task: id, records: records.length, written: out.length });
-      return { kind: "committed" };
+    // One batch at a time: the fetch loop and the idle tick both call process().
+    process(records) {
+      const next = queue.then(() => processNow(records));
+      queue = next.catch(() => undefined);
+      return next;
     },
     async close() {
+      await queue;
       await producer.close();
       await runtime.close();
     },
   };
+  return task;
+
+  async function processNow(records: readonly InputRecord[]): Promise<BatchResult> {
+    runtime.push(records);
+    const positions = { ...runtime.positions() };
+    const out = transactionRecords(ctx, runtime, positions);
+    const offsets = Object.entries(positions)
+      .filter(([k, next]) => next > (committed[k] ?? 0))
+      .map(([k, next]) => ({
+        topic: k.slice(0, k.lastIndexOf("/")),
+        partition: ctx.partition,
+        offset: next,
+      }));
+    if (out.length === 0 && offsets.length === 0) return { kind: "committed" };
+    const outcome = await producer.commit({ records: out, offsets });
+    if (outcome.kind === "fenced") {
+      ctx.log("task.fenced", { task: id, error: outcome.error });
+      return { kind: "fenced" };
+    }
+    let ok = outcome.kind === "committed";
+    if (outcome.kind === "ambiguous") {
+      const now = await committedOffsets(ctx.admin, ctx.layout, ctx.partition);
+      ok = offsets.every((o) => now[partitionId(o.topic, o.partition)] === o.offset);
+      ctx.log("task.commit-ambiguous", {
+        task: id,
+        error: outcome.error,
+        resolved: ok ? "committed" : "aborted",
+      });
+    }
+    if (!ok) {
+      if (outcome.kind === "aborted") ctx.log("task.aborted", { task: id, error: outcome.error });
+      return rollback();
+    }
+    await runtime.commit();
+    failpoint("after-checkpoint");
+    for (const o of offsets) committed[partitionId(o.topic, o.partition)] = o.offset;
+    committed = { ...committed };
+    ctx.log("task.committed", { task: id, records: records.length, written: out.length });
+    return { kind: "committed" };
+  }
 }

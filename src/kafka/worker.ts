@@ -18,7 +18,13 @@ import { type Connection, describeConnection, kafkaClientConfig } from "./connec
 import { describeError } from "./kafka-errors.ts";
 import { taskAssigner } from "./task-assigner.ts";
 import { checkCopartitioned, ensureTopics, partitionCounts, type TopicRequest } from "./topics.ts";
-import { openWorkerTask, type TaskLayout, type WorkerLog, type WorkerTask } from "./worker-task.ts";
+import {
+  type BatchResult,
+  openWorkerTask,
+  type TaskLayout,
+  type WorkerLog,
+  type WorkerTask,
+} from "./worker-task.ts";
 
 export interface WorkerOptions {
   readonly connection: Connection;
@@ -31,6 +37,8 @@ export interface WorkerOptions {
   readonly sessionTimeoutMs?: number;
   /** Fetch size per partition (bytes): bounds a batch, hence a transaction. Default 1 MB (kafkajs). */
   readonly maxBytesPerPartition?: number;
+  /** Wall-clock idle time before a multi-input task stops waiting for a quiet input. Default 500 ms. */
+  readonly idleMs?: number;
   readonly log?: WorkerLog;
 }
 
@@ -93,6 +101,7 @@ async function prepareLayout(admin: Admin, opts: WorkerOptions, log: WorkerLog):
     sinkPartitions: outCounts,
     deadLetterTopic,
     deadLetterPartitions: outCounts.get(deadLetterTopic) ?? 1,
+    idleMs: opts.idleMs ?? 500,
   };
 }
 
@@ -127,6 +136,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   let consumer: Consumer | null = null;
   let layout: TaskLayout | null = null;
   let chain: Promise<void> = Promise.resolve();
+  let ticker: NodeJS.Timeout | null = null;
 
   const dropTask = async (p: number, why: string) => {
     const task = tasks.get(p);
@@ -146,6 +156,29 @@ export function createWorker(opts: WorkerOptions): Worker {
     });
   };
 
+  /** Handles a task's batch result: seek back after a rollback, drop a fenced task. */
+  const settle = async (p: number, result: BatchResult): Promise<boolean> => {
+    if (result.kind === "rolled-back") {
+      for (const o of result.seekTo) {
+        consumer?.seek({ topic: o.topic, partition: o.partition, offset: String(o.offset) });
+      }
+    } else if (result.kind === "fenced") {
+      await dropTask(p, "fenced");
+    }
+    return result.kind === "committed";
+  };
+
+  /** Lets multi-input tasks release records held for a quiet input (no fetch would wake them). */
+  const tick = () => {
+    if (layout === null || layout.inputTopics.length < 2) return;
+    for (const [p, task] of tasks) {
+      task.process([]).then(
+        (r) => settle(p, r),
+        (err: unknown) => log("task.error", { task: task.id, error: describeError(err) }),
+      );
+    }
+  };
+
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning }: EachBatchPayload) => {
     await chain;
     const p = batch.partition;
@@ -158,15 +191,9 @@ export function createWorker(opts: WorkerOptions): Worker {
         tasks.set(p, task);
       }
       const records = batch.messages.map((m) => toInput(batch.topic, p, m));
-      const result = await task.process(records);
-      if (result.kind === "committed") {
+      if (await settle(p, await task.process(records))) {
         resolveOffset(batch.lastOffset());
         await heartbeat();
-      } else if (result.kind === "rolled-back") {
-        for (const o of result.seekTo)
-          consumer.seek({ topic: o.topic, partition: o.partition, offset: String(o.offset) });
-      } else {
-        await dropTask(p, "fenced");
       }
     } catch (err) {
       log("task.error", { task: String(p), error: describeError(err) });
@@ -204,10 +231,12 @@ export function createWorker(opts: WorkerOptions): Worker {
       await c.connect();
       await c.subscribe({ topics: [...layout.inputTopics], fromBeginning: true });
       await c.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+      ticker = setInterval(tick, layout.idleMs);
       log("worker.joined", { group: opts.groupId });
     },
     async stop() {
       log("worker.stopping", {});
+      if (ticker !== null) clearInterval(ticker);
       await consumer?.stop();
       for (const p of [...tasks.keys()]) await dropTask(p, "shutdown");
       await consumer?.disconnect();
