@@ -8,12 +8,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Admin, Kafka, KafkaMessage } from "kafkajs";
+import type { Row } from "../../src/core/value.ts";
 import { readPartitions } from "../../src/kafka/partition-reader.ts";
+import { HEADERS } from "../../src/kafka/serdes.ts";
 import { compileProgram } from "../../src/plan/compile.ts";
 import { runEmbedded } from "../../src/runtime/embedded-runner.ts";
 import { partitionForKey } from "../../src/runtime/partitioner.ts";
 import { paymentRows } from "../runtime/support/plans.ts";
 import { kafkaTest, testKafka, uniqueName } from "../support/kafka-env.ts";
+import { highWatermarks } from "../support/kafka-offsets.ts";
 
 const PARTITIONS = 3;
 const VIGIL = fileURLToPath(new URL("../../bin/vigil.mjs", import.meta.url));
@@ -159,8 +162,11 @@ async function runScenario(
     waitForLeaders: true,
   });
 
-  const rows = paymentRows(5, 1500, 9);
-  const lastTs = rows[rows.length - 1]!["ts"] as number;
+  const chaos = process.env["VIGIL_CHAOS"] === "1";
+  const rows: (Row | string)[] = paymentRows(5, chaos ? 50_000 : 1500, 9);
+  // Poison: bad JSON, a wrong type, missing fields: dead letters, and the worker carries on.
+  rows.splice(300, 0, "{bad json", { id: "x", card: "c1", amount: 5, ts: 1_300_000 }, { card: "c2" });
+  const lastTs = (rows[rows.length - 1] as Row)["ts"] as number;
   // One far-future record per partition pushes every task's watermark past the data.
   const sentinels = Array.from({ length: PARTITIONS }, (_, p) => {
     let i = 0;
@@ -172,12 +178,16 @@ async function runScenario(
   await producer.connect();
   // Several sends, so fetches (and transactions) come in several batches per partition.
   for (let i = 0; i < all.length; i += 100) {
-    const messages = all.slice(i, i + 100).map((r) => ({
-      key: String(r.card),
-      value: JSON.stringify(r),
-      partition: partitionForKey(String(r.card), PARTITIONS),
-      timestamp: String(r.ts),
-    }));
+    const messages = all.slice(i, i + 100).map((r) =>
+      typeof r === "string"
+        ? { key: null, value: r, partition: 0, timestamp: "1000000" }
+        : {
+            key: String(r["card"]),
+            value: JSON.stringify(r),
+            partition: partitionForKey(String(r["card"]), PARTITIONS),
+            timestamp: String(r["ts"] ?? 1_000_000),
+          },
+    );
     await producer.send({ topic: input, messages, acks: -1 });
   }
   await producer.disconnect();
@@ -212,6 +222,15 @@ async function runScenario(
     sameLists(got, want, topic);
     assert.ok(got.flat().length > 50, `${topic} has outputs`);
   }
+  const dead = (await readAll(kafka, `${group}-dead-letters`)).flat();
+  const reasons = dead.map((m) => `${m.headers?.[HEADERS.reason]?.toString()} ${m.value?.toString()}`);
+  assert.deepEqual(reasons.sort(), embedded.deadLetters.map((d) => `${d.reason} ${d.raw}`).sort());
+  assert.equal(dead.length, 3);
+  // No transaction left open: the last stable offset equals the high watermark everywhere.
+  for (const topic of [big, tumble, `${group}-dead-letters`, input]) {
+    const stable = (await admin.fetchTopicOffsets(topic)).map((o) => `${o.partition}:${o.high}`).sort();
+    assert.deepEqual(stable, (await highWatermarks(brokers, topic)).sort(), `${topic}: hanging transaction`);
+  }
 }
 
 scenarioTest(
@@ -226,6 +245,9 @@ scenarioTest(
       "after-commit@2",
       "after-checkpoint@3",
       "during-restore@2",
+      ...(process.env["VIGIL_CHAOS"] === "1"
+        ? ["after-send@7", "after-commit@5", "before-commit@9", "during-restore@1"]
+        : []),
     ]) {
       if (await committedAll(admin, group, input, ends)) break;
       tried.push(failpoint);
