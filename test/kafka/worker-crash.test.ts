@@ -145,7 +145,7 @@ function scenarioTest(name: string, drive: (s: Scenario) => Promise<void>): void
         await admin.disconnect();
       }
     },
-    { timeout: 240_000 },
+    { timeout: process.env["VIGIL_CHAOS"] === "1" ? 1_200_000 : 240_000 },
   );
 }
 
@@ -198,7 +198,7 @@ async function runScenario(
   await drive({ kafka, admin, brokers, file, input, group, ends });
   const last = startWorker(file, brokers, group, null);
   await Promise.race([last.joined, last.exited]);
-  for (let i = 0; i < 600 && !(await committedAll(admin, group, input, ends)); i++) {
+  for (let i = 0; i < (chaos ? 6000 : 600) && !(await committedAll(admin, group, input, ends)); i++) {
     await new Promise((ok) => setTimeout(ok, 50));
   }
   last.kill("SIGTERM");
