@@ -105,6 +105,22 @@ async function prepareLayout(admin: Admin, opts: WorkerOptions, log: WorkerLog):
   };
 }
 
+/**
+ * Workers starting together race to create the internal topics; right after a topic is created its
+ * metadata may not be everywhere yet. Retries a few times, except on a layout problem.
+ */
+async function withRetries<T>(fn: () => Promise<T>, log: WorkerLog): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 6 || /co-partitioned|wrong partition count/.test(String(err))) throw err;
+      log("worker.retry", { step: "topics", attempt, error: describeError(err) });
+      await new Promise((ok) => setTimeout(ok, 100 * attempt));
+    }
+  }
+}
+
 function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord {
   return {
     topic,
@@ -211,7 +227,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     async start() {
       log("worker.starting", { group: opts.groupId, connection: describeConnection(opts.connection) });
       await admin.connect();
-      layout = await prepareLayout(admin, opts, log);
+      layout = await withRetries(() => prepareLayout(admin, opts, log), log);
       const c = kafka.consumer({
         groupId: opts.groupId,
         partitionAssigners: [taskAssigner],

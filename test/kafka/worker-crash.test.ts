@@ -290,7 +290,10 @@ scenarioTest(
     for (let i = 0; i < 400 && (await progressed()) < total / 2; i++)
       await new Promise((ok) => setTimeout(ok, 25));
     for (const w of [workers[0]!, workers[2]!, added]) w.kill("SIGTERM");
-    for (const w of [workers[0]!, workers[2]!, added]) assert.equal((await w.exited).code, 0);
+    for (const w of [workers[0]!, workers[2]!, added]) {
+      const exit = await w.exited;
+      assert.equal(exit.code, 0, exit.stderr.slice(-3000));
+    }
     assert.equal((await workers[1]!.exited).signal, "SIGKILL");
   },
 );
