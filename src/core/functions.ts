@@ -1,5 +1,6 @@
 // Core function catalogue: every scalar function of the DSL, with its signature (for the checker)
 // and its implementation (for the runtime), in one place so the two cannot drift apart.
+import type { FunctionDef } from "./functions/function-def.ts";
 import { GEO_FUNCTIONS } from "./functions/geo.ts";
 import { MATH_FUNCTIONS } from "./functions/math.ts";
 import { NULL_FUNCTIONS } from "./functions/null.ts";
@@ -7,22 +8,8 @@ import { PRIVACY_FUNCTIONS } from "./functions/privacy.ts";
 import { STRING_FUNCTIONS } from "./functions/string.ts";
 import { TIME_FUNCTIONS } from "./functions/time.ts";
 import type { FieldType } from "./schema.ts";
-import type { Value } from "./value.ts";
 
-export interface FunctionDef {
-  readonly name: string;
-  /** Parameter types; `any` accepts every type; `variadic` repeats the last parameter. */
-  readonly params: readonly FieldType[];
-  readonly variadic?: boolean;
-  /** Fewest arguments accepted (trailing parameters beyond it are optional); default: params.length. */
-  readonly minArgs?: number;
-  /** Result type given the argument types (e.g. `coalesce` returns its first argument's type). */
-  readonly returns: (args: readonly FieldType[]) => FieldType;
-  /** One line for the reference and hints. */
-  readonly doc: string;
-  /** Null in, null out, unless the function says otherwise (coalesce). */
-  readonly impl: (...args: Value[]) => Value;
-}
+export type { FunctionDef };
 
 /** The catalogue, by canonical (lower-case) name, e.g. `FUNCTIONS.get("lower")!.impl("AB") === "ab"`. */
 export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(

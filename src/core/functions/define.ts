@@ -1,8 +1,9 @@
 // Core function catalogue helpers: shared by the per-area catalogue files. Guarantees that every
 // strict function returns null when any argument is null (null in, null out).
-import type { FunctionDef } from "../functions.ts";
+
 import type { FieldType } from "../schema.ts";
 import type { Value } from "../value.ts";
+import type { FunctionDef } from "./function-def.ts";
 
 type Impl = (...args: Value[]) => Value;
 

@@ -1,9 +1,10 @@
 // Core function catalogue, geography: great-circle distance (haversine, mean Earth radius), for
 // impossible-travel rules. Coordinates in decimal degrees; out-of-range latitudes give null.
-import type { FunctionDef } from "../functions.ts";
+
 import { T } from "../schema.ts";
 import type { Value } from "../value.ts";
 import { asNumber, strict } from "./define.ts";
+import type { FunctionDef } from "./function-def.ts";
 
 const EARTH_RADIUS_KM = 6371.0088;
 const RAD = Math.PI / 180;

@@ -1,9 +1,10 @@
 // Core function catalogue, numbers: abs, rounding, scalar min/max, square root.
 // Integer arguments stay integers where the result is exact (abs, min, max of ints).
-import type { FunctionDef } from "../functions.ts";
+
 import { T } from "../schema.ts";
 import type { Value } from "../value.ts";
 import { asNumber, nullSafe, numericResult, strict } from "./define.ts";
+import type { FunctionDef } from "./function-def.ts";
 
 function round(x: Value, digits?: Value): Value {
   const n = asNumber(x);

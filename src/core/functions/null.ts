@@ -1,9 +1,10 @@
 // Core function catalogue, nulls and conversions: coalesce (the one function that accepts null on
 // purpose), and to_string / to_int / to_float (null when the value does not convert).
-import type { FunctionDef } from "../functions.ts";
+
 import { T } from "../schema.ts";
 import type { Value } from "../value.ts";
 import { firstKnown, strict } from "./define.ts";
+import type { FunctionDef } from "./function-def.ts";
 
 function toNumber(v: Value): number | null {
   if (typeof v === "number") return Number.isFinite(v) ? v : null;

@@ -1,10 +1,10 @@
 // Core function catalogue, privacy: keep personal data out of alert payloads. `hash` is stable across
 // runs and machines (sha256 of the value's canonical text, first 16 hex digits); `mask` keeps the last 4.
 import { createHash } from "node:crypto";
-import type { FunctionDef } from "../functions.ts";
 import { T } from "../schema.ts";
 import type { Value } from "../value.ts";
 import { strict } from "./define.ts";
+import type { FunctionDef } from "./function-def.ts";
 
 /** Stable 16-hex-digit digest of a value (strings hash their text, other values their JSON). */
 export function stableHash(v: Value): string {

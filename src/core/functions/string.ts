@@ -1,9 +1,10 @@
 // Core function catalogue, strings: case, length, substring tests and regular expressions.
 // `matches` compiles each distinct pattern once and caches it (patterns are usually literals).
-import type { FunctionDef } from "../functions.ts";
+
 import { T } from "../schema.ts";
 import type { Value } from "../value.ts";
 import { asNumber, asString, strict } from "./define.ts";
+import type { FunctionDef } from "./function-def.ts";
 
 const REGEX_CACHE = new Map<string, RegExp | null>();
 const REGEX_CACHE_LIMIT = 1024;

@@ -1,10 +1,10 @@
 // Core function catalogue, time: calendar fields of a timestamp (epoch ms), always in UTC so a rule
 // gives the same answer on every machine. date-fns does the ISO week-day arithmetic.
 import { getISODay } from "date-fns";
-import type { FunctionDef } from "../functions.ts";
 import { T } from "../schema.ts";
 import type { Value } from "../value.ts";
 import { asNumber, strict } from "./define.ts";
+import type { FunctionDef } from "./function-def.ts";
 
 const DAY_MS = 86_400_000;
 

@@ -4,8 +4,8 @@
 import type { Program } from "../ast/index.ts";
 import { type Diagnostic, hasErrors } from "../diagnostics/diagnostic.ts";
 import { parse } from "../parse.ts";
-import { BLANK, type Line, renderLines } from "./lines.ts";
-import { type LayoutContext, printDecl } from "./print-decls.ts";
+import { BLANK, type LayoutContext, type Line, renderLines } from "./lines.ts";
+import { printDecl } from "./print-decls.ts";
 
 export interface FormatResult {
   /** The formatted text; null when the input has syntax errors. */

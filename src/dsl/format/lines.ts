@@ -3,6 +3,15 @@
 // anchored at or after it; a trailing comment goes after the last line anchored before it (or on a
 // line of its own when that line already has one). Placement is deterministic, so fmt is idempotent.
 import type { Comment } from "../ast/index.ts";
+
+/** Lines longer than this (indentation included) are wrapped where the layout allows. */
+export const LINE_WIDTH = 110;
+
+/** What the layout may ask about the source: is there a comment inside [start, end)? */
+export interface LayoutContext {
+  readonly commentWithin: (start: number, end: number) => boolean;
+}
+
 import { AnchorIndex } from "./anchor-index.ts";
 
 export interface Line {

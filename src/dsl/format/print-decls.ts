@@ -1,14 +1,9 @@
 // DSL front end, fmt: declarations to anchored lines in the canonical layout (options in the order
 // of the reference, one schema field per line, two-space indentation).
 import type { Decl, FieldDecl, RecordType, StreamDecl, TableDecl } from "../ast/index.ts";
-import { type Line, line } from "./lines.ts";
+import { type LayoutContext, LINE_WIDTH, type Line, line } from "./lines.ts";
 import { printExpr, printFieldType, printString, printType } from "./print-expr.ts";
-import { LINE_WIDTH, printRule } from "./print-rule.ts";
-
-/** What the layout may ask about the source: is there a comment inside [start, end)? */
-export interface LayoutContext {
-  readonly commentWithin: (start: number, end: number) => boolean;
-}
+import { printRule } from "./print-rule.ts";
 
 /** The lines of one declaration. */
 export function printDecl(d: Decl, ctx: LayoutContext): Line[] {

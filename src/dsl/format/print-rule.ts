@@ -15,12 +15,8 @@ import type {
   WindowClause,
   WindowKind,
 } from "../ast/index.ts";
-import { type Line, line } from "./lines.ts";
-import type { LayoutContext } from "./print-decls.ts";
+import { type LayoutContext, LINE_WIDTH, type Line, line } from "./lines.ts";
 import { printExpr, printString, splitChain } from "./print-expr.ts";
-
-/** Lines longer than this (indentation included) are wrapped where the layout allows. */
-export const LINE_WIDTH = 110;
 
 /** The lines of one rule. */
 export function printRule(r: RuleDecl, ctx: LayoutContext): Line[] {
