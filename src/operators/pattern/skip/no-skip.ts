@@ -1,6 +1,6 @@
 // Operators stage (pattern, policy): NO SKIP: every match is emitted, overlapping ones included
 // (Flink's noSkip, MATCH_RECOGNIZE has no equivalent). Nothing is pruned.
-import type { SkipPolicy } from "./skip-policy.ts";
+import type { SkipPolicy } from "./cursor.ts";
 
 /** Emits every match as soon as it completes. */
 export function noSkip(): SkipPolicy {

@@ -1,7 +1,7 @@
 // Operators stage (pattern, policy): SKIP PAST LAST (the default): matches never share an event; the
 // next match starts after this match's last event, so an incident alerts once (SQL:2016's default).
 import type { Take } from "../shared-buffer.ts";
-import { positionOf, type SkipPolicy } from "./skip-policy.ts";
+import { positionOf, type SkipPolicy } from "./cursor.ts";
 
 /** The next match must start after this match's last event. */
 export function skipPastLast(): SkipPolicy {

@@ -1,60 +1,22 @@
 // Operators stage (pattern, policy): after-match skip strategies. Once a match is emitted, a strategy
 // says where the next match may start; partial and completed matches starting earlier are dropped.
 import type { SkipStrategy } from "../../../plan/plan.ts";
-import type { Take } from "../shared-buffer.ts";
+import type { SkipPolicy } from "./cursor.ts";
 import { noSkip } from "./no-skip.ts";
 import { skipPastLast } from "./skip-past-last.ts";
 import { skipToFirst } from "./skip-to-first.ts";
 import { skipToLast } from "./skip-to-last.ts";
 import { skipToNext } from "./skip-to-next.ts";
 
-/** An event's place in a key's event-time order: (timestamp, arrival sequence). */
-export interface Position {
-  readonly ts: number;
-  readonly seq: number;
-}
-
-/** Where the next emitted match may start: at `pos` or later (inclusive) or strictly after it. */
-export interface Cursor {
-  readonly pos: Position;
-  readonly inclusive: boolean;
-}
-
-export interface SkipPolicy {
-  readonly kind: SkipStrategy["kind"];
-  /** False for no-skip: every match is emitted when it completes and nothing is pruned. */
-  readonly prunes: boolean;
-  /** The cursor after emitting a match with these takes (`names[i]` names positive step i). */
-  cursor(takes: readonly Take[], names: readonly string[]): Cursor | null;
-}
-
-export function comparePositions(a: Position, b: Position): number {
-  return a.ts !== b.ts ? a.ts - b.ts : a.seq - b.seq;
-}
-
-/** True when a match starting at `start` may still be emitted after `cursor`. */
-export function admits(cursor: Cursor, start: Position): boolean {
-  const c = comparePositions(start, cursor.pos);
-  return cursor.inclusive ? c >= 0 : c > 0;
-}
-
-/** The position of a take's event. */
-export function positionOf(t: Take): Position {
-  return { ts: t.event.ts, seq: t.event.seq };
-}
-
-/**
- * Cursor for "skip to step X": the first (or last) event X took, but never the match's own start,
- * so the next match starts strictly later (if X took nothing, this is skip to next).
- */
-export function toStepCursor(takes: readonly Take[], stepIndex: number, which: "first" | "last"): Cursor {
-  const start = positionOf(takes[0] as Take);
-  const own = takes.filter((t) => t.step === stepIndex);
-  const pick = which === "first" ? own[0] : own[own.length - 1];
-  if (pick === undefined || comparePositions(positionOf(pick), start) === 0)
-    return { pos: start, inclusive: false };
-  return { pos: positionOf(pick), inclusive: true };
-}
+export {
+  admits,
+  type Cursor,
+  comparePositions,
+  type Position,
+  positionOf,
+  type SkipPolicy,
+  toStepCursor,
+} from "./cursor.ts";
 
 /** The policy for a plan's skip strategy. */
 export function skipPolicy(strategy: SkipStrategy): SkipPolicy {

@@ -1,7 +1,7 @@
 // Operators stage (pattern, policy): SKIP TO FIRST X: the next match starts at the first event step X
 // took (or later); when that is the match's own first event, or X took nothing, strictly after it.
 import type { Take } from "../shared-buffer.ts";
-import { type SkipPolicy, toStepCursor } from "./skip-policy.ts";
+import { type SkipPolicy, toStepCursor } from "./cursor.ts";
 
 /** The next match may start at the first event taken by `step`. */
 export function skipToFirst(step: string): SkipPolicy {

@@ -2,7 +2,7 @@
 // starts strictly after this match's first event (MATCH_RECOGNIZE's AFTER MATCH SKIP TO NEXT ROW).
 
 import type { Take } from "../shared-buffer.ts";
-import { positionOf, type SkipPolicy } from "./skip-policy.ts";
+import { positionOf, type SkipPolicy } from "./cursor.ts";
 
 /** The next match must start after this match's first event. */
 export function skipToNext(): SkipPolicy {
