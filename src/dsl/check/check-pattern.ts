@@ -1,6 +1,7 @@
 // DSL checker: patterns. Step names unique and distinct from the rule's bindings; conditions may
 // refer only to earlier steps and their own step; aggregates only over looping steps; an unbounded
-// loop needs `within` or `until`; a trailing negation needs `within`. Builds the plan's steps.
+// loop needs `within` or `until`; a trailing negation needs `within`; without `within` a pattern must be
+// strict (every connector `next`, every loop finite and `consecutive`) so its state stays bounded.
 import type { PatternStep, Quantifier, SkipStrategy } from "../../plan/plan.ts";
 import type * as ast from "../ast/index.ts";
 import { checkCondition } from "./check-expr.ts";
@@ -22,6 +23,7 @@ function isLooping(q: Quantifier): boolean {
 /** Structural rules that need no expression checking. */
 function checkShape(ctx: RuleContext, m: ast.MatchClause): StepInfo[] {
   const infos: StepInfo[] = [];
+  const first = ctx.rep.diagnostics.length;
   m.steps.forEach((s, i) => {
     const name = s.name.name;
     if (infos.some((x) => x.name === name) || ctx.scope.rows.has(name)) {
@@ -45,7 +47,34 @@ function checkShape(ctx: RuleContext, m: ast.MatchClause): StepInfo[] {
       ctx.rep.report("V2403", s.name.span, { name });
     infos.push({ name, looping: !s.negated && isLooping(q), negated: s.negated });
   });
+  const reported = ctx.rep.diagnostics.slice(first).some((d) => d.code === "V2403" || d.code === "V2404");
+  if (!reported) checkBounded(ctx, m);
   return infos;
+}
+
+/**
+ * Without `within`, partial matches are kept until they complete or die. They die quickly only when
+ * every step after the first follows with `next` and every loop is finite and `consecutive`: then a
+ * partial match that does not advance on the key's next event is dropped. Anything else (`->`, `->>`,
+ * an unbounded loop, a relaxed loop) can keep a partial match, and start a new one, forever.
+ */
+function checkBounded(ctx: RuleContext, m: ast.MatchClause): void {
+  if (m.within !== null) return;
+  for (const s of m.steps) {
+    const name = s.name.name;
+    if (s.connector !== null && s.connector !== "strict") {
+      const arrow = s.connector === "relaxed" ? "->" : "->>";
+      const reason = `step \`${name}\` follows with \`${arrow}\`, which waits for it across any number of events`;
+      ctx.rep.report("V2407", s.name.span, { reason });
+      return;
+    }
+    const q = s.quantifier;
+    if (q !== null && isLooping(quantifier(q)) && (q.max === null || q.inner !== "strict")) {
+      const reason = `step \`${name}\` loops ${q.max === null ? "without bound" : "over non-consecutive events"}`;
+      ctx.rep.report("V2407", s.name.span, { reason });
+      return;
+    }
+  }
 }
 
 function checkNegation(ctx: RuleContext, m: ast.MatchClause, s: ast.PatternStep, i: number): void {

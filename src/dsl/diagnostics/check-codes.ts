@@ -78,7 +78,7 @@ export const CHECK_CODES = {
   V2403: {
     severity: "error",
     message: "step `{name}` loops without bound and the pattern has neither `within` nor `until`",
-    hint: "add `within <duration>` to the pattern or `until <condition>` to the step, or the state it keeps would grow without limit",
+    hint: "add `within 10m`: partial matches are kept until it expires (`until` on the step ends a loop, but only `within` bounds the partial matches)",
   },
   V2404: {
     severity: "error",
@@ -86,6 +86,11 @@ export const CHECK_CODES = {
     hint: "a trailing `not followed by` can only be decided when the time bound passes: add `within <duration>`",
   },
   V2405: { severity: "error", message: "{message}", hint: "{hint}" },
+  V2407: {
+    severity: "error",
+    message: "the pattern has no `within` and {reason}: its partial matches could grow without limit",
+    hint: "add `within 10m`: partial matches are kept until it expires (without `within`, every step must follow with `next` and every loop be finite and `consecutive`)",
+  },
   V2406: {
     severity: "error",
     message: "skip strategy `{strategy}` names unknown step `{name}`",

@@ -72,6 +72,9 @@ const ERRORS: readonly [string, string, string][] = [
   [rule("match a+: amount > 1", `emit to "a" { card_id }`), "V2403", "neither `within` nor `until`"],
   [rule("match a: amount > 1 -> b*: amount > 2", `emit to "a" { card_id }`), "V2403", "`b`"],
   [rule("match a: amount > 1 not followed by b: amount < 1"), "V2404", "needs `within`"],
+  [rule("match a: amount > 1 -> b: amount > 2"), "V2407", "`b` follows with `->`"],
+  [rule("match a: amount > 1 next b{2} combinations: amount > 2"), "V2407", "add `within 10m`"],
+  [rule("match a+: amount < 2 until amount > 100 next b: any"), "V2407", "loops without bound"],
   [rule("match a: amount > b.amount -> b: amount > 1 within 1m"), "V2401", "comes later"],
   [rule("match a: amount > 1 -> b: count(a) > 1 within 1m"), "V2402", "takes one event"],
   [rule("match a: amount > 1 -> a: amount > 1 within 1m"), "V2006", "pattern step `a`"],
@@ -138,10 +141,12 @@ const VALID: readonly string[] = [
     `emit to "a" { card_id, n, key }`,
   ),
   rule(
-    "match a+: amount < 2 until amount > 100 -> b: amount > sum(a.amount)",
+    "match a+: amount < 2 until amount > 100 -> b: amount > sum(a.amount) within 10m",
     `emit to "a" { card_id, k: count(a), t: last(a).ts }`,
   ),
   rule("match a: any next b?: amount > a.amount -> c: any within 1h skip to first c"),
+  rule("match a: any next b{1,3} consecutive: amount > a.amount next c: any"),
+  rule("match a: amount > big"),
 ];
 
 test("valid rules check clean", () => {
