@@ -1,6 +1,6 @@
-// DSL checker: windows and aggregates. Validates window sizes (hopping advance <= size), the
-// aggregate list (known functions, argument types, unique names), builds the `$` row the aggregate
-// emits, and checks `having` against that row only (aggregate names, group fields, window bounds).
+// DSL checker: windows and aggregates. Validates window sizes (hopping advance <= size, at most
+// 1000 windows per record), the aggregate list (known functions, argument types, unique names),
+// builds the `$` row the aggregate emits, and checks `having` against that row only (aggregate names, group fields, window bounds).
 import type { FieldSchema, FieldType } from "../../core/schema.ts";
 import { formatType, T } from "../../core/schema.ts";
 import type { AggregateFn, AggregateSpec, Projection, WindowSpec } from "../../plan/plan.ts";
@@ -18,6 +18,9 @@ function positive(ctx: RuleContext, d: ast.DurationLit): number {
   if (d.ms <= 0) ctx.rep.report("V2106", d.span, { text: `${d.amount}${d.unit}` });
   return d.ms;
 }
+
+/** A record belongs to size/advance hopping windows; more than this per record is refused. */
+const MAX_HOPS = 1000;
 
 function windowSpec(ctx: RuleContext, w: ast.WindowKind): WindowSpec {
   switch (w.kind) {
@@ -38,6 +41,14 @@ function windowSpec(ctx: RuleContext, w: ast.WindowKind): WindowSpec {
           { message },
           "records between windows would be dropped: make the advance at most the size, or use a tumbling window",
         );
+      } else if (advanceMs > 0 && sizeMs / advanceMs > MAX_HOPS) {
+        const windows = Math.ceil(sizeMs / advanceMs);
+        ctx.rep.report("V2305", w.advance.span, {
+          size: `${w.size.amount}${w.size.unit}`,
+          advance: `${w.advance.amount}${w.advance.unit}`,
+          windows: String(windows),
+          max: String(MAX_HOPS),
+        });
       }
       return { kind: "hopping", sizeMs, advanceMs };
     }

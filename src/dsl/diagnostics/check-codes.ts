@@ -64,6 +64,12 @@ export const CHECK_CODES = {
     message: "`emit {mode}` needs a window",
     hint: "without a window every record is emitted once as it comes",
   },
+  V2305: {
+    severity: "error",
+    message:
+      "a hopping window of {size} advancing by {advance} puts each record in {windows} windows (at most {max})",
+    hint: "use a `sliding {size}` window (one window per record), or a larger advance",
+  },
   // patterns (V24xx)
   V2401: {
     severity: "error",

@@ -52,6 +52,7 @@ const ERRORS: readonly [string, string, string][] = [
   [rule("join logins on logins.device_id = device_id within 1m"), "V2501", "not co-partitioned"],
   [rule("join table cards join table cards"), "V2006", "binding `cards` is declared twice"],
   [rule("window hopping 1m advance 2m aggregate count() as n", `emit to "a" { n }`), "V2301", "advance"],
+  [rule("window hopping 1d advance 1ms aggregate count() as n", `emit to "a" { n }`), "V2305", "sliding 1d"],
   [
     rule("window tumbling 1m aggregate count() as n having amount > 1", `emit to "a" { n }`),
     "V2302",
@@ -147,6 +148,7 @@ const VALID: readonly string[] = [
   rule("match a: any next b?: amount > a.amount -> c: any within 1h skip to first c"),
   rule("match a: any next b{1,3} consecutive: amount > a.amount next c: any"),
   rule("match a: amount > big"),
+  rule("window hopping 1000s advance 1s aggregate count() as n", `emit to "a" { n }`),
 ];
 
 test("valid rules check clean", () => {
