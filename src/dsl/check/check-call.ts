@@ -1,6 +1,7 @@
 // DSL checker: calls. A call is a step aggregate (`count(small)`, `sum(small.amount)`, `last(small)`)
 // inside or after a pattern, or a scalar function of the catalogue. Window aggregates belong to the
-// `aggregate` clause only (checked in check-window.ts) and are refused here with a hint.
+// `aggregate` clause only (checked in check-window.ts) and are refused here with a hint. A literal
+// `matches` pattern must compile as a regular expression.
 import { arity, FUNCTIONS, paramType } from "../../core/functions.ts";
 import type { FieldType } from "../../core/schema.ts";
 import { formatType, T } from "../../core/schema.ts";
@@ -75,7 +76,20 @@ export function checkCall(e: ast.Call, scope: Scope, rep: Reporter): Expr {
       );
     }
   });
+  if (name === "matches") checkRegexLiteral(e.args[1], rep);
   return { kind: "call", fn: name, args, type: def.returns(args.map((a) => a.type)) };
+}
+
+/** A literal `matches` pattern is compiled now (as the runtime does, with the `u` flag): an invalid one would never match. */
+function checkRegexLiteral(arg: ast.Expr | undefined, rep: Reporter): void {
+  if (arg?.kind !== "StringLit") return;
+  try {
+    new RegExp(arg.value, "u");
+  } catch (err) {
+    const text = err instanceof Error ? err.message : String(err);
+    const message = text.replace(/^Invalid regular expression: /, "");
+    rep.report("V2108", arg.span, { message });
+  }
 }
 
 function checkStepAggregate(

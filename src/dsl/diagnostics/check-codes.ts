@@ -36,6 +36,11 @@ export const CHECK_CODES = {
     message: "expression is nested too deeply (more than {max} operations inside each other)",
     hint: "split it into several conditions, or several rules",
   },
+  V2108: {
+    severity: "error",
+    message: "invalid regular expression: {message}",
+    hint: "`matches` patterns are JavaScript regular expressions with the `u` flag; an invalid one never matches",
+  },
   // declarations (V22xx)
   V2201: {
     severity: "error",

@@ -42,6 +42,7 @@ const ERRORS: readonly [string, string, string][] = [
   [rule('where amount in (1, "a")'), "V2101", "`in` list item"],
   [rule('where lower(amount) = "a"'), "V2101", "argument 1 of `lower`"],
   [rule("where round() > 1"), "V2103", "`round` takes 1 to 2"],
+  [rule('where matches(merchant, "([a-z")'), "V2108", "invalid regular expression"],
   [rule('where lowr(merchant) = "a"'), "V2005", "did you mean `lower`?"],
   [rule("where sum(amount) > 1"), "V2105", "aggregate `sum` is not allowed here"],
   [rule("where count(distinct merchant) > 1"), "V2105", "not allowed here"],
@@ -148,6 +149,7 @@ const VALID: readonly string[] = [
   rule("match a: any next b?: amount > a.amount -> c: any within 1h skip to first c"),
   rule("match a: any next b{1,3} consecutive: amount > a.amount next c: any"),
   rule("match a: amount > big"),
+  rule('where matches(merchant, "^[a-z]+\\\\d{2}$") and matches(merchant, label)'),
   rule("window hopping 1000s advance 1s aggregate count() as n", `emit to "a" { n }`),
 ];
 
