@@ -5,6 +5,7 @@ import { findField, formatType, T } from "../../core/schema.ts";
 import type { Value } from "../../core/value.ts";
 import type { ParamDecl, StreamDecl, TableDecl } from "../../plan/plan.ts";
 import type * as ast from "../ast/index.ts";
+import { checkTopic } from "./check-topic.ts";
 import type { Reporter } from "./report.ts";
 import { didYouMean } from "./suggest.ts";
 import { assignable } from "./types.ts";
@@ -141,6 +142,7 @@ function checkFormat(format: ast.Ident | null, rep: Reporter): void {
 }
 
 export function checkStreamDecl(d: ast.StreamDecl, rep: Reporter): StreamDecl {
+  checkTopic(d.topic, rep);
   const schema = d.schema === null ? { fields: [] } : checkSchema(d.schema, rep);
   checkFormat(d.format, rep);
   const keyField = checkKeyField(d.key, schema, "stream", d.name.name, rep);
@@ -157,6 +159,7 @@ export function checkStreamDecl(d: ast.StreamDecl, rep: Reporter): StreamDecl {
 }
 
 export function checkTableDecl(d: ast.TableDecl, rep: Reporter): TableDecl {
+  checkTopic(d.topic, rep);
   const schema = d.schema === null ? { fields: [] } : checkSchema(d.schema, rep);
   checkFormat(d.format, rep);
   // A missing `key` is reported by the parser (V1013).

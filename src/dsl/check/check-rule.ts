@@ -8,6 +8,7 @@ import type * as ast from "../ast/index.ts";
 import { checkCondition, checkExpr } from "./check-expr.ts";
 import { checkStreamJoin, checkTableJoin } from "./check-join.ts";
 import { checkMatch } from "./check-pattern.ts";
+import { checkTopic } from "./check-topic.ts";
 import { checkWindow } from "./check-window.ts";
 import type { CheckedRule } from "./checked.ts";
 import type { Reporter } from "./report.ts";
@@ -176,6 +177,7 @@ export function checkRule(r: ast.RuleDecl, decls: Declarations, rep: Reporter): 
   if (r.body?.kind !== "WindowClause" && mode === "final" && r.emit !== null)
     rep.report("V2304", r.emit.span, { mode });
   if (r.emit === null) return null;
+  checkTopic(r.emit.topic, rep);
   const { projection, fields } = checkEmit(ctx, r.emit);
   return {
     name: r.name.name,

@@ -55,6 +55,11 @@ export const CHECK_CODES = {
   },
   V2204: { severity: "error", message: "{what} `{name}` has no {missing}", hint: "{hint}" },
   V2205: { severity: "error", message: "default value of `{field}`: expected {expected}, found {found}" },
+  V2206: {
+    severity: "error",
+    message: "{topic} is not a valid Kafka topic name: {reason}",
+    hint: "a topic name is 1 to 249 characters from `A-Z a-z 0-9 . _ -`, and not `.` or `..`",
+  },
   // windows and aggregates (V23xx)
   V2301: { severity: "error", message: "{message}", hint: "{hint}" },
   V2302: {

@@ -107,6 +107,10 @@ const ERRORS: readonly [string, string, string][] = [
   [`param p = 1 + 2`, "V2104", "constant"],
   [`param big = 1`, "V2006", "declared twice"],
   [`stream s from topic "s" key k schema { a: int }`, "V2201", "`k`"],
+  [`stream s from topic "pay ments" schema { a: int }`, "V2206", "not a valid Kafka topic name"],
+  [`table t from topic ".." key a schema { a: int }`, "V2206", "reserved"],
+  [`stream s from topic "${"x".repeat(250)}" schema { a: int }`, "V2206", "250 characters"],
+  [rule("", `emit to "alerts/eu" { card_id }`), "V2206", 'contains "/"'],
   [`stream s from topic "s" format avro schema { a: int }`, "V2203", "avro"],
   [`stream s from topic "s" schema { a: int, a: string }`, "V2006", "field `a`"],
   [`stream s from topic "s" schema { a: integer }`, "V2008", "did you mean `int`?"],
@@ -149,6 +153,7 @@ const VALID: readonly string[] = [
   rule("match a: any next b?: amount > a.amount -> c: any within 1h skip to first c"),
   rule("match a: any next b{1,3} consecutive: amount > a.amount next c: any"),
   rule("match a: amount > big"),
+  rule("", `emit to "fraud.alerts_v2-${"x".repeat(233)}" { card_id }`),
   rule('where matches(merchant, "^[a-z]+\\\\d{2}$") and matches(merchant, label)'),
   rule("window hopping 1000s advance 1s aggregate count() as n", `emit to "a" { n }`),
 ];
