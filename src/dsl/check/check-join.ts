@@ -4,6 +4,7 @@
 import { formatType } from "../../core/schema.ts";
 import type { Expr } from "../../plan/expr.ts";
 import type * as ast from "../ast/index.ts";
+import type { Span } from "../span.ts";
 import { checkCondition } from "./check-expr.ts";
 import type { RuleContext } from "./rule-context.ts";
 import { bindingsOf, row, sameField, unknownDeclHint } from "./rule-context.ts";
@@ -90,6 +91,20 @@ function splitOn(on: Expr, leftKey: Expr, right: string): { rightKey: Expr | nul
   return { rightKey: null, rest: parts };
 }
 
+function reportNotCopartitioned(ctx: RuleContext, stream: string, alias: string, span: Span): void {
+  const left = ctx.sourceStream.name;
+  if (ctx.key === null) {
+    const message = `the join with \`${stream}\` is not co-partitioned: stream \`${left}\` declares no \`key\``;
+    const hint = `declare \`key <field>\` on stream \`${left}\` (a stream-stream join matches records with equal keys, and the left side must have one)`;
+    ctx.rep.report("V2501", span, { message }, hint);
+    return;
+  }
+  const k = ctx.key.names.join(", ");
+  const message = `the join with \`${stream}\` is not co-partitioned: the left side is keyed by ${k}, and \`on\` does not equate that key with a field of \`${alias}\``;
+  const hint = `add \`${alias}.<field> = ${ctx.key.names[0] ?? "<key>"}\` to \`on\` (a stream-stream join matches records with equal keys)`;
+  ctx.rep.report("V2501", span, { message }, hint);
+}
+
 export function checkStreamJoin(ctx: RuleContext, j: ast.StreamJoinClause): void {
   const stream = ctx.decls.streams.get(j.stream.name);
   if (stream === undefined) {
@@ -113,10 +128,7 @@ export function checkStreamJoin(ctx: RuleContext, j: ast.StreamJoinClause): void
   const leftKey = ctx.key?.exprs.length === 1 ? ctx.key.exprs[0]! : null;
   const split = leftKey === null ? { rightKey: null, rest: [on] } : splitOn(on, leftKey, alias);
   if (split.rightKey === null && on.type.kind !== "any") {
-    const k = ctx.key?.names.join(", ") ?? "nothing";
-    const message = `the join with \`${stream.name}\` is not co-partitioned: the left side is keyed by ${k}, and \`on\` does not equate that key with a field of \`${alias}\``;
-    const hint = `add \`${alias}.<field> = ${ctx.key?.names[0] ?? "<key>"}\` to \`on\` (a stream-stream join matches records with equal keys)`;
-    ctx.rep.report("V2501", j.on.span, { message }, hint);
+    reportNotCopartitioned(ctx, stream.name, alias, j.on.span);
   }
   if (j.within.ms <= 0)
     ctx.rep.report("V2106", j.within.span, { text: `${j.within.amount}${j.within.unit}` });

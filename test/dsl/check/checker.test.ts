@@ -51,6 +51,12 @@ const ERRORS: readonly [string, string, string][] = [
   [rule("join table cardz"), "V2004", "did you mean `cards`?"],
   [rule("join table customers"), "V2501", "keyed by `customer_id`"],
   [rule("join logins on logins.device_id = device_id within 1m"), "V2501", "not co-partitioned"],
+  [
+    `stream u from topic "u" schema { id: string, ts: timestamp } event time ts
+    rule r from u join logins on logins.customer_id = id within 1m emit to "a" { id }`,
+    "V2501",
+    "declare `key <field>` on stream `u`",
+  ],
   [rule("join table cards join table cards"), "V2006", "binding `cards` is declared twice"],
   [rule("window hopping 1m advance 2m aggregate count() as n", `emit to "a" { n }`), "V2301", "advance"],
   [rule("window hopping 1d advance 1ms aggregate count() as n", `emit to "a" { n }`), "V2305", "sliding 1d"],
