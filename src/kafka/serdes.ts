@@ -16,6 +16,8 @@ export interface WireRecord {
 /** Header names: stable, documented in docs/architecture.md. */
 export const HEADERS = {
   rule: "vigil.rule",
+  /** The task that wrote an output (`<p>`, or `<g>_<p>` when the plan re-keys): its order is fixed. */
+  task: "vigil.task",
   evidence: "vigil.evidence",
   reason: "vigil.dlq.reason",
   dlqRule: "vigil.dlq.rule",
@@ -31,9 +33,10 @@ function wireTimestamp(ms: number): string {
   return Number.isFinite(ms) && ms > 0 ? String(Math.trunc(ms)) : "0";
 }
 
-/** An output record: key as is, value = JSON of the projected row, the rule in a header. */
-export function serializeOutput(out: OutputRecord, partition?: number): WireRecord {
+/** An output record: key as is, value = JSON of the projected row, the rule (and writing task) in headers. */
+export function serializeOutput(out: OutputRecord, partition?: number, task?: string): WireRecord {
   const headers: Record<string, string> = { [HEADERS.rule]: out.rule };
+  if (task !== undefined) headers[HEADERS.task] = task;
   if (out.evidence) headers[HEADERS.evidence] = JSON.stringify(out.evidence);
   return {
     key: out.key,

@@ -4,44 +4,25 @@
 // letters, sendOffsets), after which the task commits locally; an abort rolls the task back.
 import type { Admin, Kafka } from "kafkajs";
 import type { OutputRecord } from "../core/record.ts";
-import type { Value } from "../core/value.ts";
-import type { ProgramPlan } from "../plan/plan.ts";
 import { partitionForKey } from "../runtime/partitioner.ts";
+import { serializeRepartition } from "../runtime/repartition-serde.ts";
 import { createTask, type LocalTaskRuntime } from "../runtime/task.ts";
 import type { InputRecord } from "../runtime/task-api.ts";
+import { channelPartition } from "../runtime/task-groups.ts";
 import { createMemoryTaskStores } from "../state/memory-stores.ts";
 import { restoreChangelogs } from "./changelog-reader.ts";
 import { failpoint } from "./failpoints.ts";
 import { partitionId } from "./partition-reader.ts";
-import { serializeChange, serializeDeadLetter, serializeOutput } from "./serdes.ts";
+import { serializeChange, serializeDeadLetter, serializeOutput, type WireRecord } from "./serdes.ts";
 import {
   createTaskProducer,
   type OffsetToCommit,
   type TaskProducer,
   type TopicRecord,
 } from "./task-producer.ts";
+import { type TaskInput, type TaskLayout, taskInputs, type WorkerLog } from "./worker-layout.ts";
 
-/** Structured log of a worker: an event name and its fields (one JSON line each). */
-export type WorkerLog = (event: string, fields?: Record<string, unknown>) => void;
-
-/** What every task of a worker shares. */
-export interface TaskLayout {
-  readonly groupId: string;
-  readonly plan: ProgramPlan;
-  readonly params?: Readonly<Record<string, Value>>;
-  readonly segments: readonly string[];
-  readonly inputTopics: readonly string[];
-  /** Store name -> changelog topic. */
-  readonly changelogs: ReadonlyMap<string, string>;
-  readonly sinkPartitions: ReadonlyMap<string, number>;
-  readonly deadLetterTopic: string;
-  readonly deadLetterPartitions: number;
-  /**
-   * Wall-clock idle time (ms) after which a task reading several topics stops waiting for an input
-   * that has no data (else a quiet table partition would hold its stream records forever).
-   */
-  readonly idleMs: number;
-}
+export type { TaskLayout, WorkerLog } from "./worker-layout.ts";
 
 /** committed: go on. rolled-back: seek the inputs to `seekTo`. fenced: drop the task. */
 export type BatchResult =
@@ -56,16 +37,14 @@ export interface WorkerTask {
   close(): Promise<void>;
 }
 
-async function committedOffsets(
-  admin: Admin,
-  layout: TaskLayout,
-  partition: number,
-): Promise<Record<string, number>> {
-  const fetched = await admin.fetchOffsets({ groupId: layout.groupId, topics: [...layout.inputTopics] });
+async function committedOffsets(admin: Admin, layout: TaskLayout, inputs: readonly TaskInput[]) {
+  const topics = [...new Set(inputs.map((i) => i.kafkaTopic))];
+  const fetched = await admin.fetchOffsets({ groupId: layout.groupId, topics });
   const out: Record<string, number> = {};
-  for (const t of fetched) {
-    const offset = Number(t.partitions.find((p) => p.partition === partition)?.offset ?? -1);
-    if (offset >= 0) out[partitionId(t.topic, partition)] = offset;
+  for (const i of inputs) {
+    const t = fetched.find((x) => x.topic === i.kafkaTopic);
+    const offset = Number(t?.partitions.find((p) => p.partition === i.partition)?.offset ?? -1);
+    if (offset >= 0) out[partitionId(i.topic, i.partition)] = offset;
   }
   return out;
 }
@@ -78,13 +57,18 @@ interface Ctx {
   readonly log: WorkerLog;
 }
 
+interface TaskCtx extends Ctx {
+  readonly inputs: readonly TaskInput[];
+}
+
 /** Opens task `partition`: producer first (settles the old owner's transaction), then restore. */
-export async function openWorkerTask(ctx: Ctx, heartbeat: () => Promise<void>): Promise<WorkerTask> {
+export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>): Promise<WorkerTask> {
+  const ctx: TaskCtx = { ...base, inputs: taskInputs(base.layout, base.partition) };
   const { kafka, admin, layout, partition, log } = ctx;
-  const id = `${partition}`;
+  const id = `${layout.taskPrefix}${partition}`;
   const producer = createTaskProducer({ kafka, groupId: layout.groupId, taskId: id, log });
   await producer.start();
-  const committed = await committedOffsets(admin, layout, partition);
+  const committed = await committedOffsets(admin, layout, ctx.inputs);
   const stores = createMemoryTaskStores();
   const started = performance.now();
   let restored = 0;
@@ -110,12 +94,10 @@ export async function openWorkerTask(ctx: Ctx, heartbeat: () => Promise<void>): 
     id,
     plan: layout.plan,
     stores,
-    partitions: layout.inputTopics.map((topic) => ({ topic, partition })),
+    partitions: ctx.inputs.map((i) => ({ topic: i.topic, partition: i.partition })),
     segments: layout.segments,
     ...(layout.params ? { params: layout.params } : {}),
-    ...(layout.inputTopics.length > 1
-      ? { wallClockIdle: { now: () => Date.now(), idleMs: layout.idleMs } }
-      : {}),
+    ...(ctx.inputs.length > 1 ? { wallClockIdle: { now: () => Date.now(), idleMs: layout.idleMs } } : {}),
   });
   return makeTask(ctx, id, producer, runtime, committed);
 }
@@ -126,18 +108,24 @@ function outputPartition(layout: TaskLayout, out: OutputRecord): number {
 }
 
 function transactionRecords(
-  ctx: Ctx,
+  ctx: TaskCtx,
   runtime: LocalTaskRuntime,
   positions: Record<string, number>,
 ): TopicRecord[] {
   const { layout, partition } = ctx;
   const drained = runtime.drain();
-  if (drained.repartitions.length > 0)
-    throw new Error("repartition output is not supported by the Kafka worker yet");
   const records: TopicRecord[] = drained.outputs.map((o) => ({
     topic: o.topic,
-    record: serializeOutput(o, outputPartition(layout, o)),
+    record: serializeOutput(o, outputPartition(layout, o), `${layout.taskPrefix}${partition}`),
   }));
+  const n = layout.partitions;
+  for (const r of drained.repartitions) {
+    const topic = layout.kafkaTopics.get(r.topic);
+    if (topic === undefined) throw new Error(`repartition topic '${r.topic}' has no Kafka topic`);
+    // The embedded runner's channel: (downstream partition of the key, this upstream task).
+    const to = partitionForKey(r.key ?? "", n);
+    records.push({ topic, record: repartitionRecord(r, channelPartition(to, partition, n)) });
+  }
   const dlq = partition % layout.deadLetterPartitions;
   for (const d of drained.deadLetters) {
     records.push({ topic: layout.deadLetterTopic, record: serializeDeadLetter(d, dlq) });
@@ -150,19 +138,26 @@ function transactionRecords(
   return records;
 }
 
+/** A repartition record: key as is, value = the environment, origin and evidence (repartition-serde). */
+function repartitionRecord(r: OutputRecord, partition: number): WireRecord {
+  const ts = Number.isFinite(r.timestamp) && r.timestamp > 0 ? String(Math.trunc(r.timestamp)) : "0";
+  return { key: r.key, value: serializeRepartition(r), timestamp: ts, partition };
+}
+
 function makeTask(
-  ctx: Ctx,
+  ctx: TaskCtx,
   id: string,
   producer: TaskProducer,
   runtime: LocalTaskRuntime,
   initial: Record<string, number>,
 ): WorkerTask {
   let committed = { ...initial };
+  const byId = new Map(ctx.inputs.map((i) => [partitionId(i.topic, i.partition), i]));
   const seekTo = (): OffsetToCommit[] =>
-    ctx.layout.inputTopics.map((topic) => ({
-      topic,
-      partition: ctx.partition,
-      offset: committed[partitionId(topic, ctx.partition)] ?? 0,
+    ctx.inputs.map((i) => ({
+      topic: i.kafkaTopic,
+      partition: i.partition,
+      offset: committed[partitionId(i.topic, i.partition)] ?? 0,
     }));
   const rollback = (): BatchResult => {
     runtime.rollback();
@@ -193,20 +188,24 @@ function makeTask(
     const offsets = Object.entries(positions)
       .filter(([k, next]) => next > (committed[k] ?? 0))
       .map(([k, next]) => ({
-        topic: k.slice(0, k.lastIndexOf("/")),
-        partition: ctx.partition,
+        id: k,
+        topic: byId.get(k)!.kafkaTopic,
+        partition: byId.get(k)!.partition,
         offset: next,
       }));
     if (out.length === 0 && offsets.length === 0) return { kind: "committed" };
-    const outcome = await producer.commit({ records: out, offsets });
+    const outcome = await producer.commit({
+      records: out,
+      offsets: offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+    });
     if (outcome.kind === "fenced") {
       ctx.log("task.fenced", { task: id, error: outcome.error });
       return { kind: "fenced" };
     }
     let ok = outcome.kind === "committed";
     if (outcome.kind === "ambiguous") {
-      const now = await committedOffsets(ctx.admin, ctx.layout, ctx.partition);
-      ok = offsets.every((o) => now[partitionId(o.topic, o.partition)] === o.offset);
+      const now = await committedOffsets(ctx.admin, ctx.layout, ctx.inputs);
+      ok = offsets.every((o) => now[o.id] === o.offset);
       ctx.log("task.commit-ambiguous", {
         task: id,
         error: outcome.error,
@@ -219,7 +218,7 @@ function makeTask(
     }
     await runtime.commit();
     failpoint("after-checkpoint");
-    for (const o of offsets) committed[partitionId(o.topic, o.partition)] = o.offset;
+    for (const o of offsets) committed[o.id] = o.offset;
     committed = { ...committed };
     ctx.log("task.committed", { task: id, records: records.length, written: out.length });
     return { kind: "committed" };

@@ -1,30 +1,21 @@
 // Kafka I/O stage: the worker (`vigil run`). Joins the consumer group with the task assignor, creates
 // the internal topics, and runs one WorkerTask per assigned partition: each fetched batch is pushed,
 // drained and committed in one transaction. stop() finishes the batch, leaves the group, closes tasks.
-import {
-  type Admin,
-  type Consumer,
-  type EachBatchPayload,
-  Kafka,
-  type KafkaMessage,
-  logLevel,
-} from "kafkajs";
+import { type Consumer, type EachBatchPayload, Kafka, type KafkaMessage, logLevel } from "kafkajs";
 import type { Value } from "../core/value.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
-import { TASK_STORE, TIMER_STORE } from "../runtime/task.ts";
 import type { InputRecord } from "../runtime/task-api.ts";
-import { taskGroups } from "../runtime/task-groups.ts";
 import { type Connection, describeConnection, kafkaClientConfig } from "./connection.ts";
 import { describeError } from "./kafka-errors.ts";
 import { taskAssigner } from "./task-assigner.ts";
-import { checkCopartitioned, ensureTopics, partitionCounts, type TopicRequest } from "./topics.ts";
 import {
-  type BatchResult,
-  openWorkerTask,
+  prepareLayouts,
   type TaskLayout,
+  taskInputs,
+  taskPartitionOf,
   type WorkerLog,
-  type WorkerTask,
-} from "./worker-task.ts";
+} from "./worker-layout.ts";
+import { type BatchResult, openWorkerTask, type WorkerTask } from "./worker-task.ts";
 
 export interface WorkerOptions {
   readonly connection: Connection;
@@ -49,61 +40,7 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** Kafka topic names allow [A-Za-z0-9._-]; store names may hold others (`$timers`). */
-function topicSafe(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, "_");
-}
-
-/** Every store of the plan (operators with state, plus the task's timers and watermarks). */
-export function planStores(plan: ProgramPlan): string[] {
-  const names = plan.rules.flatMap((r) => r.ops.flatMap((op) => ("store" in op ? [op.store.name] : [])));
-  return [...new Set([...names, TIMER_STORE, TASK_STORE])];
-}
-
-/** Changelog topic of a store: `<group>-<store>-changelog` (deterministic: a kept name keeps its state). */
-export function changelogTopic(groupId: string, store: string): string {
-  return `${groupId}-${topicSafe(store)}-changelog`;
-}
-
-async function prepareLayout(admin: Admin, opts: WorkerOptions, log: WorkerLog): Promise<TaskLayout> {
-  const groups = taskGroups(opts.plan);
-  if (groups.length !== 1 || groups[0]!.repartitionTopics.size > 0) {
-    throw new Error(
-      "rules that re-key a stream (`partition by` onto repartition topics) cannot run on Kafka yet",
-    );
-  }
-  const group = groups[0]!;
-  const inputs = [...group.topics];
-  const counts = await partitionCounts(admin, inputs);
-  const problems = checkCopartitioned([{ processor: "every task's inputs", topics: inputs }], counts);
-  if (problems.length > 0) throw new Error(problems.join("\n"));
-  const n = counts.get(inputs[0]!) ?? 1;
-  const changelogs = new Map(planStores(opts.plan).map((s) => [s, changelogTopic(opts.groupId, s)]));
-  const deadLetterTopic = opts.deadLetterTopic ?? `${opts.groupId}-dead-letters`;
-  const sinks = [...new Set(opts.plan.rules.map((r) => r.sink.topic))];
-  const present = new Set(await admin.listTopics());
-  const requests: TopicRequest[] = [
-    ...[...changelogs.values()].map((name) => ({ name, partitions: n, compacted: true })),
-    ...[...sinks, deadLetterTopic]
-      .filter((name) => !present.has(name))
-      .map((name) => ({ name, partitions: n, compacted: false })),
-  ];
-  const made = await ensureTopics(admin, requests);
-  log("worker.topics", { inputs, partitions: n, created: made.created, sinks, deadLetterTopic });
-  const outCounts = await partitionCounts(admin, [...sinks, deadLetterTopic]);
-  return {
-    groupId: opts.groupId,
-    plan: opts.plan,
-    ...(opts.params ? { params: opts.params } : {}),
-    segments: group.segments,
-    inputTopics: inputs,
-    changelogs,
-    sinkPartitions: outCounts,
-    deadLetterTopic,
-    deadLetterPartitions: outCounts.get(deadLetterTopic) ?? 1,
-    idleMs: opts.idleMs ?? 500,
-  };
-}
+export { changelogTopic, planStores } from "./worker-layout.ts";
 
 /**
  * Workers starting together race to create the internal topics; right after a topic is created its
@@ -119,6 +56,12 @@ async function withRetries<T>(fn: () => Promise<T>, log: WorkerLog): Promise<T> 
       await new Promise((ok) => setTimeout(ok, 100 * attempt));
     }
   }
+}
+
+/** A task's place: its layout (task group) and partition. */
+interface Slot {
+  readonly layout: TaskLayout;
+  readonly partition: number;
 }
 
 function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord {
@@ -147,79 +90,98 @@ export function createWorker(opts: WorkerOptions): Worker {
   const log = opts.log ?? jsonLog();
   const kafka = new Kafka(kafkaClientConfig(opts.connection, { logLevel: logLevel.NOTHING }));
   const admin = kafka.admin();
-  const tasks = new Map<number, WorkerTask>();
+  const tasks = new Map<string, { task: WorkerTask; slot: Slot }>();
   let assigned = new Set<number>();
   let consumer: Consumer | null = null;
-  let layout: TaskLayout | null = null;
+  let layouts: TaskLayout[] = [];
+  /** Kafka topic -> the group reading it and the plan's name of the topic. */
+  let routes = new Map<string, { layout: TaskLayout; topic: string }>();
   let chain: Promise<void> = Promise.resolve();
   let ticker: NodeJS.Timeout | null = null;
 
-  const dropTask = async (p: number, why: string) => {
-    const task = tasks.get(p);
-    tasks.delete(p);
-    if (task) {
-      await task.close().catch(() => undefined);
-      log("task.closed", { task: task.id, why });
+  const dropTask = async (id: string, why: string) => {
+    const entry = tasks.get(id);
+    tasks.delete(id);
+    if (entry) {
+      await entry.task.close().catch(() => undefined);
+      log("task.closed", { task: id, why });
     }
   };
 
-  const onAssignment = (mine: Set<number>) => {
-    const revoked = [...tasks.keys()].filter((p) => !mine.has(p));
+  const onAssignment = (assignment: Record<string, number[]>) => {
+    const mine = new Set<number>();
+    for (const [topic, parts] of Object.entries(assignment)) {
+      const route = routes.get(topic);
+      for (const p of parts) mine.add(route ? taskPartitionOf(route.layout, route.topic, p) : p);
+    }
+    const revoked = [...tasks].filter(([, e]) => !mine.has(e.slot.partition)).map(([id]) => id);
     assigned = mine;
     log("worker.assigned", { tasks: [...mine].sort((a, b) => a - b), revoked });
     chain = chain.then(async () => {
-      for (const p of revoked) await dropTask(p, "revoked");
+      for (const id of revoked) await dropTask(id, "revoked");
     });
   };
 
   /** Handles a task's batch result: seek back after a rollback, drop a fenced task. */
-  const settle = async (p: number, result: BatchResult): Promise<boolean> => {
+  const settle = async (id: string, result: BatchResult): Promise<boolean> => {
     if (result.kind === "rolled-back") {
       for (const o of result.seekTo) {
         consumer?.seek({ topic: o.topic, partition: o.partition, offset: String(o.offset) });
       }
     } else if (result.kind === "fenced") {
-      await dropTask(p, "fenced");
+      await dropTask(id, "fenced");
     }
     return result.kind === "committed";
   };
 
   /** Lets multi-input tasks release records held for a quiet input (no fetch would wake them). */
   const tick = () => {
-    if (layout === null || layout.inputTopics.length < 2) return;
-    for (const [p, task] of tasks) {
+    for (const [id, { task, slot }] of tasks) {
+      if (taskInputs(slot.layout, slot.partition).length < 2) continue;
       task.process([]).then(
-        (r) => settle(p, r),
+        (r) => settle(id, r),
         (err: unknown) => log("task.error", { task: task.id, error: describeError(err) }),
       );
     }
   };
 
+  /** After an error: re-read the task's inputs from the committed offsets (it reopens on the next batch). */
+  const rewind = async (slot: Slot) => {
+    if (consumer === null) return;
+    for (const input of taskInputs(slot.layout, slot.partition)) {
+      const offsets = await admin.fetchOffsets({ groupId: opts.groupId, topics: [input.kafkaTopic] });
+      const at = offsets[0]?.partitions.find((x) => x.partition === input.partition)?.offset ?? "-1";
+      if (Number(at) >= 0) consumer.seek({ topic: input.kafkaTopic, partition: input.partition, offset: at });
+    }
+  };
+
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning }: EachBatchPayload) => {
     await chain;
-    const p = batch.partition;
-    if (!assigned.has(p) || !isRunning() || layout === null || consumer === null) return;
+    const route = routes.get(batch.topic);
+    if (route === undefined || !isRunning() || consumer === null) return;
+    const slot: Slot = {
+      layout: route.layout,
+      partition: taskPartitionOf(route.layout, route.topic, batch.partition),
+    };
+    if (!assigned.has(slot.partition)) return;
+    const id = `${slot.layout.taskPrefix}${slot.partition}`;
     try {
-      let task = tasks.get(p);
+      let task = tasks.get(id)?.task;
       if (task === undefined) {
-        log("task.opening", { task: String(p) });
-        task = await openWorkerTask({ kafka, admin, layout, partition: p, log }, heartbeat);
-        tasks.set(p, task);
+        log("task.opening", { task: id });
+        const ctx = { kafka, admin, layout: slot.layout, partition: slot.partition, log };
+        task = await openWorkerTask(ctx, heartbeat);
+        tasks.set(id, { task, slot });
       }
-      const records = batch.messages.map((m) => toInput(batch.topic, p, m));
-      if (await settle(p, await task.process(records))) {
+      const records = batch.messages.map((m) => toInput(route.topic, batch.partition, m));
+      if (await settle(id, await task.process(records))) {
         resolveOffset(batch.lastOffset());
         await heartbeat();
       }
     } catch (err) {
-      log("task.error", { task: String(p), error: describeError(err) });
-      await dropTask(p, "error");
-      // Re-read from the committed offsets: the task reopens from its changelog on the next batch.
-      for (const topic of layout.inputTopics) {
-        const offsets = await admin.fetchOffsets({ groupId: opts.groupId, topics: [topic] });
-        const at = offsets[0]?.partitions.find((x) => x.partition === p)?.offset ?? "-1";
-        if (Number(at) >= 0) consumer.seek({ topic, partition: p, offset: at });
-      }
+      log("task.error", { task: id, error: describeError(err) });
+      await dropTask(id, "error");
+      await rewind(slot);
     }
   };
 
@@ -227,7 +189,12 @@ export function createWorker(opts: WorkerOptions): Worker {
     async start() {
       log("worker.starting", { group: opts.groupId, connection: describeConnection(opts.connection) });
       await admin.connect();
-      layout = await withRetries(() => prepareLayout(admin, opts, log), log);
+      layouts = await withRetries(() => prepareLayouts(admin, opts, log), log);
+      routes = new Map(
+        layouts.flatMap((layout) =>
+          layout.inputTopics.map((topic) => [layout.kafkaTopics.get(topic) ?? topic, { layout, topic }]),
+        ),
+      );
       const c = kafka.consumer({
         groupId: opts.groupId,
         partitionAssigners: [taskAssigner],
@@ -240,21 +207,18 @@ export function createWorker(opts: WorkerOptions): Worker {
         ...(opts.maxBytesPerPartition ? { maxBytesPerPartition: opts.maxBytesPerPartition } : {}),
       });
       consumer = c;
-      c.on(c.events.GROUP_JOIN, (e) => {
-        const mine = new Set(Object.values(e.payload.memberAssignment).flat());
-        onAssignment(mine);
-      });
+      c.on(c.events.GROUP_JOIN, (e) => onAssignment(e.payload.memberAssignment));
       await c.connect();
-      await c.subscribe({ topics: [...layout.inputTopics], fromBeginning: true });
+      await c.subscribe({ topics: [...routes.keys()], fromBeginning: true });
       await c.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
-      ticker = setInterval(tick, layout.idleMs);
+      ticker = setInterval(tick, Math.min(...layouts.map((l) => l.idleMs)));
       log("worker.joined", { group: opts.groupId });
     },
     async stop() {
       log("worker.stopping", {});
       if (ticker !== null) clearInterval(ticker);
       await consumer?.stop();
-      for (const p of [...tasks.keys()]) await dropTask(p, "shutdown");
+      for (const id of [...tasks.keys()]) await dropTask(id, "shutdown");
       await consumer?.disconnect();
       await admin.disconnect();
       log("worker.stopped", {});

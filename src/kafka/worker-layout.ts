@@ -1,0 +1,181 @@
+// Kafka I/O stage: the worker's layout, one per task group (sub-topology, task-groups.ts): the Kafka
+// topics each task reads and writes. Repartition topics mirror the embedded runner's channels:
+// `<group>-<topic>` with N*N partitions, channel `to*N + from`, so task g_p merges one ordered
+// channel per upstream task and its output does not depend on how upstream tasks interleave.
+import type { Admin } from "kafkajs";
+import type { Value } from "../core/value.ts";
+import type { ProgramPlan } from "../plan/plan.ts";
+import { planSegments } from "../runtime/segments.ts";
+import { TASK_STORE, TIMER_STORE } from "../runtime/task.ts";
+import { channelPartition, type TaskGroup, taskGroups } from "../runtime/task-groups.ts";
+import { checkCopartitioned, ensureTopics, partitionCounts, type TopicRequest } from "./topics.ts";
+
+/** Structured log of a worker: an event name and its fields (one JSON line each). */
+export type WorkerLog = (event: string, fields?: Record<string, unknown>) => void;
+
+/** What every task of one task group shares. */
+export interface TaskLayout {
+  readonly groupId: string;
+  /** Index of the task group (sub-topology); task ids are `<p>` for a single group, else `<g>_<p>`. */
+  readonly groupIndex: number;
+  /** Prefix of this group's task ids ("" for a plan with one group, else `<g>_`). */
+  readonly taskPrefix: string;
+  readonly plan: ProgramPlan;
+  readonly params?: Readonly<Record<string, Value>>;
+  readonly segments: readonly string[];
+  /** Plan topics read by the group (external topics and repartition topics, by their plan names). */
+  readonly inputTopics: readonly string[];
+  /** Partitions of the external inputs (N); repartition topics have N*N. */
+  readonly partitions: number;
+  /** Plan topic -> Kafka topic (identity for external topics; `<group>-<name>` for repartition topics). */
+  readonly kafkaTopics: ReadonlyMap<string, string>;
+  /** Plan repartition topics read here (read as N channels, one per upstream task). */
+  readonly repartitionInputs: ReadonlySet<string>;
+  /** Store name -> changelog topic. */
+  readonly changelogs: ReadonlyMap<string, string>;
+  readonly sinkPartitions: ReadonlyMap<string, number>;
+  readonly deadLetterTopic: string;
+  readonly deadLetterPartitions: number;
+  /**
+   * Wall-clock idle time (ms) after which a task reading several partitions stops waiting for an
+   * input that has no data (else a quiet table partition would hold its stream records forever).
+   */
+  readonly idleMs: number;
+}
+
+/** One input partition of a task: the plan's topic name and partition, and the Kafka topic. */
+export interface TaskInput {
+  readonly topic: string;
+  readonly kafkaTopic: string;
+  readonly partition: number;
+}
+
+/** The input partitions of task p of a group (a repartition topic contributes N channels). */
+export function taskInputs(layout: TaskLayout, p: number): TaskInput[] {
+  const n = layout.partitions;
+  return layout.inputTopics.flatMap((topic) => {
+    const kafkaTopic = layout.kafkaTopics.get(topic) ?? topic;
+    if (!layout.repartitionInputs.has(topic)) return [{ topic, kafkaTopic, partition: p }];
+    return Array.from({ length: n }, (_, up) => ({
+      topic,
+      kafkaTopic,
+      partition: channelPartition(p, up, n),
+    }));
+  });
+}
+
+/** The task partition a Kafka topic partition belongs to (channels `to*N + from` belong to `to`). */
+export function taskPartitionOf(layout: TaskLayout, planTopic: string, partition: number): number {
+  return layout.repartitionInputs.has(planTopic) ? Math.floor(partition / layout.partitions) : partition;
+}
+
+/** Kafka topic names allow [A-Za-z0-9._-]; store names may hold others (`$timers`). */
+function topicSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+/** Every store of the plan (operators with state, plus the task's timers and watermarks). */
+export function planStores(plan: ProgramPlan): string[] {
+  const names = plan.rules.flatMap((r) => r.ops.flatMap((op) => ("store" in op ? [op.store.name] : [])));
+  return [...new Set([...names, TIMER_STORE, TASK_STORE])];
+}
+
+/** The stores the tasks of one group write (its operators' stores, timers, watermarks). */
+function groupStores(plan: ProgramPlan, group: TaskGroup): string[] {
+  const mine = new Set(group.segments);
+  const names = planSegments(plan)
+    .filter((s) => mine.has(s.id))
+    .flatMap((s) => s.ops.flatMap((op) => ("store" in op ? [op.store.name] : [])));
+  return [...new Set([...names, TIMER_STORE, TASK_STORE])];
+}
+
+/** Changelog topic of a store: `<group>-<store>-changelog` (deterministic: a kept name keeps its state). */
+export function changelogTopic(groupId: string, store: string): string {
+  return `${groupId}-${topicSafe(store)}-changelog`;
+}
+
+/** Kafka name of a plan repartition topic: `<group>-<name>` (the topology's `<app>-<name>`). */
+export function repartitionTopic(groupId: string, planTopic: string): string {
+  return `${groupId}-${topicSafe(planTopic)}`;
+}
+
+export interface LayoutOptions {
+  readonly groupId: string;
+  readonly plan: ProgramPlan;
+  readonly params?: Readonly<Record<string, Value>>;
+  readonly deadLetterTopic?: string;
+  readonly idleMs?: number;
+}
+
+/** External topics must be read by one group only (one consumer-group offset per partition). */
+function checkSharedInputs(groups: readonly TaskGroup[]): void {
+  const readers = new Map<string, number[]>();
+  for (const g of groups) {
+    for (const t of g.topics)
+      if (!g.repartitionTopics.has(t)) readers.set(t, [...(readers.get(t) ?? []), g.index]);
+  }
+  const shared = [...readers].filter(([, gs]) => gs.length > 1).map(([t]) => `'${t}'`);
+  if (shared.length > 0) {
+    throw new Error(
+      `topics ${shared.join(", ")} are read both before and after a re-key (e.g. a table joined after ` +
+        "`partition by`, or a re-keyed stream-join side); the Kafka worker does not support this yet",
+    );
+  }
+}
+
+/** Creates the internal topics and returns one layout per task group. */
+export async function prepareLayouts(
+  admin: Admin,
+  opts: LayoutOptions,
+  log: WorkerLog,
+): Promise<TaskLayout[]> {
+  const groups = taskGroups(opts.plan);
+  checkSharedInputs(groups);
+  const external = [...new Set(groups.flatMap((g) => g.topics.filter((t) => !g.repartitionTopics.has(t))))];
+  const counts = await partitionCounts(admin, external);
+  const problems = checkCopartitioned([{ processor: "every task's inputs", topics: external }], counts);
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  const n = counts.get(external[0]!) ?? 1;
+  const reparts = [...new Set(groups.flatMap((g) => [...g.repartitionTopics]))];
+  const kafkaTopics = new Map<string, string>(external.map((t) => [t, t]));
+  for (const t of reparts) kafkaTopics.set(t, repartitionTopic(opts.groupId, t));
+  const changelogs = groups.map(
+    (g) =>
+      new Map(
+        groupStores(opts.plan, g).map((s) => [
+          s,
+          changelogTopic(g.index === 0 ? opts.groupId : `${opts.groupId}-g${g.index}`, s),
+        ]),
+      ),
+  );
+  const deadLetterTopic = opts.deadLetterTopic ?? `${opts.groupId}-dead-letters`;
+  const sinks = [...new Set(opts.plan.rules.map((r) => r.sink.topic))];
+  const present = new Set(await admin.listTopics());
+  const requests: TopicRequest[] = [
+    ...changelogs.flatMap((m) => [...m.values()]).map((name) => ({ name, partitions: n, compacted: true })),
+    ...reparts.map((t) => ({ name: kafkaTopics.get(t)!, partitions: n * n, compacted: false })),
+    ...[...sinks, deadLetterTopic]
+      .filter((name) => !present.has(name))
+      .map((name) => ({ name, partitions: n, compacted: false })),
+  ];
+  const made = await ensureTopics(admin, requests);
+  log("worker.topics", { inputs: external, partitions: n, created: made.created, sinks, deadLetterTopic });
+  const outCounts = await partitionCounts(admin, [...sinks, deadLetterTopic]);
+  return groups.map((g) => ({
+    groupId: opts.groupId,
+    groupIndex: g.index,
+    taskPrefix: groups.length === 1 ? "" : `${g.index}_`,
+    plan: opts.plan,
+    ...(opts.params ? { params: opts.params } : {}),
+    segments: g.segments,
+    inputTopics: g.topics,
+    partitions: n,
+    kafkaTopics,
+    repartitionInputs: g.repartitionTopics,
+    changelogs: changelogs[g.index]!,
+    sinkPartitions: outCounts,
+    deadLetterTopic,
+    deadLetterPartitions: outCounts.get(deadLetterTopic) ?? 1,
+    idleMs: opts.idleMs ?? 500,
+  }));
+}
