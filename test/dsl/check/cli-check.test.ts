@@ -47,9 +47,16 @@ test("errors: exit 1, file:line:col, caret, code and hint on stderr, no stack tr
 test("a missing file is a diagnostic; no files is a usage error", () => {
   const missing = vigilCheck("does/not/exist.vigil");
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /error\[V2701\]/);
+  assert.match(missing.stderr, /cannot read file does\/not\/exist\.vigil: no such file or directory/);
+  assert.match(missing.stderr, /0 files checked, 1 error/);
   assert.doesNotMatch(missing.stderr, /\n\s+at /);
   const none = vigilCheck();
   assert.equal(none.code, 2);
   assert.match(none.stderr, /Usage: vigil check/);
+});
+
+test("a directory means its .vigil files", () => {
+  const r = vigilCheck("dsl/lib/fraud");
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), "12 files checked, 0 errors");
 });
