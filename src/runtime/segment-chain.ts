@@ -3,15 +3,15 @@
 import type { DeadLetter, DeadLetterReason, Origin, OutputRecord, StreamRecord } from "../core/record.ts";
 import type { Value } from "../core/value.ts";
 import type { CompiledExpr } from "../eval/compile-expr.ts";
-import type { Operator, OperatorContext } from "../operators/operator.ts";
+import type { Operator, OperatorContext, TimerService } from "../operators/operator.ts";
 import { createSinkOperator } from "../operators/sink.ts";
 import { keyFromValues } from "../operators/store-keys.ts";
 import type { Expr } from "../plan/expr.ts";
 import type { PlanOp } from "../plan/plan.ts";
 import type { TaskStateStores } from "../state/store.ts";
-import type { TaskTimers } from "../time/timer-service.ts";
+import { MAX_TIMER_TIME, type TaskTimers } from "../time/timer-service.ts";
 import { repartitionValue } from "./repartition-serde.ts";
-import type { Segment } from "./segments.ts";
+import { joinDelay, type Segment } from "./segments.ts";
 
 /** Builds the operator for one plan op (D1's factory, or a test double). */
 export type OperatorFactory = (op: PlanOp, ctx: OperatorContext, sourceAlias: string) => Operator;
@@ -25,6 +25,11 @@ export interface ChainEnv {
   readonly timers: TaskTimers;
   readonly params: ReadonlyMap<string, Value>;
   readonly watermark: () => number;
+  /**
+   * The watermark an operator `delay` ms downstream of stream-joins sees (default: watermark() - delay).
+   * The task passes one that, while a timer at T fires, answers min(watermark, T) - delay.
+   */
+  readonly delayedWatermark?: (delay: number) => number;
   readonly factory: OperatorFactory;
   readonly compile: ExprCompiler;
   readonly output: (record: OutputRecord) => void;
@@ -64,25 +69,61 @@ export function buildSegmentChain(segment: Segment, env: ChainEnv): SegmentChain
         dead(record, "operator-error", `${stageName(segment, index)}: ${(e as Error).message ?? String(e)}`);
       }
     };
-  const contextFor = (id: string, next: number): OperatorContext => ({
+  const delays = joinDelays(segment.ops);
+  const contextFor = (id: string, next: number, delay: number): OperatorContext => ({
     rule,
     params: env.params,
     store: (name) => env.stores.store(name),
-    timers: env.timers.forOperator(id),
-    watermark: env.watermark,
+    timers: delayTimers(env.timers.forOperator(id), delay),
+    watermark: delay === 0 ? env.watermark : () => delayedWatermark(env, delay),
     forward: guarded(next),
     deadLetter: dead,
   });
   segment.ops.forEach((op, i) => {
-    const ctx = contextFor(operatorId(segment, op), i + 1);
+    const delay = delays[i]!;
+    const ctx = contextFor(operatorId(segment, op), i + 1, delay);
     const operator = env.factory(op, ctx, segment.rule.source.alias);
-    operators.set(operatorId(segment, op), operator);
+    operators.set(operatorId(segment, op), delayOnTimer(operator, delay));
     stages.push((r) => operator.process(r));
   });
-  const last = contextFor(`${rule}.${segment.rule.sink.name}`, segment.ops.length + 1);
+  const last = contextFor(
+    `${rule}.${segment.rule.sink.name}`,
+    segment.ops.length + 1,
+    delays[segment.ops.length]!,
+  );
   stages.push(segment.rekey ? rekeyStage(segment, env) : sinkStage(segment, env, last));
   const entries = stages.map((_, i) => guarded(i));
   return { segment, operators, enter: (index, record) => entries[index]!(record) };
+}
+
+/** Per operator index (and the terminal at ops.length): the summed delay of the stream-joins before it. */
+export function joinDelays(ops: readonly PlanOp[]): number[] {
+  const out = [0];
+  for (const op of ops) out.push(out[out.length - 1]! + joinDelay(op));
+  return out;
+}
+
+function delayedWatermark(env: ChainEnv, delay: number): number {
+  return env.delayedWatermark ? env.delayedWatermark(delay) : env.watermark() - delay;
+}
+
+/** A timer at t of a delayed operator is stored at t + delay (capped at the end-of-input time). */
+function delayTimers(timers: TimerService, delay: number): TimerService {
+  if (delay === 0) return timers;
+  const shift = (t: number): number => (t >= MAX_TIMER_TIME - delay ? MAX_TIMER_TIME : t + delay);
+  return {
+    register: (t, key) => timers.register(shift(t), key),
+    cancel: (t, key) => timers.cancel(shift(t), key),
+  };
+}
+
+/** Hands a delayed operator its timers at the time it registered them. */
+function delayOnTimer(operator: Operator, delay: number): Operator {
+  if (delay === 0) return operator;
+  return {
+    process: (r) => operator.process(r),
+    onTimer: (t, key) => operator.onTimer(t >= MAX_TIMER_TIME ? t : t - delay, key),
+  };
 }
 
 function rekeyStage(segment: Segment, env: ChainEnv): (record: StreamRecord) => void {

@@ -162,11 +162,27 @@ export function segmentTopics(segment: Segment): string[] {
   return [segment.inputTopic, ...segment.sideInputs.map((s) => s.topic)];
 }
 
-/** Every repartition topic of the plan with the lateness of the stream it carries, in plan order. */
+/**
+ * Every repartition topic of the plan with the lateness of the stream it carries, in plan order: the
+ * source's lateness plus the delay of every stream-join before the re-key (a join emits an unmatched
+ * left row stamped t once the watermark reaches t + within + grace + 1; see docs/runtime.md).
+ */
 export function repartitionTopics(plan: ProgramPlan): Map<string, number> {
   const out = new Map<string, number>();
-  for (const s of planSegments(plan)) if (s.rekey) out.set(s.rekey.repartitionTopic, s.source.latenessMs);
+  const carried = new Map<string, number>();
+  for (const s of planSegments(plan)) {
+    if (!s.rekey) continue;
+    const before = s.role === "rule" ? (carried.get(s.rule.name) ?? 0) : 0;
+    const delay = before + s.ops.reduce((d, op) => d + joinDelay(op), 0);
+    if (s.role === "rule") carried.set(s.rule.name, delay);
+    out.set(s.rekey.repartitionTopic, s.source.latenessMs + delay);
+  }
   return out;
+}
+
+/** The event-time delay a stream-join adds downstream: within + grace + 1 (0 for other operators). */
+export function joinDelay(op: PlanOp): number {
+  return op.kind === "stream-join" ? op.withinMs + op.graceMs + 1 : 0;
 }
 
 /**

@@ -7,7 +7,7 @@ import { compileExpr } from "../eval/compile-expr.ts";
 import type { Operator } from "../operators/operator.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
 import type { Checkpoint, KeyValueStore, TaskStateStores } from "../state/store.ts";
-import { createTaskTimers, type DueTimer, type TaskTimers } from "../time/timer-service.ts";
+import { createTaskTimers, type DueTimer, MAX_TIMER_TIME, type TaskTimers } from "../time/timer-service.ts";
 import {
   createWatermarkTracker,
   type TrackedPartition,
@@ -78,6 +78,24 @@ interface TaskParts {
   readonly formats: ReadonlyMap<string, TopicFormat>;
   readonly routes: ReadonlyMap<string, readonly Route[]>;
   readonly operators: ReadonlyMap<string, Operator>;
+  readonly clock: FiringClock;
+}
+
+/**
+ * The time of the timer being fired, if any. While a timer at T fires, an operator downstream of a
+ * stream-join (delay d) sees min(watermark, T) - d: the watermark it would have seen had the task
+ * watermark advanced timer by timer, as Flink's does operator by operator. At the end-of-input time
+ * (or with no timer firing) it sees watermark - d; +Infinity stays +Infinity.
+ */
+interface FiringClock {
+  firing: number | null;
+}
+
+function delayedView(tracker: WatermarkTracker, clock: FiringClock, delay: number): number {
+  const wm = tracker.current();
+  const t = clock.firing;
+  const at = t !== null && t < wm && t < MAX_TIMER_TIME ? t : wm;
+  return at - delay;
 }
 
 function assemble(opts: TaskOptions): TaskParts {
@@ -97,11 +115,13 @@ function assemble(opts: TaskOptions): TaskParts {
   const timers = createTaskTimers(stores.store(TIMER_STORE));
   const counters = createTaskCounters();
   const buffer = new OutputBuffer(counters);
+  const clock: FiringClock = { firing: null };
   const env: ChainEnv = {
     stores,
     timers,
     params,
     watermark: () => tracker.current(),
+    delayedWatermark: (delay) => delayedView(tracker, clock, delay),
     factory: opts.operatorFactory ?? defaultOperatorFactory,
     compile: (e) => compileExpr(e, params),
     output: (o) => buffer.output(o),
@@ -119,6 +139,7 @@ function assemble(opts: TaskOptions): TaskParts {
     formats,
     routes: buildRoutes(chains, env, (rule) => counters.ruleInput(rule)),
     operators: new Map(chains.flatMap((c) => [...c.operators])),
+    clock,
   };
 }
 
@@ -276,6 +297,7 @@ class Task implements LocalTaskRuntime {
   private fireTimer(t: DueTimer): void {
     const op = this.parts.operators.get(t.operator);
     if (!op) return; // a timer of an operator that no longer exists (rule removed): dropped
+    this.parts.clock.firing = t.time;
     try {
       op.onTimer(t.time, t.key);
     } catch (e) {
@@ -289,6 +311,8 @@ class Task implements LocalTaskRuntime {
         raw: "",
         timestamp: t.time,
       });
+    } finally {
+      this.parts.clock.firing = null;
     }
   }
 }

@@ -10,6 +10,9 @@ const OFFSET = 2 ** 52;
 const WIDTH = 16;
 const SEP = "\u0000";
 
+/** The greatest timer time that can be stored (later times are stored as this one). */
+export const MAX_TIMER_TIME = OFFSET - 1;
+
 /** Encodes an event time (integral ms, |t| < 2^52) so that keys compare like the numbers. */
 export function encodeTimerTime(time: number): string {
   const t = Math.max(-OFFSET, Math.min(OFFSET - 1, Math.floor(time)));
