@@ -1,7 +1,7 @@
 // Runtime stage: the tolerant reader. Decodes a JSON record against its declared schema: unknown
 // fields are ignored, absent optional fields take their default (or null), anything else is an error.
 import { isValid, parseISO } from "date-fns";
-import type { FieldType, RecordSchema } from "../core/schema.ts";
+import { type FieldType, type RecordSchema, T } from "../core/schema.ts";
 import type { Row, Value } from "../core/value.ts";
 
 /** A decoded row, or why it could not be decoded (`decode-error`: not JSON; `schema-mismatch`: wrong shape). */
@@ -69,7 +69,7 @@ function decodeField(raw: unknown, type: FieldType, path: string): Value {
     case "duration":
       return typeof raw === "number" && Number.isFinite(raw) ? raw : mismatch(raw, type, path);
     case "timestamp":
-      return decodeTimestamp(raw) ?? mismatch(raw, type, path);
+      return checkedTimestamp(raw, path);
     case "array":
       if (!Array.isArray(raw)) return mismatch(raw, type, path);
       return raw.map((item, i) =>
@@ -84,8 +84,34 @@ function mismatch(raw: unknown, type: FieldType, path: string): never {
   throw new Mismatch(`field ${path}: expected ${fmt(type)}, got ${describe(raw)}`);
 }
 
-/** Epoch ms from a number or an ISO-8601 string; null when neither. */
+/** The latest event time Vigil accepts: 9999-12-31T23:59:59.999Z in epoch ms (the earliest is 0, 1970). */
+export const MAX_TIMESTAMP_MS = 253_402_300_799_999;
+
+/** True for a whole number of epoch ms within 1970-01-01 .. 9999-12-31 (what stores and timers can order). */
+export function isTimestampInRange(ms: number): boolean {
+  return Number.isInteger(ms) && ms >= 0 && ms <= MAX_TIMESTAMP_MS;
+}
+
+// A timestamp field: a number or ISO string (else a type mismatch), then a whole number of ms in range.
+function checkedTimestamp(raw: unknown, path: string): number {
+  const ms = parseTimestamp(raw);
+  if (ms === null) return mismatch(raw, T.timestamp, path);
+  if (!Number.isInteger(ms))
+    throw new Mismatch(`field ${path}: timestamp ${ms} is not a whole number of epoch milliseconds`);
+  if (!isTimestampInRange(ms))
+    throw new Mismatch(
+      `field ${path}: timestamp ${ms} is outside 1970-01-01..9999-12-31 (epoch ms 0..${MAX_TIMESTAMP_MS}; microseconds or nanoseconds?)`,
+    );
+  return ms;
+}
+
+/** Epoch ms from a number or an ISO-8601 string; null when neither, or not a whole number of ms from 1970 to 9999. */
 export function decodeTimestamp(raw: unknown): number | null {
+  const ms = parseTimestamp(raw);
+  return ms !== null && isTimestampInRange(ms) ? ms : null;
+}
+
+function parseTimestamp(raw: unknown): number | null {
   if (typeof raw === "number") return Number.isFinite(raw) ? raw : null;
   if (typeof raw !== "string") return null;
   // An ISO string without a zone designator is read as UTC (parseISO alone would use local time).

@@ -54,6 +54,18 @@ const cases: [string, Record<string, unknown> | [string, string]][] = [
   [j({ name: 5 }), ["schema-mismatch", "field name: expected string, got number 5"]],
   [j({ ts: "yesterday" }), ["schema-mismatch", 'field ts: expected timestamp, got string "yesterday"']],
   [j({ ts: true }), ["schema-mismatch", "field ts: expected timestamp, got boolean"]],
+  [
+    j({ ts: 1772409884994000000 }),
+    ["schema-mismatch", "field ts: timestamp 1772409884994000000 is outside 1970-01-01..9999-12-31"],
+  ],
+  [j({ ts: -1 }), ["schema-mismatch", "field ts: timestamp -1 is outside 1970-01-01..9999-12-31"]],
+  [j({ ts: 253402300800000 }), ["schema-mismatch", "field ts: timestamp 253402300800000 is outside"]],
+  [
+    j({ ts: 1.5 }),
+    ["schema-mismatch", "field ts: timestamp 1.5 is not a whole number of epoch milliseconds"],
+  ],
+  [j({ ts: 253402300799999 }), { ts: 253402300799999 }],
+  [j({ ts: 0 }), { ts: 0 }],
   [j({ tags: "a" }), ["schema-mismatch", 'field tags: expected array<string>, got string "a"']],
   [j({ tags: ["a", 2] }), ["schema-mismatch", "field tags[1]: expected string, got number 2"]],
   [j({ geo: { lat: "x" } }), ["schema-mismatch", 'field geo.lat: expected float, got string "x"']],
@@ -83,4 +95,6 @@ test("timestamps: numbers pass through, garbage is null", () => {
   assert.equal(decodeTimestamp(Number.NaN), null);
   assert.equal(decodeTimestamp("2024-13-45T00:00:00Z"), null);
   assert.equal(decodeTimestamp(null), null);
+  assert.equal(decodeTimestamp(1e18), null, "nanoseconds are out of range");
+  assert.equal(decodeTimestamp(2.5), null, "fractional ms");
 });
