@@ -1,6 +1,7 @@
 // DSL checker: windows and aggregates. Validates window sizes (hopping advance <= size, at most
 // 1000 windows per record), the aggregate list (known functions, argument types, unique names),
-// builds the `$` row the aggregate emits, and checks `having` against that row only (aggregate names, group fields, window bounds).
+// builds the `$` row the aggregate emits, and checks `having` against that row only (aggregate
+// names, group fields, window bounds).
 import type { FieldSchema, FieldType } from "../../core/schema.ts";
 import { formatType, T } from "../../core/schema.ts";
 import type { AggregateFn, AggregateSpec, Projection, WindowSpec } from "../../plan/plan.ts";
