@@ -89,3 +89,22 @@ test("an example directory without data/ is generated first by its generate.ts",
   assert.match(r.stdout, /\n {2}card_testing\s+\d+\s+\d+\s+100\.0%\s+\d+\s+\d+\s+100\.0%/);
   assert.match(r.stdout, /Dead letters: none/);
 });
+
+test("replay: --param overrides are typed; unknown names and bad values exit 2", () => {
+  const bad = replay("examples/fraud/rules.vigil", "--data", data, "--param", "card_testing_small=abc");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--param: parameter card_testing_small is a float: cannot use "abc"/);
+  const unknown = replay("examples/fraud/rules.vigil", "--data", data, "--param=card_testing_smal=3");
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown parameter card_testing_smal: did you mean `card_testing_small`\?/);
+  const ok = replay(
+    "examples/fraud/rules.vigil",
+    "--data",
+    data,
+    "--param",
+    "card_testing_small=3",
+    "--sample",
+    "0",
+  );
+  assert.equal(ok.code, 0, ok.stderr);
+});

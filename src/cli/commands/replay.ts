@@ -4,8 +4,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Value } from "../../core/value.ts";
 import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
 import { compileProgram } from "../../plan/compile.ts";
+import { resolveParamOverrides } from "../../plan/params.ts";
 import type { ProgramPlan } from "../../plan/plan.ts";
 import { parseReplayArgs, type ReplayArgs } from "../replay/args.ts";
 import { createProgress } from "../replay/progress.ts";
@@ -21,7 +23,8 @@ and prints alerts, a per-rule summary and dead letters.
   --labels FILE     labelled incidents (JSONL: scenario, key, start, end) for precision and recall
                     (default: DIR/labels.jsonl when present)
   --partitions N    input partitions (tasks per sub-topology), default 1
-  --param NAME=V    override a rule parameter (repeatable)
+  --param NAME=V    override a rule parameter, parsed by its type (e.g. 500, 2.5, true, 5m)
+                    (repeatable; an unknown name or a bad value is an error)
   --sample N        alerts to show, default 12
   --out FILE        write every alert (JSONL, canonical order)
   --progress        show progress on stderr even when it is not a terminal
@@ -47,9 +50,14 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`${renderDiagnostics(compiled.diagnostics, (f) => compiled.sources.get(f))}\n`);
   }
   if (compiled.plan === null) return 1;
+  const params = resolveParamOverrides(compiled.plan, args.params);
+  if (params.errors.length > 0) {
+    for (const e of params.errors) console.error(`vigil replay: --param: ${e}`);
+    return 2;
+  }
   const labels = loadLabels(args.labels);
   if (typeof labels === "string") return fail(labels);
-  return replay(args, compiled.plan, labels);
+  return replay(args, compiled.plan, labels, Object.fromEntries(params.values));
 }
 
 function fail(message: string): number {
@@ -104,7 +112,12 @@ function inputFiles(
   return { files, counts, total };
 }
 
-async function replay(args: ReplayArgs, plan: ProgramPlan, labels: IncidentLabel[] | null): Promise<number> {
+async function replay(
+  args: ReplayArgs,
+  plan: ProgramPlan,
+  labels: IncidentLabel[] | null,
+  params: Record<string, Value>,
+): Promise<number> {
   const inputs = inputFiles(plan, args.dataDir);
   const parts = args.partitions === 1 ? "1 partition" : `${args.partitions} partitions`;
   console.log(`Replaying ${plan.rules.length} rules over ${args.dataDir} (${parts}, embedded, no Kafka)`);
@@ -119,7 +132,7 @@ async function replay(args: ReplayArgs, plan: ProgramPlan, labels: IncidentLabel
       inputs: { files: inputs.files },
       partitions: args.partitions,
       commitEvery: 5_000,
-      params: args.params,
+      params,
       onProgress: (n) => progress.update(n),
     });
   } catch (e) {

@@ -2,7 +2,6 @@
 // `vigil replay DIR` on an example directory (rules.vigil + data/, maybe generate.ts) needs no flags.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { Value } from "../../core/value.ts";
 
 export interface ReplayArgs {
   /** Rule files (directories expanded to their *.vigil files). */
@@ -15,7 +14,8 @@ export interface ReplayArgs {
   readonly progress: boolean;
   readonly sample: number;
   readonly out: string | null;
-  readonly params: Readonly<Record<string, Value>>;
+  /** `--param name=value` as written; typed against the plan by resolveParamOverrides. */
+  readonly params: Readonly<Record<string, string>>;
 }
 
 interface Flags {
@@ -25,7 +25,7 @@ interface Flags {
   progress: boolean;
   sample: number;
   out?: string;
-  params: Record<string, Value>;
+  params: Record<string, string>;
   positional: string[];
 }
 
@@ -75,23 +75,12 @@ function parseFlags(argv: readonly string[]): Flags | string {
     } else if (flag === "--param") {
       const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value() ?? "");
       if (m === null) return "--param wants name=value";
-      f.params[m[1]!] = paramValue(m[2]!);
+      f.params[m[1]!] = m[2]!;
     } else if (arg.startsWith("-")) return `unknown option ${arg}`;
     else f.positional.push(arg);
   }
   if ([f.data, f.labels, f.out].some((v) => v === "")) return "an option is missing its value";
   return f;
-}
-
-/** `500` -> 500, `true` -> true, `"x"` or `x` -> "x". */
-function paramValue(text: string): Value {
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (typeof v === "number" || typeof v === "boolean" || typeof v === "string") return v;
-  } catch {
-    // not JSON: a bare string
-  }
-  return text;
 }
 
 function isDir(path: string): boolean {
