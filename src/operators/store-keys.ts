@@ -38,11 +38,15 @@ export function encodeIndex(i: number): string {
   return i.toString(16).padStart(6, "0");
 }
 
-/** The record key made from key values: a single value as String(value), several as JSON of the array. */
-export function keyFromValues(values: readonly Value[]): string {
+/**
+ * The record key made from key values: a single null value is the null key (so it never collides with
+ * the string "null"), another single value String(value) (objects: JSON), several the JSON of the array.
+ */
+export function keyFromValues(values: readonly Value[]): string | null {
   if (values.length === 1) {
     const v = values[0] as Value;
-    return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+    if (v === null) return null;
+    return typeof v === "object" ? JSON.stringify(v) : String(v);
   }
   return JSON.stringify(values);
 }

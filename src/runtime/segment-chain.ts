@@ -50,8 +50,8 @@ export function operatorId(segment: Segment, op: PlanOp): string {
   return `${segment.rule.name}.${op.name}`;
 }
 
-/** Key string of evaluated key expressions (the operators' encoding: String(v), or a JSON array). */
-export const keyString: (values: readonly Value[]) => string = keyFromValues;
+/** Key of evaluated key expressions (the operators' encoding: null for one null, String(v), or a JSON array). */
+export const keyString: (values: readonly Value[]) => string | null = keyFromValues;
 
 /** Builds the chain of `segment`: operators are created once here (compiling their expressions). */
 export function buildSegmentChain(segment: Segment, env: ChainEnv): SegmentChain {

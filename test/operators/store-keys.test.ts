@@ -42,3 +42,10 @@ test("record keys: null and empty string differ; no scope is a prefix of another
   assert.equal(keyFromValues([7]), "7");
   assert.equal(keyFromValues(["x", 2]), '["x",2]');
 });
+
+test('record keys: a null key value is the null key, never the string "null"', () => {
+  assert.equal(keyFromValues([null]), null);
+  assert.equal(keyFromValues(["null"]), "null");
+  assert.notEqual(encodeKey(keyFromValues([null])), encodeKey(keyFromValues(["null"])));
+  assert.notEqual(keyFromValues([null, "x"]), keyFromValues(["null", "x"]));
+});
