@@ -1,7 +1,9 @@
 // DSL front end, diagnostics: the text form a person reads. Layout:
 //   file:line:col: error[V1010]: message / the source line / a caret line / hint: ...
+// Printed text never carries control characters; long source lines are clipped around the span.
 import { SourceFile } from "../span.ts";
 import type { Diagnostic } from "./diagnostic.ts";
+import { safeText, sourceExcerpt } from "./render-line.ts";
 
 /** Source texts by file name, for the source line under each message. */
 export type SourceLookup = (file: string) => string | undefined;
@@ -16,7 +18,9 @@ export type SourceLookup = (file: string) => string | undefined;
  * ```
  */
 export function renderDiagnostic(d: Diagnostic, source: string | SourceFile | undefined): string {
-  const head = `${d.span.file}:${d.span.line}:${d.span.col}: ${d.severity}[${d.code}]: ${d.message}`;
+  const head = safeText(
+    `${d.span.file}:${d.span.line}:${d.span.col}: ${d.severity}[${d.code}]: ${d.message}`,
+  );
   const lines = [head];
   const file =
     source === undefined
@@ -25,12 +29,10 @@ export function renderDiagnostic(d: Diagnostic, source: string | SourceFile | un
         ? new SourceFile(d.span.file, source)
         : source;
   if (file !== undefined) {
-    const text = file.lineText(d.span.line).replace(/\t/g, " ");
-    const lineEnd = d.span.start - (d.span.col - 1) + text.length;
-    const width = Math.max(1, Math.min(d.span.end, lineEnd) - d.span.start);
-    lines.push(`  ${text}`, `  ${" ".repeat(d.span.col - 1)}${"^".repeat(width)}`);
+    const excerpt = sourceExcerpt(file.lineText(d.span.line), d.span.col - 1, d.span.end - d.span.start);
+    lines.push(`  ${excerpt.text}`, `  ${excerpt.caret}`);
   }
-  if (d.hint !== undefined) lines.push(`hint: ${d.hint}`);
+  if (d.hint !== undefined) lines.push(`hint: ${safeText(d.hint)}`);
   return lines.join("\n");
 }
 
