@@ -85,3 +85,14 @@ test("lexer: errors", () => {
 test("lexer: lexing continues after an error", () => {
   assert.equal(tokens("a ; b"), "ident:a ident:b");
 });
+
+test("lexer: a file with a NUL byte or invalid UTF-8 is one V1019, not an error per byte", () => {
+  const binary = `rule a\n  from b\u0000\u0001\u0002${"\u0000".repeat(500)}`;
+  assert.equal(lexErrors(binary), "2:9: V1019: not a text file: it contains a NUL byte");
+  const decoded = new TextDecoder().decode(new Uint8Array([0x72, 0x75, 0xff, 0xfe, 0x20, 0x22, 0xc3]));
+  assert.equal(lexErrors(decoded), "1:3: V1019: not a text file: it is not valid UTF-8");
+  assert.deepEqual(
+    lex(new SourceFile("f", binary)).tokens.map((t) => t.kind),
+    ["eof"],
+  );
+});

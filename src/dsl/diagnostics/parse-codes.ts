@@ -34,11 +34,19 @@ export const PARSE_CODES = {
   },
   V1012: { severity: "error", message: "`{option}` is given twice in {what} `{name}`" },
   V1013: { severity: "error", message: "{what} `{name}` has no {missing}", hint: "{hint}" },
-  V1014: { severity: "error", message: "expression nested too deeply (more than {max} levels)" },
+  V1014: {
+    severity: "error",
+    message: "expression nested too deeply (more than {max} levels)",
+  },
   V1015: { severity: "error", message: "`{clause}` must come before `{other}`", hint: "{hint}" },
   V1016: { severity: "error", message: "{what} {found}", hint: "{hint}" },
   V1017: { severity: "error", message: "quantifier `{text}` has its maximum below its minimum" },
   V1018: { severity: "error", message: "too many errors; stopping after {max}" },
+  V1019: {
+    severity: "error",
+    message: "not a text file: {why}",
+    hint: "a rule file is UTF-8 text; write an unusual character in a string as \\u{hex digits}",
+  },
   V1099: {
     severity: "error",
     message: "internal parser error: {detail}",

@@ -37,6 +37,10 @@ class Lexer {
   }
 
   run(): LexResult {
+    if (this.notText()) {
+      this.push("eof", this.text.length, this.text.length, null);
+      return { tokens: this.tokens, comments: [], diagnostics: this.diagnostics };
+    }
     while (this.pos < this.text.length) this.step();
     this.push("eof", this.pos, this.pos, null);
     return { tokens: this.tokens, comments: this.comments, diagnostics: this.diagnostics };
@@ -62,6 +66,20 @@ class Lexer {
     } else {
       this.punct(c);
     }
+  }
+
+  /**
+   * A NUL byte, or U+FFFD (what invalid UTF-8 decodes to), means a binary or mis-encoded file: one
+   * V1019 at the first such character (nothing is lexed) instead of a diagnostic per byte. True when reported.
+   */
+  private notText(): boolean {
+    const nul = this.text.indexOf("\0");
+    const bad = this.text.indexOf("\uFFFD");
+    const at = nul < 0 ? bad : bad < 0 ? nul : Math.min(nul, bad);
+    if (at < 0) return false;
+    const why = at === nul ? "it contains a NUL byte" : "it is not valid UTF-8";
+    this.report("V1019", at, at + 1, { why });
+    return true;
   }
 
   private push(
