@@ -71,7 +71,8 @@ test("lexer: errors", () => {
     ['"a\nb"', "1:1: V1002: unterminated string\n2:2: V1002: unterminated string"],
     ['"\\q"', "1:2: V1003: invalid escape `\\q` in string"],
     ["10min", "1:3: V1005: unknown duration unit `min`"],
-    ["1.5h", "1:1: V1004: invalid number `1.5h`"],
+    ["1.5h", "1:1: V1008: a duration takes a whole number: `1.5h`"],
+    ["1.5x", "1:1: V1004: invalid number `1.5x`"],
     ["1h30m", "1:1: V1007: a duration takes one unit: `1h30m`"],
     ["5toString", "1:2: V1005: unknown duration unit `toString`"],
     ["99999999999999999999", "1:1: V1004: invalid number `99999999999999999999`"],
@@ -94,5 +95,19 @@ test("lexer: a file with a NUL byte or invalid UTF-8 is one V1019, not an error 
   assert.deepEqual(
     lex(new SourceFile("f", binary)).tokens.map((t) => t.kind),
     ["eof"],
+  );
+});
+
+test("lexer: a fractional duration is one V1008 suggesting whole units, read as that duration", () => {
+  const r = lex(new SourceFile("f", "window tumbling 1.5h"));
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.message, d.hint]),
+    [["V1008", "a duration takes a whole number: `1.5h`", "write `90m`"]],
+  );
+  assert.equal(tokens("0.5s 2.5d"), "duration:0.5s=500ms duration:2.5d=60h");
+  assert.match(lexErrors("1.0005s"), /V1008/);
+  assert.equal(
+    lex(new SourceFile("f", "1.0005s")).diagnostics[0]?.hint,
+    "durations are whole numbers of a unit: 500ms, 30s, 10m, 1h or 7d",
   );
 });

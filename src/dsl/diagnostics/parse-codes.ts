@@ -26,6 +26,11 @@ export const PARSE_CODES = {
     message: "a duration takes one unit: `{text}`",
     hint: "write `{fixed}`",
   },
+  V1008: {
+    severity: "error",
+    message: "a duration takes a whole number: `{text}`",
+    hint: "{hint}",
+  },
   V1010: { severity: "error", message: "expected {expected}, found {found}", hint: "{hint}" },
   V1011: {
     severity: "error",
@@ -36,7 +41,7 @@ export const PARSE_CODES = {
   V1013: { severity: "error", message: "{what} `{name}` has no {missing}", hint: "{hint}" },
   V1014: {
     severity: "error",
-    message: "expression nested too deeply (more than {max} levels)",
+    message: "expression or type nested or chained too deeply (more than {max} levels)",
   },
   V1015: { severity: "error", message: "`{clause}` must come before `{other}`", hint: "{hint}" },
   V1016: { severity: "error", message: "{what} {found}", hint: "{hint}" },

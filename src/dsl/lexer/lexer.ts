@@ -184,6 +184,10 @@ class Lexer {
       }
     }
     if (validInt && this.compoundDuration(start, value, suffix)) return;
+    if (isFloat && Object.hasOwn(DURATION_MS, suffix) && Number.isFinite(value)) {
+      this.fractionalDuration(start, value * DURATION_MS[suffix as DurationUnit]);
+      return;
+    }
     if (!Object.hasOwn(DURATION_MS, suffix) && !isFloat && /^[a-zA-Z]+$/.test(suffix)) {
       const suggest = suggestUnit(suffix);
       const didYouMean = suggest === "" ? "" : `; did you mean \`${numText}${suggest}\`?`;
@@ -217,6 +221,20 @@ class Lexer {
     });
     this.push("duration", start, this.pos, amount, unit);
     return true;
+  }
+
+  /** `1.5h`: reported (V1008) with the whole-unit spelling (`90m`), and read as that duration. */
+  private fractionalDuration(start: number, exactMs: number): void {
+    const ms = Math.round(exactMs);
+    const units: DurationUnit[] = ["d", "h", "m", "s", "ms"];
+    const unit = units.find((u) => ms % DURATION_MS[u] === 0) ?? "ms";
+    const amount = ms / DURATION_MS[unit];
+    const hint =
+      ms === exactMs && Number.isSafeInteger(ms)
+        ? `write \`${amount}${unit}\``
+        : "durations are whole numbers of a unit: 500ms, 30s, 10m, 1h or 7d";
+    this.report("V1008", start, this.pos, { text: this.text.slice(start, this.pos), hint });
+    this.push("duration", start, this.pos, Number.isSafeInteger(ms) ? amount : 0, unit);
   }
 
   private badNumber(start: number): void {
