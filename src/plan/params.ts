@@ -15,10 +15,12 @@ const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h
  * declared type: int, float, bool, string, duration (`5m`, `30s`, `1h`, `7d`, `500ms`, `1h30m` -> ms),
  * timestamp (ISO 8601 or epoch ms -> ms). Returns the typed values to hand to the runtime, and one
  * message per bad override (unknown name with a did-you-mean, or a value of the wrong type).
+ * A non-string value (from a JSON config file) must already have the type: a number for int
+ * (integral), float, duration (ms) or timestamp (epoch ms), a boolean for bool.
  */
 export function resolveParamOverrides(
   plan: ProgramPlan,
-  overrides: Readonly<Record<string, string>>,
+  overrides: Readonly<Record<string, string | Value>>,
 ): { values: Map<string, Value>; errors: string[] } {
   const kinds = paramKinds(plan);
   const values = new Map<string, Value>();
@@ -29,7 +31,7 @@ export function resolveParamOverrides(
       errors.push(unknownParam(name, [...kinds.keys()]));
       continue;
     }
-    const v = parseParamValue(text, kind);
+    const v = typeof text === "string" ? parseParamValue(text, kind) : typedParamValue(text, kind);
     if (v === undefined)
       errors.push(`parameter ${name} is ${describeKind(kind)}: cannot use ${JSON.stringify(text)}`);
     else values.set(name, v);
@@ -111,6 +113,16 @@ export function parseParamValue(text: string, kind: ParamKind): Value | undefine
     default:
       return undefined;
   }
+}
+
+/** An already-typed override (a JSON config value), or undefined when it is not of `kind`. */
+function typedParamValue(v: Value, kind: ParamKind): Value | undefined {
+  if (typeof v === "boolean") return kind === "bool" ? v : undefined;
+  if (typeof v !== "number" || !Number.isFinite(v)) return undefined;
+  if (kind === "float" || kind === "number") return v;
+  return (kind === "int" || kind === "duration" || kind === "timestamp") && Number.isSafeInteger(v)
+    ? v
+    : undefined;
 }
 
 /** `5m` -> 300000, `1h30m` -> 5400000; a bare number or an unknown unit is undefined. */

@@ -88,3 +88,15 @@ test("durations and timestamps parse to milliseconds", () => {
   assert.equal(parseParamValue("1e3", "float"), 1000);
   assert.equal(parseParamValue("", "float"), undefined);
 });
+
+test("typed values (a JSON config file) are accepted when they have the parameter's type", () => {
+  const { values, errors } = resolveParamOverrides(plan(), { big: 750, max_n: 4, flag: true, gap: 60_000 });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(Object.fromEntries(values), { big: 750, max_n: 4, flag: true, gap: 60_000 });
+  const bad = resolveParamOverrides(plan(), { max_n: 2.5, flag: 1, shop: null });
+  assert.deepEqual(bad.errors, [
+    "parameter max_n is an int: cannot use 2.5",
+    "parameter flag is a bool (true or false): cannot use 1",
+    "parameter shop is a string: cannot use null",
+  ]);
+});
