@@ -39,9 +39,9 @@ export interface TransactionContent {
  * this task now: drop it.
  */
 export type CommitOutcome =
-  | { readonly kind: "committed" }
+  | { readonly kind: "committed"; readonly ends?: Readonly<Record<string, number>> }
   | { readonly kind: "aborted"; readonly error: string }
-  | { readonly kind: "ambiguous"; readonly error: string }
+  | { readonly kind: "ambiguous"; readonly error: string; readonly ends?: Readonly<Record<string, number>> }
   | { readonly kind: "fenced"; readonly error: string };
 
 export interface TaskProducerOptions {
@@ -93,6 +93,26 @@ function offsetTopics(offsets: readonly OffsetToCommit[]) {
     });
   }
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+}
+
+/** Records, per `topic/partition`, the offset after the last record of a send (base offset + count). */
+function noteEnds(
+  ends: Record<string, number>,
+  sent: readonly TopicMessages[],
+  meta: readonly { topicName: string; partition: number; baseOffset?: string }[],
+): void {
+  const counts = new Map<string, number>();
+  for (const t of sent) {
+    for (const m of t.messages) {
+      const k = `${t.topic}/${m.partition ?? 0}`;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+  }
+  for (const m of meta) {
+    const k = `${m.topicName}/${m.partition}`;
+    const base = Number(m.baseOffset ?? -1);
+    if (base >= 0) ends[k] = Math.max(ends[k] ?? 0, base + (counts.get(k) ?? 0));
+  }
 }
 
 /** Creates a task producer; call start() before commit(). */
@@ -147,9 +167,12 @@ export function createTaskProducer(options: TaskProducerOptions): TaskProducer {
   async function run(content: TransactionContent): Promise<CommitOutcome> {
     if (producer === null) throw new Error(`task producer ${transactionalId}: start() first`);
     const tx = await producer.transaction();
+    // Per `topic/partition`: the offset after the last record sent (valid once the commit holds).
+    const ends: Record<string, number> = {};
     try {
       for (const topicMessages of chunkRecords(content.records, chunkSize)) {
-        await tx.sendBatch({ topicMessages, acks: -1 });
+        const meta = await tx.sendBatch({ topicMessages, acks: -1 });
+        noteEnds(ends, topicMessages, meta);
       }
       failpoint("after-send");
       if (content.offsets.length > 0) {
@@ -163,13 +186,13 @@ export function createTaskProducer(options: TaskProducerOptions): TaskProducer {
     try {
       await tx.commit();
       failpoint("after-commit");
-      return { kind: "committed" };
+      return { kind: "committed", ends };
     } catch (err) {
       const error = describeError(err);
       if (isFenced(err)) return { kind: "fenced", error };
       // Never abort after an unknown commit: a new producer's InitProducerId settles it.
       await replace(`commit failed: ${error}`);
-      return { kind: "ambiguous", error };
+      return { kind: "ambiguous", error, ends };
     }
   }
 

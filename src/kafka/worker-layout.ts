@@ -41,6 +41,8 @@ export interface TaskLayout {
    * input that has no data (else a quiet table partition would hold its stream records forever).
    */
   readonly idleMs: number;
+  /** RocksDB state under `<stateDir>/<group>/<task>`; absent: memory stores rebuilt from the changelogs. */
+  readonly stateDir?: string;
 }
 
 /** One input partition of a task: the plan's topic name and partition, and the Kafka topic. */
@@ -105,6 +107,7 @@ export interface LayoutOptions {
   readonly params?: Readonly<Record<string, Value>>;
   readonly deadLetterTopic?: string;
   readonly idleMs?: number;
+  readonly stateDir?: string;
 }
 
 /** External topics must be read by one group only (one consumer-group offset per partition). */
@@ -177,5 +180,6 @@ export async function prepareLayouts(
     deadLetterTopic,
     deadLetterPartitions: outCounts.get(deadLetterTopic) ?? 1,
     idleMs: opts.idleMs ?? 500,
+    ...(opts.stateDir !== undefined ? { stateDir: opts.stateDir } : {}),
   }));
 }

@@ -9,8 +9,6 @@ import { serializeRepartition } from "../runtime/repartition-serde.ts";
 import { createTask, type LocalTaskRuntime } from "../runtime/task.ts";
 import type { InputRecord } from "../runtime/task-api.ts";
 import { channelPartition } from "../runtime/task-groups.ts";
-import { createMemoryTaskStores } from "../state/memory-stores.ts";
-import { restoreChangelogs } from "./changelog-reader.ts";
 import { failpoint } from "./failpoints.ts";
 import { partitionId } from "./partition-reader.ts";
 import { serializeChange, serializeDeadLetter, serializeOutput, type WireRecord } from "./serdes.ts";
@@ -20,6 +18,7 @@ import {
   type TaskProducer,
   type TopicRecord,
 } from "./task-producer.ts";
+import { restoreTaskState } from "./task-state.ts";
 import { type TaskInput, type TaskLayout, taskInputs, type WorkerLog } from "./worker-layout.ts";
 
 export type { TaskLayout, WorkerLog } from "./worker-layout.ts";
@@ -69,37 +68,27 @@ export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>):
   const producer = createTaskProducer({ kafka, groupId: layout.groupId, taskId: id, log });
   await producer.start();
   const committed = await committedOffsets(admin, layout, ctx.inputs);
-  const stores = createMemoryTaskStores();
-  const started = performance.now();
-  let restored = 0;
-  const parts = [...layout.changelogs].map(([store, topic]) => ({ topic, partition, store, from: 0 }));
-  await restoreChangelogs(
+  const state = await restoreTaskState({
     kafka,
-    parts,
-    (_part, entries) => {
-      stores.applyRestored(entries.map((e) => e.change));
-      restored += entries.length;
-    },
-    {
-      committedInputOffsets: committed,
-      onProgress: (p) => {
-        log("task.restoring", { task: id, changelog: p.topic, position: p.position, end: p.end });
-        void heartbeat().catch(() => undefined);
-      },
-    },
-  );
-  log("task.restored", { task: id, changes: restored, ms: Math.round(performance.now() - started) });
-  await stores.commit({ inputOffsets: committed, changelogOffsets: {}, meta: {} });
+    ...(layout.stateDir !== undefined ? { stateDir: layout.stateDir } : {}),
+    groupId: layout.groupId,
+    taskId: id,
+    partition,
+    changelogs: layout.changelogs,
+    committed,
+    log,
+    heartbeat,
+  });
   const runtime = await createTask({
     id,
     plan: layout.plan,
-    stores,
+    stores: state.stores,
     partitions: ctx.inputs.map((i) => ({ topic: i.topic, partition: i.partition })),
     segments: layout.segments,
     ...(layout.params ? { params: layout.params } : {}),
     ...(ctx.inputs.length > 1 ? { wallClockIdle: { now: () => Date.now(), idleMs: layout.idleMs } } : {}),
   });
-  return makeTask(ctx, id, producer, runtime, committed);
+  return makeTask(ctx, id, producer, runtime, committed, state.changelogOffsets);
 }
 
 function outputPartition(layout: TaskLayout, out: OutputRecord): number {
@@ -150,6 +139,7 @@ function makeTask(
   producer: TaskProducer,
   runtime: LocalTaskRuntime,
   initial: Record<string, number>,
+  changelogOffsets: Record<string, number>,
 ): WorkerTask {
   let committed = { ...initial };
   const byId = new Map(ctx.inputs.map((i) => [partitionId(i.topic, i.partition), i]));
@@ -215,6 +205,11 @@ function makeTask(
     if (!ok) {
       if (outcome.kind === "aborted") ctx.log("task.aborted", { task: id, error: outcome.error });
       return rollback();
+    }
+    const ends = outcome.kind === "aborted" ? undefined : outcome.ends;
+    for (const [store, topic] of ctx.layout.changelogs) {
+      const end = ends?.[partitionId(topic, ctx.partition)];
+      if (end !== undefined) changelogOffsets[store] = end;
     }
     await runtime.commit();
     failpoint("after-checkpoint");

@@ -30,6 +30,8 @@ export interface WorkerOptions {
   readonly maxBytesPerPartition?: number;
   /** Wall-clock idle time before a multi-input task stops waiting for a quiet input. Default 500 ms. */
   readonly idleMs?: number;
+  /** RocksDB state under `<stateDir>/<group>/<task>` (restarts replay only the changelog tail). */
+  readonly stateDir?: string;
   readonly log?: WorkerLog;
 }
 

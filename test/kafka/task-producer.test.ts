@@ -82,7 +82,8 @@ kafkaTest("a commit makes records (chunked over several sends) and offsets visib
     records: batch,
     offsets: [{ topic: input!, partition: 0, offset: 42 }],
   });
-  assert.deepEqual(outcome, { kind: "committed" });
+  // The ends of the sends: where the task's changelog checkpoint resumes (1,250 records per partition).
+  assert.deepEqual(outcome, { kind: "committed", ends: { [`${out}/0`]: 1250, [`${out}/1`]: 1250 } });
   const seen = await committedValues(out!, 2, 2500 + 2);
   assert.deepEqual(
     seen[0],
@@ -94,9 +95,7 @@ kafkaTest("a commit makes records (chunked over several sends) and offsets visib
   );
   assert.equal(await groupOffset(groupId, input!, 0), "42");
   // The next transaction right after a commit waits out CONCURRENT_TRANSACTIONS and succeeds.
-  assert.deepEqual(await producer.commit({ records: records(out!, "s", 4), offsets: [] }), {
-    kind: "committed",
-  });
+  assert.equal((await producer.commit({ records: records(out!, "s", 4), offsets: [] })).kind, "committed");
   await producer.close();
 });
 
@@ -113,9 +112,10 @@ kafkaTest("a failed send aborts, replaces the producer, and the next commit work
   });
   assert.equal(outcome.kind, "aborted");
   assert.equal(producer.generation, 2, "producer replaced");
-  assert.deepEqual(await producer.commit({ records: records(out!, "after", 2, 1), offsets: [] }), {
-    kind: "committed",
-  });
+  assert.equal(
+    (await producer.commit({ records: records(out!, "after", 2, 1), offsets: [] })).kind,
+    "committed",
+  );
   assert.deepEqual(await committedValues(out!, 1, 2 + 1), [["after0", "after1"]]);
   assert.equal(await groupOffset(groupId, input!, 0), "-1", "the aborted offsets were not committed");
   await producer.close();
@@ -153,9 +153,10 @@ kafkaTest(
     // The ambiguous one had in fact committed: re-reading the committed offsets tells the caller so.
     assert.equal(await groupOffset(groupId, input!, 0), "7");
     assert.deepEqual(await committedValues(out!, 1, 2 + 1 + 2 + 1), [["c0", "c1"]]);
-    assert.deepEqual(await producer.commit({ records: records(out!, "d", 1, 1), offsets: [] }), {
-      kind: "committed",
-    });
+    assert.equal(
+      (await producer.commit({ records: records(out!, "d", 1, 1), offsets: [] })).kind,
+      "committed",
+    );
     await producer.close();
   },
 );
@@ -169,9 +170,7 @@ kafkaTest("a newer producer of the same task fences the older one", async () => 
   await owner.start();
   const outcome = await zombie.commit({ records: records(out!, "z", 2, 1), offsets: [] });
   assert.equal(outcome.kind, "fenced", JSON.stringify(outcome));
-  assert.deepEqual(await owner.commit({ records: records(out!, "o", 2, 1), offsets: [] }), {
-    kind: "committed",
-  });
+  assert.equal((await owner.commit({ records: records(out!, "o", 2, 1), offsets: [] })).kind, "committed");
   assert.deepEqual(await committedValues(out!, 1, 2 + 1), [["o0", "o1"]]);
   await zombie.close();
   await owner.close();

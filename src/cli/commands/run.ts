@@ -31,6 +31,9 @@ Options:
   --dead-letter-topic <t>    default <group>-dead-letters
   --session-timeout <ms>     consumer session timeout (default 10000)
   --fetch-bytes <n>          fetch size per partition, bounding each transaction (default 1048576)
+  --state-dir <dir>          RocksDB state under <dir>/<group>/<task> (env VIGIL_STATE_DIR): a restart replays only the
+                             changelog tail (a missing or corrupt folder is rebuilt from the
+                             changelog); without it, state is rebuilt from the changelog in memory
 Environment: VIGIL_KAFKA_TLS=1, VIGIL_KAFKA_TLS_CA_FILE, VIGIL_KAFKA_SASL_MECHANISM,
   VIGIL_KAFKA_SASL_USERNAME, VIGIL_KAFKA_SASL_PASSWORD or VIGIL_KAFKA_SASL_PASSWORD_FILE.
 Logs are JSON lines on stderr.`;
@@ -51,6 +54,7 @@ const VALUE_FLAGS = new Set([
   "--dead-letter-topic",
   "--session-timeout",
   "--fetch-bytes",
+  "--state-dir",
 ]);
 
 function parseArgs(argv: string[]): { files: string[]; flags: Map<string, string[]> } | string {
@@ -123,7 +127,8 @@ function settings(flags: Map<string, string[]>) {
   if (!Number.isInteger(fetchBytes) || fetchBytes < 1024)
     throw new Error("--fetch-bytes must be an integer >= 1024");
   const params = { ...(file.params ?? {}), ...parseParams(flags.get("--param") ?? []) };
-  return { connection, group, timeout, deadLetterTopic, params, fetchBytes };
+  const stateDir = last("--state-dir") ?? process.env["VIGIL_STATE_DIR"];
+  return { connection, group, timeout, deadLetterTopic, params, fetchBytes, stateDir };
 }
 
 /** Waits for SIGTERM/SIGINT; a second one exits at once. */
@@ -171,6 +176,7 @@ export async function run(argv: string[]): Promise<number> {
     sessionTimeoutMs: config.timeout,
     maxBytesPerPartition: config.fetchBytes,
     ...(config.deadLetterTopic ? { deadLetterTopic: config.deadLetterTopic } : {}),
+    ...(config.stateDir ? { stateDir: config.stateDir } : {}),
     log,
   });
   const signal = firstSignal();
