@@ -3,9 +3,10 @@
 // partition by partition (no duplicates, nothing missing, same order), dead letters included.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Admin, Kafka, KafkaMessage } from "kafkajs";
 import type { Row } from "../../src/core/value.ts";
@@ -49,8 +50,15 @@ interface Run {
   kill(signal: NodeJS.Signals): void;
 }
 
+/** Every worker keeps RocksDB state (--state-dir), so kills also hit the local checkpoint path. */
+const stateRoot = mkdtempSync(join(tmpdir(), "vigil-crash-state-"));
+after(() => rmSync(stateRoot, { recursive: true, force: true }));
+
 function startWorker(file: string, brokers: string[], group: string, failpoint: string | null): Run {
   const env = { ...process.env, VIGIL_FAILPOINT: failpoint ?? "" };
+  // A restore long enough to be killed in: the folder is gone, so every changelog replays from 0.
+  if (failpoint?.startsWith("during-restore"))
+    rmSync(join(stateRoot, group), { recursive: true, force: true });
   const args = [
     VIGIL,
     "run",
@@ -63,6 +71,8 @@ function startWorker(file: string, brokers: string[], group: string, failpoint: 
     "1500",
     "--fetch-bytes",
     "4096",
+    "--state-dir",
+    stateRoot,
   ];
   const child = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
