@@ -1,8 +1,8 @@
 // Kafka I/O stage tests (issue 5, test 5): a worker with --state-dir keeps its stores in RocksDB.
-// A restart with the folder replays only the changelog tail; deleting the folder between runs
-// restores the state from the changelog from offset 0; either way the output equals the embedded run's.
+// A restart with the folder replays only the changelog tail; a deleted or corrupt folder between runs
+// is rebuilt from the changelog from offset 0; either way the output equals the embedded run's.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kafka, KafkaMessage } from "kafkajs";
@@ -71,7 +71,7 @@ async function waitCommitted(kafka: Kafka, groupId: string, topic: string, want:
   }
 }
 
-type Restored = { task: string; changes: number; local: boolean };
+type Restored = { task: string; changes: number; local: boolean; corrupt?: boolean };
 
 /** One worker run over everything produced so far; returns its task.restored events. */
 async function runWorker(brokers: string[], plan: ProgramPlan, groupId: string, stateDir: string) {
@@ -85,6 +85,8 @@ async function runWorker(brokers: string[], plan: ProgramPlan, groupId: string, 
     log: (event, fields) => {
       if (process.env["VIGIL_TEST_LOG"]) console.log(event, JSON.stringify(fields));
       if (event === "task.restored") restored.push(fields as unknown as Restored);
+      if (event === "task.state-corrupt")
+        restored.push({ task: String(fields?.["task"]), changes: -1, local: false, corrupt: true });
     },
   });
   const kafka = testKafka(brokers);
@@ -148,12 +150,17 @@ kafkaTest(
         JSON.stringify(second),
       );
 
-      // Folder deleted: every task restores its state from the changelog, from offset 0.
-      rmSync(join(stateDir, groupId), { recursive: true, force: true });
+      // Task 0's folder deleted, task 1's corrupted (junk CURRENT file: wiped on open): both tasks
+      // restore their state from the changelog, from offset 0.
+      rmSync(join(stateDir, groupId, "0"), { recursive: true, force: true });
+      writeFileSync(join(stateDir, groupId, "1", "CURRENT"), "junk\n");
       await produce(kafka, input, slices[2]!);
       const third = await runWorker(brokers, plan, groupId, stateDir);
+      const corrupt = third.filter((r) => r.corrupt).map((r) => r.task);
+      const restores = third.filter((r) => !r.corrupt);
+      assert.deepEqual(corrupt, ["1"], JSON.stringify(third));
       assert.ok(
-        third.length === PARTITIONS && third.every((r) => !r.local && r.changes > 0),
+        restores.length === PARTITIONS && restores.every((r) => !r.local && r.changes > 0),
         JSON.stringify(third),
       );
 
