@@ -2,6 +2,7 @@
 // output. Settings come from a JSON config file, environment variables and flags (flags win), are
 // validated with clear errors, and secrets never reach the logs. SIGTERM/SIGINT stop it cleanly;
 // a second signal exits at once.
+
 import { readFileSync } from "node:fs";
 import type { Value } from "../../core/value.ts";
 import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
@@ -13,6 +14,7 @@ import {
 } from "../../kafka/connection.ts";
 import { createWorker, jsonLog } from "../../kafka/worker.ts";
 import { compileProgram } from "../../plan/compile.ts";
+import { resolveParamOverrides } from "../../plan/params.ts";
 
 const USAGE = `Usage: vigil run <file.vigil>... --brokers <host:port,...> --group <id> [options]
 
@@ -27,7 +29,7 @@ Options:
                              deadLetterTopic, sessionTimeoutMs }; tls: true or { caFile, certFile,
                              keyFile }; sasl: { mechanism, username, passwordEnv | passwordFile }
   --client-id <id>           Kafka client id (default vigil)
-  --param <name>=<value>     override a rule parameter (JSON value, or a string); repeatable
+  --param <name>=<value>     override a rule parameter (checked against its declared type: 500, 5m, true...); repeatable
   --dead-letter-topic <t>    default <group>-dead-letters
   --session-timeout <ms>     consumer session timeout (default 10000)
   --fetch-bytes <n>          fetch size per partition, bounding each transaction (default 1048576)
@@ -85,19 +87,13 @@ function readConfig(path: string | undefined): RunConfig {
   return parsed as RunConfig;
 }
 
-function parseParams(list: readonly string[]): Record<string, Value> {
-  const out: Record<string, Value> = {};
+/** `--param name=value` flags as raw text: typed against the plan's params once it is compiled. */
+function parseParams(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const item of list) {
     const eq = item.indexOf("=");
     if (eq <= 0) throw new Error(`--param '${item}': expected name=value`);
-    const raw = item.slice(eq + 1);
-    let value: Value;
-    try {
-      value = JSON.parse(raw) as Value;
-    } catch {
-      value = raw;
-    }
-    out[item.slice(0, eq)] = value;
+    out[item.slice(0, eq)] = item.slice(eq + 1);
   }
   return out;
 }
@@ -126,7 +122,10 @@ function settings(flags: Map<string, string[]>) {
   const fetchBytes = Number(last("--fetch-bytes") ?? 1_048_576);
   if (!Number.isInteger(fetchBytes) || fetchBytes < 1024)
     throw new Error("--fetch-bytes must be an integer >= 1024");
-  const params = { ...(file.params ?? {}), ...parseParams(flags.get("--param") ?? []) };
+  const params: Record<string, string | Value> = {
+    ...(file.params ?? {}),
+    ...parseParams(flags.get("--param") ?? []),
+  };
   const stateDir = last("--state-dir") ?? process.env["VIGIL_STATE_DIR"];
   return { connection, group, timeout, deadLetterTopic, params, fetchBytes, stateDir };
 }
@@ -167,12 +166,17 @@ export async function run(argv: string[]): Promise<number> {
     console.error(renderDiagnostics(compiled.diagnostics, (f) => compiled.sources.get(f)));
     return 1;
   }
+  const params = resolveParamOverrides(compiled.plan, config.params);
+  if (params.errors.length > 0) {
+    for (const e of params.errors) console.error(`vigil run: --param: ${e}`);
+    return 2;
+  }
   const log = jsonLog();
   const worker = createWorker({
     connection: config.connection,
     groupId: config.group,
     plan: compiled.plan,
-    params: config.params,
+    params: Object.fromEntries(params.values),
     sessionTimeoutMs: config.timeout,
     maxBytesPerPartition: config.fetchBytes,
     ...(config.deadLetterTopic ? { deadLetterTopic: config.deadLetterTopic } : {}),
