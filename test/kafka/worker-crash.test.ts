@@ -1,6 +1,7 @@
 // Kafka I/O stage tests: `vigil run` SIGKILLed at each commit phase (failpoints), restarted each
 // time, then stopped with SIGTERM: its read_committed output equals the embedded run's exactly,
 // partition by partition (no duplicates, nothing missing, same order), dead letters included.
+// Besides the failpoints, the worker is SIGKILLed at random moments (seeded, reproducible delays).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -22,7 +23,7 @@ import { highWatermarks } from "../support/kafka-offsets.ts";
 const PARTITIONS = 3;
 const VIGIL = fileURLToPath(new URL("../../bin/vigil.mjs", import.meta.url));
 
-function rules(input: string, big: string, tumble: string): string {
+function rules(input: string, big: string, tumble: string, burst: string): string {
   return `stream payments from topic "${input}"
   key card
   format json
@@ -40,6 +41,13 @@ rule tumble
   window tumbling 10s
   aggregate count() as n, sum(amount) as total
   emit final to "${tumble}" { card, n, total, start: window_start }
+
+rule burst
+  from payments
+  partition by card
+  match small: amount < 60 -> large: amount > 200
+  within 10s
+  emit to "${burst}" { card: large.card, small_id: small.id, large_id: large.id, at: large.ts }
 `;
 }
 
@@ -86,6 +94,48 @@ function startWorker(file: string, brokers: string[], group: string, failpoint: 
     exited: new Promise((ok) => child.on("exit", (code, signal) => ok({ code, signal, stderr }))),
     kill: (signal) => child.kill(signal),
   };
+}
+
+/** The seed of the random kill delays (override with VIGIL_KILL_SEED to replay another schedule). */
+const KILL_SEED = Number(process.env["VIGIL_KILL_SEED"] ?? 0x5eed);
+
+/** mulberry32: a small seeded PRNG, so a failing kill schedule can be replayed. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * SIGKILLs a fresh worker `count` times, each after a random delay (300 ms to 3 s) from its join,
+ * and returns the delays and the committed progress at each kill, for the log.
+ */
+async function randomKills(s: Scenario, count: number): Promise<string[]> {
+  const next = mulberry32(KILL_SEED);
+  const done: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const delay = 300 + Math.floor(next() * 2700);
+    const run = startWorker(s.file, s.brokers, s.group, null);
+    await Promise.race([run.joined, run.exited]);
+    const early = await Promise.race([
+      run.exited,
+      new Promise<null>((ok) => setTimeout(() => ok(null), delay)),
+    ]);
+    assert.equal(early, null, `worker exited before its kill: ${early?.stderr.slice(-2000)}`);
+    run.kill("SIGKILL");
+    const exit = await run.exited;
+    assert.equal(exit.signal, "SIGKILL");
+    const progress = (await s.admin.fetchOffsets({ groupId: s.group, topics: [s.input] }))[0]?.partitions
+      .map((p) => p.offset)
+      .join("/");
+    done.push(`${delay}ms@${progress}`);
+  }
+  return done;
 }
 
 async function committedAll(
@@ -138,19 +188,20 @@ function scenarioTest(name: string, drive: (s: Scenario) => Promise<void>): void
     async (brokers) => {
       const kafka = testKafka(brokers);
       const suffix = uniqueName("crash");
-      const [input, big, tumble, group] = [
+      const [input, big, tumble, burst, group] = [
         `in-${suffix}`,
         `big-${suffix}`,
         `tumble-${suffix}`,
+        `burst-${suffix}`,
         `g-${suffix}`,
       ];
       const dir = mkdtempSync(join(tmpdir(), "vigil-crash-"));
       const file = join(dir, "rules.vigil");
-      writeFileSync(file, rules(input, big, tumble));
+      writeFileSync(file, rules(input, big, tumble, burst));
       const admin = kafka.admin();
       await admin.connect();
       try {
-        await runScenario(kafka, admin, brokers, { file, input, big, tumble, group }, drive);
+        await runScenario(kafka, admin, brokers, { file, input, big, tumble, burst, group }, drive);
       } finally {
         await admin.disconnect();
       }
@@ -163,12 +214,12 @@ async function runScenario(
   kafka: Kafka,
   admin: Admin,
   brokers: string[],
-  names: { file: string; input: string; big: string; tumble: string; group: string },
+  names: { file: string; input: string; big: string; tumble: string; burst: string; group: string },
   drive: (s: Scenario) => Promise<void>,
 ): Promise<void> {
-  const { file, input, big, tumble, group } = names;
+  const { file, input, big, tumble, burst, group } = names;
   await admin.createTopics({
-    topics: [input, big, tumble].map((topic) => ({ topic, numPartitions: PARTITIONS })),
+    topics: [input, big, tumble, burst].map((topic) => ({ topic, numPartitions: PARTITIONS })),
     waitForLeaders: true,
   });
 
@@ -222,7 +273,7 @@ async function runScenario(
     inputs: { records: { payments: all } },
     partitions: PARTITIONS,
   });
-  for (const topic of [big, tumble]) {
+  for (const topic of [big, tumble, burst]) {
     const got = (await readAll(kafka, topic)).map((ms) => ms.map((m) => m.value?.toString() ?? ""));
     const want = (embedded.byPartition[topic] ?? []).map((os) =>
       os
@@ -237,15 +288,16 @@ async function runScenario(
   assert.deepEqual(reasons.sort(), embedded.deadLetters.map((d) => `${d.reason} ${d.raw}`).sort());
   assert.equal(dead.length, 3);
   // No transaction left open: the last stable offset equals the high watermark everywhere.
-  for (const topic of [big, tumble, `${group}-dead-letters`, input]) {
+  for (const topic of [big, tumble, burst, `${group}-dead-letters`, input]) {
     const stable = (await admin.fetchTopicOffsets(topic)).map((o) => `${o.partition}:${o.high}`).sort();
     assert.deepEqual(stable, (await highWatermarks(brokers, topic)).sort(), `${topic}: hanging transaction`);
   }
 }
 
 scenarioTest(
-  "vigil run, SIGKILLed at every commit phase and restarted, ends with exactly the embedded output",
-  async ({ admin, brokers, file, input, group, ends }) => {
+  `vigil run, SIGKILLed at every commit phase and at random moments (seed ${KILL_SEED}), restarted each time, ends with exactly the embedded output`,
+  async (scenario) => {
+    const { admin, brokers, file, input, group, ends } = scenario;
     const tried: string[] = [];
     const crashed: string[] = [];
     for (const failpoint of [
@@ -278,6 +330,9 @@ scenarioTest(
     // Every phase tried crashed the worker (the loop ends early once all input is committed).
     assert.deepEqual(crashed, tried);
     assert.ok(crashed.length >= 4, `crashed at ${crashed.join(", ")}`);
+    // Kills at random moments: fresh workers (restoring, fetching, committing) SIGKILLed mid-flight.
+    const kills = await randomKills(scenario, process.env["VIGIL_CHAOS"] === "1" ? 5 : 2);
+    console.log(`random kills (seed ${KILL_SEED}; delay@committed offsets): ${kills.join(", ")}`);
   },
 );
 
