@@ -161,6 +161,8 @@ async function runOp(s: Subject, model: Model, o: Op): Promise<void> {
       return;
     }
     case "restore":
+      // The contract (src/state/store.ts) restores before processing, with no overlay: skip otherwise.
+      if ([...model.overlay.values()].some((m) => m.size > 0)) return;
       stores.applyRestored([{ store: o.store, key: o.key, value: o.value }]);
       return model.applyTo(model.committed, o.store, o.key, o.value);
     case "commit":
