@@ -17,8 +17,8 @@ export interface WriteGuard {
  * Iteration is a live cursor: each step looks up the next key after the last one yielded, so
  * writes and deletes during a scan are safe (a key put ahead of the cursor is seen).
  * Values are held by reference (they are readonly); `null` is not storable, since a null value
- * means "delete" in a StoreChange. A delete of a key the base lacks records nothing (so a restore
- * of that key in the same transaction shows through); restores are meant for an empty overlay.
+ * means "delete" in a StoreChange. Restores apply to the base and are refused while the overlay
+ * holds writes (StoreRegistry.applyRestored).
  */
 export class OverlayStore implements KeyValueStore {
   readonly name: string;

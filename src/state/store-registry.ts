@@ -46,7 +46,17 @@ export class StoreRegistry {
     for (const store of this.all()) store.dropOverlay();
   }
 
+  /**
+   * Restores go straight to the committed base, so they are only sound with no uncommitted writes:
+   * a pending delete or put of the same key would hide or undo them. Refused otherwise.
+   */
   applyRestored(changes: readonly StoreChange[], durable: boolean): void {
+    const dirty = this.all().find((s) => s.overlaySize() > 0);
+    if (dirty !== undefined) {
+      throw new Error(
+        `store ${dirty.name}: restore over uncommitted writes (commit or roll back before restoring)`,
+      );
+    }
     for (const change of changes) this.store(change.store).applyToBase(change.key, change.value, durable);
   }
 }

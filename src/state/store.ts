@@ -46,7 +46,10 @@ export interface TaskStateStores {
   commit(checkpoint: Checkpoint): Promise<void>;
   /** Discards the overlay: state is back at the last commit. */
   rollback(): void;
-  /** Applies changes read back from a changelog during restore (goes straight to the committed base). */
+  /**
+   * Applies changes read back from a changelog during restore (goes straight to the committed base).
+   * Throws when there are uncommitted writes: restore before processing, or after commit/rollback.
+   */
   applyRestored(changes: readonly StoreChange[]): void;
   close(): Promise<void>;
 }

@@ -77,10 +77,7 @@ class Model {
     this.overlay.get(store)!.set(k, v);
   }
 
-  /**
-   * A delete hides the key from this transaction. Documented choice: a key absent from the committed
-   * state leaves nothing in the overlay, so a restore applied later in the same transaction shows through.
-   */
+  /** A delete hides the key from this transaction; a key absent from the committed state leaves no trace. */
   remove(store: string, k: string): void {
     if (!this.visible(store).has(k)) return;
     if (this.committed.get(store)?.has(k)) this.write(store, k, null);
@@ -161,8 +158,14 @@ async function runOp(s: Subject, model: Model, o: Op): Promise<void> {
       return;
     }
     case "restore":
-      // The contract (src/state/store.ts) restores before processing, with no overlay: skip otherwise.
-      if ([...model.overlay.values()].some((m) => m.size > 0)) return;
+      // The contract (src/state/store.ts): a restore over uncommitted writes is refused, state untouched.
+      if ([...model.overlay.values()].some((m) => m.size > 0)) {
+        assert.throws(
+          () => stores.applyRestored([{ store: o.store, key: o.key, value: o.value }]),
+          /restore over uncommitted writes/,
+        );
+        return;
+      }
       stores.applyRestored([{ store: o.store, key: o.key, value: o.value }]);
       return model.applyTo(model.committed, o.store, o.key, o.value);
     case "commit":
