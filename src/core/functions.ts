@@ -1,5 +1,6 @@
 // Core function catalogue: every scalar function of the DSL, with its signature (for the checker)
 // and its implementation (for the runtime), in one place so the two cannot drift apart.
+import { CHECK_FUNCTIONS } from "./functions/checks.ts";
 import type { FunctionDef } from "./functions/function-def.ts";
 import { GEO_FUNCTIONS } from "./functions/geo.ts";
 import { MATH_FUNCTIONS } from "./functions/math.ts";
@@ -20,6 +21,7 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(
     ...GEO_FUNCTIONS,
     ...PRIVACY_FUNCTIONS,
     ...NULL_FUNCTIONS,
+    ...CHECK_FUNCTIONS,
   ].map((f) => [f.name, f]),
 );
 

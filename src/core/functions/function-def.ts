@@ -14,6 +14,8 @@ export interface FunctionDef {
   readonly returns: (args: readonly FieldType[]) => FieldType;
   /** One line for the reference and hints. */
   readonly doc: string;
-  /** Null in, null out, unless the function says otherwise (coalesce). */
+  /** The function sees null arguments itself (coalesce, assert_true); all others are null in, null out. */
+  readonly handlesNull?: true;
+  /** Null in, null out, unless `handlesNull`. */
   readonly impl: (...args: Value[]) => Value;
 }

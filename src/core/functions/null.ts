@@ -23,6 +23,7 @@ export const NULL_FUNCTIONS: readonly FunctionDef[] = [
     variadic: true,
     minArgs: 1,
     returns: firstKnown,
+    handlesNull: true,
     doc: "coalesce(a, b, ...): the first argument that is not null (null when all are)",
     impl: (...xs) => xs.find((x) => x !== null && x !== undefined) ?? null,
   },
