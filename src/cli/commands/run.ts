@@ -130,6 +130,19 @@ function settings(flags: Map<string, string[]>) {
   return { connection, group, timeout, deadLetterTopic, params, fetchBytes, stateDir };
 }
 
+/**
+ * A worker never dies silently: an error nothing caught is logged as `worker.fatal` and the process
+ * exits 1, so its supervisor restarts it (its tasks' producers fence what it left open).
+ */
+function exitLoudlyOnFatalErrors(log: ReturnType<typeof jsonLog>): void {
+  const fatal = (kind: string) => (err: unknown) => {
+    log("worker.fatal", { kind, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    process.exit(1);
+  };
+  process.on("uncaughtException", fatal("uncaught-exception"));
+  process.on("unhandledRejection", fatal("unhandled-rejection"));
+}
+
 /** Waits for SIGTERM/SIGINT; a second one exits at once. */
 function firstSignal(): Promise<string> {
   return new Promise((ok) => {
@@ -172,6 +185,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const log = jsonLog();
+  exitLoudlyOnFatalErrors(log);
   const worker = createWorker({
     connection: config.connection,
     groupId: config.group,
