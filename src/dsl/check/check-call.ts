@@ -7,7 +7,7 @@ import type { FieldType } from "../../core/schema.ts";
 import { formatType, T } from "../../core/schema.ts";
 import type { Expr, StepAggregateFn } from "../../plan/expr.ts";
 import type * as ast from "../ast/index.ts";
-import { checkExpr, ERROR_EXPR, exprText, reportNegatedRef } from "./check-expr.ts";
+import { ERROR_EXPR, exprText, reportNegatedRef } from "./expr-diagnostics.ts";
 import type { Reporter } from "./report.ts";
 import type { Scope } from "./scope.ts";
 import { didYouMean } from "./suggest.ts";
@@ -36,12 +36,15 @@ function stepRoot(e: ast.Expr, scope: Scope): string | null {
   return scope.pattern.steps.some((s) => s.name === x.name) ? x.name : null;
 }
 
-export function checkCall(e: ast.Call, scope: Scope, rep: Reporter): Expr {
+/** Checks one expression; passed in by check-expr.ts (which calls checkCall), so the two modules form no import circle. */
+export type CheckExpr = (e: ast.Expr, scope: Scope, rep: Reporter) => Expr;
+
+export function checkCall(e: ast.Call, scope: Scope, rep: Reporter, checkExpr: CheckExpr): Expr {
   const name = e.callee.name;
   const arg0 = e.args[0];
   const step = arg0 === undefined || e.args.length !== 1 ? null : stepRoot(arg0, scope);
   if (step !== null && STEP_AGGREGATES.has(name))
-    return checkStepAggregate(e, name as StepAggregateFn, step, scope, rep);
+    return checkStepAggregate(e, name as StepAggregateFn, step, scope, rep, checkExpr);
   const def = FUNCTIONS.get(name);
   const isWindowAgg = WINDOW_AGGREGATES.has(name) && (def === undefined || e.args.length <= 1);
   if (isWindowAgg || e.distinct) {
@@ -98,6 +101,7 @@ function checkStepAggregate(
   step: string,
   scope: Scope,
   rep: Reporter,
+  checkExpr: CheckExpr,
 ): Expr {
   const pattern = scope.pattern!;
   const idx = pattern.steps.findIndex((s) => s.name === step);

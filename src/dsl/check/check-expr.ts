@@ -7,14 +7,12 @@ import type { Value } from "../../core/value.ts";
 import type { Expr } from "../../plan/expr.ts";
 import type * as ast from "../ast/index.ts";
 import { checkCall } from "./check-call.ts";
+import { ERROR_EXPR, exprText, reportNegatedRef } from "./expr-diagnostics.ts";
 import type { Reporter } from "./report.ts";
 import type { Scope } from "./scope.ts";
 import { visibleNames } from "./scope.ts";
 import { didYouMean } from "./suggest.ts";
 import { arithmeticType, comparable, ordered, recordOf } from "./types.ts";
-
-/** The placeholder for an expression that failed to check (already reported). */
-export const ERROR_EXPR: Expr = { kind: "literal", value: null, type: T.any };
 
 export function lit(value: Value, type: FieldType): Expr {
   return { kind: "literal", value, type };
@@ -74,7 +72,7 @@ function checkNode(e: ast.Expr, scope: Scope, rep: Reporter): Expr {
     case "IsNull":
       return { kind: "is-null", operand: checkExpr(e.operand, scope, rep), negated: e.negated, type: T.bool };
     case "Call":
-      return checkCall(e, scope, rep);
+      return checkCall(e, scope, rep, checkExpr);
     case "ErrorExpr":
       return ERROR_EXPR;
   }
@@ -116,12 +114,6 @@ function stepVisible(name: string, span: ast.Expr["span"], scope: Scope, rep: Re
   if (idx <= p.current || idx < 0) return true;
   rep.report("V2401", span, { name: p.steps[p.current]?.name ?? "?", other: name });
   return false;
-}
-
-/** Reports a reference to a negated step (it binds no event). */
-export function reportNegatedRef(name: string, span: ast.Expr["span"], rep: Reporter): void {
-  const message = `negated step \`${name}\` takes no event, so it cannot be referred to`;
-  rep.report("V2405", span, { message }, "refer to the steps around it instead");
 }
 
 /** A bare name: a field of the bare rows, else a binding (alias, step), else a param. */
@@ -291,18 +283,4 @@ function checkBetween(e: ast.Between, scope: Scope, rep: Reporter): Expr {
     }
   }
   return { kind: "between", operand, low, high, negated: e.negated, type: T.bool };
-}
-
-/** Source-like text of a simple expression, for messages (`small.amount`, `last(small)`). */
-export function exprText(e: ast.Expr): string {
-  switch (e.kind) {
-    case "NameRef":
-      return e.name;
-    case "FieldAccess":
-      return `${exprText(e.object)}.${e.field.name}`;
-    case "Call":
-      return `${e.callee.name}(${e.args.map(exprText).join(", ")})`;
-    default:
-      return "expression";
-  }
 }
