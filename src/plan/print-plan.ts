@@ -77,15 +77,16 @@ function schema(s: RecordSchema): string {
   return `{ ${f.join(", ")} }`;
 }
 
-function windowText(w: WindowSpec): string {
+/** A window, e.g. `hopping 1h advance 10m`; `duration` formats its lengths (the topology passes its own). */
+export function formatWindow(w: WindowSpec, duration: (ms: number) => string = formatMs): string {
   switch (w.kind) {
     case "tumbling":
     case "sliding":
-      return `${w.kind} ${formatMs(w.sizeMs)}`;
+      return `${w.kind} ${duration(w.sizeMs)}`;
     case "hopping":
-      return `hopping ${formatMs(w.sizeMs)} advance ${formatMs(w.advanceMs)}`;
+      return `hopping ${duration(w.sizeMs)} advance ${duration(w.advanceMs)}`;
     case "session":
-      return `session gap ${formatMs(w.gapMs)}`;
+      return `session gap ${duration(w.gapMs)}`;
   }
 }
 
@@ -125,7 +126,7 @@ function opLines(op: PlanOp): string[] {
       ];
     case "window-aggregate":
       return [
-        `  window-aggregate ${op.name} ${windowText(op.window)} grace ${formatMs(op.graceMs)} emit ${op.emit} store ${op.store.name} (${op.store.kind})`,
+        `  window-aggregate ${op.name} ${formatWindow(op.window)} grace ${formatMs(op.graceMs)} emit ${op.emit} store ${op.store.name} (${op.store.kind})`,
         ...op.groupBy.map((g) => `    group ${g.name} = ${printExpr(g.expr)}`),
         ...op.aggregates.map(
           (a) => `    aggregate ${a.name} = ${a.fn}(${a.arg === null ? "" : printExpr(a.arg)})`,

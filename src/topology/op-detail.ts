@@ -9,29 +9,12 @@ import type {
   Quantifier,
   SkipStrategy,
   WindowAggregateOp,
-  WindowSpec,
 } from "../plan/plan.ts";
+import { formatMs, formatWindow } from "../plan/print-plan.ts";
 
-const UNITS: readonly [string, number][] = [
-  ["d", 86_400_000],
-  ["h", 3_600_000],
-  ["m", 60_000],
-  ["s", 1_000],
-  ["ms", 1],
-];
-
-/** `5400000` -> `1h30m`; `0` -> `0s`; `1500` -> `1s500ms`. */
+/** `5400000` -> `1h30m`; `0` -> `0s`; `1500` -> `1s500ms`; a non-finite value as JavaScript prints it. */
 export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms === 0) return "0s";
-  let rest = Math.abs(ms);
-  let out = ms < 0 ? "-" : "";
-  for (const [unit, size] of UNITS) {
-    const n = Math.floor(rest / size);
-    if (n > 0) out += `${n}${unit}`;
-    rest -= n * size;
-  }
-  return out;
+  return Number.isFinite(ms) ? formatMs(ms) : String(ms);
 }
 
 /** A one-line summary of what the operator does. */
@@ -52,22 +35,12 @@ export function describeOp(op: PlanOp): string {
   }
 }
 
-function describeWindow(w: WindowSpec): string {
-  switch (w.kind) {
-    case "tumbling":
-      return `tumbling ${formatDuration(w.sizeMs)}`;
-    case "hopping":
-      return `hopping ${formatDuration(w.sizeMs)} advance ${formatDuration(w.advanceMs)}`;
-    case "sliding":
-      return `sliding ${formatDuration(w.sizeMs)}`;
-    case "session":
-      return `session gap ${formatDuration(w.gapMs)}`;
-  }
-}
-
 function describeWindowAggregate(op: WindowAggregateOp): string {
   const aggs = op.aggregates.map((a) => `${a.fn}(${a.arg === null ? "" : shortExpr(a.arg)}) as ${a.name}`);
-  const parts = [`${describeWindow(op.window)}, grace ${formatDuration(op.graceMs)}`, aggs.join(", ")];
+  const parts = [
+    `${formatWindow(op.window, formatDuration)}, grace ${formatDuration(op.graceMs)}`,
+    aggs.join(", "),
+  ];
   if (op.having !== null) parts.push(`having ${shortExpr(op.having)}`);
   parts.push(`emit ${op.emit}`);
   return parts.join("; ");
