@@ -1,11 +1,12 @@
-// Test double for operators: an OperatorContext over in-memory task stores and the task's timer
-// table, with a watermark the test advances (timers fire in (time, key) order as it moves).
+// Test double for operators: an OperatorContext over the task stores (in memory unless given) and the
+// task's timer table, with a watermark the test advances (timers fire in (time, key) order as it moves).
 import type { DeadLetterReason, StreamRecord } from "../../src/core/record.ts";
 import type { Row, Value } from "../../src/core/value.ts";
 import { compileExpr } from "../../src/eval/compile-expr.ts";
 import type { Operator, OperatorContext } from "../../src/operators/operator.ts";
 import type { Expr } from "../../src/plan/expr.ts";
 import { createMemoryTaskStores } from "../../src/state/memory-stores.ts";
+import type { TaskStateStores } from "../../src/state/store.ts";
 import { createTaskTimers } from "../../src/time/timer-service.ts";
 
 export interface DeadLetterCall {
@@ -18,6 +19,7 @@ export interface Harness {
   readonly ctx: OperatorContext;
   readonly out: StreamRecord[];
   readonly dead: DeadLetterCall[];
+  readonly stores: TaskStateStores;
   readonly compile: (e: Expr) => ReturnType<typeof compileExpr>;
   attach(op: Operator): void;
   process(record: StreamRecord): void;
@@ -34,10 +36,19 @@ export interface Harness {
   rollback(): void;
 }
 
-export function createHarness(params: ReadonlyMap<string, Value> = new Map()): Harness {
-  const stores = createMemoryTaskStores();
+export interface HarnessOptions {
+  readonly params?: ReadonlyMap<string, Value>;
+  /** Existing stores, e.g. committed by an earlier harness (a restart); fresh memory stores otherwise. */
+  readonly stores?: TaskStateStores;
+  /** The starting watermark (a restart resumes where the old task stood). */
+  readonly watermark?: number;
+}
+
+export function createHarness(options: HarnessOptions = {}): Harness {
+  const params = options.params ?? new Map<string, Value>();
+  const stores = options.stores ?? createMemoryTaskStores();
   const timers = createTaskTimers(stores.store("__timers"));
-  let wm = Number.NEGATIVE_INFINITY;
+  let wm = options.watermark ?? Number.NEGATIVE_INFINITY;
   let operator: Operator | undefined;
   const out: StreamRecord[] = [];
   const dead: DeadLetterCall[] = [];
@@ -55,6 +66,7 @@ export function createHarness(params: ReadonlyMap<string, Value> = new Map()): H
     ctx,
     out,
     dead,
+    stores,
     compile: (e) => compileExpr(e, params),
     attach: (op) => {
       operator = op;
