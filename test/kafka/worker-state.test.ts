@@ -5,16 +5,19 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Kafka, KafkaMessage } from "kafkajs";
-import type { Row } from "../../src/core/value.ts";
-import { resolveConnection } from "../../src/kafka/connection.ts";
-import { readPartitions } from "../../src/kafka/partition-reader.ts";
-import { createWorker } from "../../src/kafka/worker.ts";
 import type { ProgramPlan } from "../../src/plan/plan.ts";
 import { runEmbedded } from "../../src/runtime/embedded-runner.ts";
-import { partitionForKey } from "../../src/runtime/partitioner.ts";
 import { paymentRows, payments, planOf, windowRule } from "../runtime/support/plans.ts";
 import { kafkaTest, testKafka, uniqueName } from "../support/kafka-env.ts";
+import {
+  assertSamePartitions,
+  createInputTopic,
+  embeddedOutput,
+  produceRows,
+  readAll,
+  runWorkerUntilCommitted,
+  sentinelRows,
+} from "../support/worker-fixture.ts";
 
 const PARTITIONS = 2;
 
@@ -27,61 +30,15 @@ function testPlan(): ProgramPlan {
   });
 }
 
-function cardOn(p: number): string {
-  for (let i = 0; ; i++) if (partitionForKey(`zz${i}`, PARTITIONS) === p) return `zz${i}`;
-}
-
-async function produce(kafka: Kafka, topic: string, rows: readonly Row[]): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  const messages = rows.map((r) => {
-    const key = String(r["card"]);
-    return {
-      key,
-      value: JSON.stringify(r),
-      partition: partitionForKey(key, PARTITIONS),
-      timestamp: String(r["ts"]),
-    };
-  });
-  await producer.send({ topic, messages, acks: -1 });
-  await producer.disconnect();
-}
-
-async function ends(kafka: Kafka, topic: string): Promise<number[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  return offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
-}
-
-async function waitCommitted(kafka: Kafka, groupId: string, topic: string, want: number[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (let i = 0; i < 600; i++) {
-      const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
-      const at = (p: number) => Number(offsets[0]?.partitions.find((x) => x.partition === p)?.offset ?? -1);
-      if (want.every((end, p) => at(p) >= end)) return;
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
-    throw new Error("the worker did not commit every input record in time");
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 type Restored = { task: string; changes: number; local: boolean; corrupt?: boolean };
 
 /** One worker run over everything produced so far; returns its task.restored events. */
 async function runWorker(brokers: string[], plan: ProgramPlan, groupId: string, stateDir: string) {
   const restored: Restored[] = [];
-  const worker = createWorker({
-    connection: resolveConnection({ brokers }, {}),
+  await runWorkerUntilCommitted(brokers, {
     groupId,
     plan,
     stateDir,
-    sessionTimeoutMs: 6_000,
     log: (event, fields) => {
       if (process.env["VIGIL_TEST_LOG"]) console.log(event, JSON.stringify(fields));
       if (event === "task.restored") restored.push(fields as unknown as Restored);
@@ -89,23 +46,7 @@ async function runWorker(brokers: string[], plan: ProgramPlan, groupId: string, 
         restored.push({ task: String(fields?.["task"]), changes: -1, local: false, corrupt: true });
     },
   });
-  const kafka = testKafka(brokers);
-  await worker.start();
-  try {
-    await waitCommitted(kafka, groupId, plan.streams[0]!.topic, await ends(kafka, plan.streams[0]!.topic));
-  } finally {
-    await worker.stop();
-  }
   return restored.sort((a, b) => a.task.localeCompare(b.task));
-}
-
-async function readAll(kafka: Kafka, topic: string): Promise<KafkaMessage[][]> {
-  const out: KafkaMessage[][] = Array.from({ length: PARTITIONS }, () => []);
-  const parts = out.map((_, partition) => ({ topic, partition, from: 0 }));
-  await readPartitions(kafka, parts, (p, ms) => {
-    out[p.partition]!.push(...ms);
-  });
-  return out;
 }
 
 kafkaTest(
@@ -117,24 +58,13 @@ kafkaTest(
     const groupId = uniqueName("state");
     const stateDir = mkdtempSync(join(tmpdir(), "vigil-worker-state-"));
     try {
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.createTopics({
-        topics: [{ topic: input, numPartitions: PARTITIONS }],
-        waitForLeaders: true,
-      });
-      await admin.disconnect();
+      await createInputTopic(kafka, input, PARTITIONS);
       const rows = paymentRows(23, 300);
       const lastTs = rows[rows.length - 1]!["ts"] as number;
-      const sentinels = Array.from({ length: PARTITIONS }, (_, p) => ({
-        id: -1 - p,
-        card: cardOn(p),
-        amount: 0,
-        ts: lastTs + 86_400_000,
-      }));
+      const sentinels = sentinelRows(lastTs, PARTITIONS);
       const slices = [rows.slice(0, 100), rows.slice(100, 200), [...rows.slice(200), ...sentinels]];
 
-      await produce(kafka, input, slices[0]!);
+      await produceRows(kafka, input, slices[0]!, PARTITIONS);
       const first = await runWorker(brokers, plan, groupId, stateDir);
       assert.ok(
         first.every((r) => !r.local && r.changes === 0),
@@ -143,7 +73,7 @@ kafkaTest(
       assert.ok(existsSync(join(stateDir, groupId, "0")), "the task's RocksDB folder exists");
 
       // Same folder: the local checkpoint covers the whole changelog, nothing to replay.
-      await produce(kafka, input, slices[1]!);
+      await produceRows(kafka, input, slices[1]!, PARTITIONS);
       const second = await runWorker(brokers, plan, groupId, stateDir);
       assert.ok(
         second.length === PARTITIONS && second.every((r) => r.local && r.changes === 0),
@@ -154,7 +84,7 @@ kafkaTest(
       // restore their state from the changelog, from offset 0.
       rmSync(join(stateDir, groupId, "0"), { recursive: true, force: true });
       writeFileSync(join(stateDir, groupId, "1", "CURRENT"), "junk\n");
-      await produce(kafka, input, slices[2]!);
+      await produceRows(kafka, input, slices[2]!, PARTITIONS);
       const third = await runWorker(brokers, plan, groupId, stateDir);
       const corrupt = third.filter((r) => r.corrupt).map((r) => r.task);
       const restores = third.filter((r) => !r.corrupt);
@@ -170,21 +100,10 @@ kafkaTest(
         partitions: PARTITIONS,
       });
       const topic = plan.rules[0]!.sink.topic;
-      const got = (await readAll(kafka, topic)).map((ms) => ms.map((m) => m.value?.toString() ?? ""));
-      const want = Array.from({ length: PARTITIONS }, (_, p) =>
-        (embedded.byPartition[topic]?.[p] ?? [])
-          .filter((o) => !(typeof o.value["start"] === "number" && o.value["start"] >= lastTs + 80_000_000))
-          .map((o) => JSON.stringify(o.value)),
+      const got = (await readAll(kafka, topic, PARTITIONS)).map((ms) =>
+        ms.map((m) => m.value?.toString() ?? ""),
       );
-      for (let p = 0; p < PARTITIONS; p++) {
-        const g = got[p]!;
-        const w = want[p]!;
-        const at = g.findIndex((x, i) => x !== w[i]);
-        assert.ok(
-          g.length === w.length && at < 0,
-          `${topic}/${p}: ${g.length} vs ${w.length}; first difference at ${at}`,
-        );
-      }
+      assertSamePartitions(got, embeddedOutput(embedded, topic, PARTITIONS, lastTs), topic);
       assert.ok(got.flat().length > 10, "the window rule has outputs");
     } finally {
       rmSync(stateDir, { recursive: true, force: true });
