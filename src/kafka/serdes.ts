@@ -47,7 +47,12 @@ export function serializeOutput(out: OutputRecord, partition?: number, task?: st
   };
 }
 
-/** A dead letter: the raw input as value, the input's key is lost (null); why and where from in headers. */
+/**
+ * A dead letter. Key: `topic/partition/offset` of the input it came from (unique, so a compacted or
+ * re-driven DLQ never merges two). Value: the raw input for decode errors and schema mismatches; the
+ * record as the failing stage saw it (JSON, by source alias) for late records and operator errors.
+ * Headers: why and where from (docs/operations.md lists them).
+ */
 export function serializeDeadLetter(dl: DeadLetter, partition?: number): WireRecord {
   return {
     key: `${dl.origin.topic}/${dl.origin.partition}/${dl.origin.offset}`,
