@@ -20,6 +20,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "format rule files canonically (--check to only verify)",
     load: () => import("./commands/fmt.ts"),
   },
+  test: {
+    summary: "run rule test files (*.vigil-test): inputs, expected outputs, a diff on failure",
+    load: () => import("./commands/test.ts"),
+  },
   replay: {
     summary: "run rules embedded over JSONL files or the fraud example (no Kafka)",
     load: () => import("./commands/replay.ts"),

@@ -1,0 +1,176 @@
+// Testing kit: every task of a plan (one per sub-topology and partition), wired in memory and driven
+// synchronously. A piped record is pushed to the tasks reading its partition; repartitioned records
+// are handed to the downstream tasks at once, until nothing moves. The wiring follows the embedded
+// runner (src/runtime/embedded-runner.ts) without its log, commits and journal.
+import type { DeadLetter, OutputRecord } from "../core/record.ts";
+import type { Value } from "../core/value.ts";
+import type { ProgramPlan } from "../plan/plan.ts";
+import { inputId } from "../runtime/input-merger.ts";
+import { partitionForKey } from "../runtime/partitioner.ts";
+import { serializeRepartition } from "../runtime/repartition-serde.ts";
+import { createTask, type LocalTaskRuntime } from "../runtime/task.ts";
+import type { InputRecord } from "../runtime/task-api.ts";
+import { channelPartition, taskGroups } from "../runtime/task-groups.ts";
+import { createMemoryTaskStores } from "../state/memory-stores.ts";
+import type { TaskStateStores } from "../state/store.ts";
+
+export interface NetworkOptions {
+  readonly plan: ProgramPlan;
+  readonly partitions: number;
+  readonly params?: Readonly<Record<string, Value>>;
+  readonly idleTimeout?: number;
+  /** True: a task never waits for its other inputs; each record is processed as it is pushed. */
+  readonly asPiped: boolean;
+}
+
+interface Slot {
+  readonly task: LocalTaskRuntime;
+  readonly group: number;
+  readonly partition: number;
+  /** Repartition channels read: input id -> upstream slot key (`group/partition`). */
+  readonly channels: ReadonlyMap<string, string>;
+  /** External topics read. */
+  readonly topics: ReadonlySet<string>;
+  readonly nextOffset: Map<string, number>;
+  finished: boolean;
+}
+
+/** The tasks of a plan, driven synchronously; outputs and dead letters accumulate in order. */
+export class TaskNetwork {
+  readonly outputs: OutputRecord[] = [];
+  readonly deadLetters: DeadLetter[] = [];
+  private readonly slots: readonly Slot[];
+  private readonly partitions: number;
+
+  private constructor(slots: readonly Slot[], partitions: number) {
+    this.slots = slots;
+    this.partitions = partitions;
+  }
+
+  static async create(opts: NetworkOptions): Promise<TaskNetwork> {
+    const n = opts.partitions;
+    const slots: Slot[] = [];
+    // A fake clock that moves on every reading: no input ever looks recently active, so none blocks.
+    let tick = 0;
+    const wallClockIdle = opts.asPiped ? { now: () => ++tick, idleMs: 0 } : undefined;
+    for (const group of taskGroups(opts.plan)) {
+      for (let p = 0; p < n; p++) {
+        const channels = new Map<string, string>();
+        const topics = new Set<string>();
+        const partitions: { topic: string; partition: number }[] = [];
+        for (const topic of group.topics) {
+          const from = group.upstream.get(topic);
+          if (from === undefined) {
+            topics.add(topic);
+            partitions.push({ topic, partition: p });
+            continue;
+          }
+          for (let up = 0; up < n; up++) {
+            const partition = channelPartition(p, up, n);
+            channels.set(inputId(topic, partition), `${from}/${up}`);
+            partitions.push({ topic, partition });
+          }
+        }
+        const task = await createTask({
+          id: `${group.index}_${p}`,
+          plan: opts.plan,
+          stores: withoutChangeTracking(createMemoryTaskStores()),
+          partitions,
+          segments: group.segments,
+          ...(opts.params ? { params: opts.params } : {}),
+          ...(opts.idleTimeout !== undefined ? { idleTimeout: opts.idleTimeout } : {}),
+          ...(wallClockIdle ? { wallClockIdle } : {}),
+        });
+        const nextOffset = new Map<string, number>();
+        slots.push({ task, group: group.index, partition: p, channels, topics, nextOffset, finished: false });
+      }
+    }
+    return new TaskNetwork(slots, n);
+  }
+
+  /** Pushes one external record to every task reading its topic and partition, then settles. */
+  push(record: InputRecord): void {
+    for (const slot of this.slots) {
+      if (slot.partition === record.partition && slot.topics.has(record.topic)) slot.task.push([record]);
+    }
+    this.settle();
+  }
+
+  /** The external partition will get no more records. */
+  endPartition(topic: string, partition: number): void {
+    for (const slot of this.slots) {
+      if (slot.partition === partition && slot.topics.has(topic)) slot.task.endOfPartition(topic, partition);
+    }
+    this.settle();
+  }
+
+  /** Ends every task, upstream ones first, so each fires all its timers (watermark to +infinity). */
+  endOfInput(): void {
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const slot of this.slots) {
+        if (slot.finished || !this.upstreamsFinished(slot)) continue;
+        slot.task.endOfInput();
+        slot.finished = true;
+        moved = true;
+        this.settle();
+      }
+    }
+  }
+
+  /** The least watermark over the tasks (what every rule has seen). */
+  watermark(): number {
+    return Math.min(...this.slots.map((s) => s.task.watermark()));
+  }
+
+  /** Drains every task; repartitioned records go to their downstream task; repeats until quiet. */
+  private settle(): void {
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const slot of this.slots) {
+        const out = slot.task.drain();
+        this.outputs.push(...out.outputs);
+        this.deadLetters.push(...out.deadLetters);
+        for (const r of out.repartitions) {
+          this.forward(slot, r);
+          moved = true;
+        }
+      }
+    }
+  }
+
+  private forward(from: Slot, r: OutputRecord): void {
+    const to = partitionForKey(r.key ?? "", this.partitions);
+    const partition = channelPartition(to, from.partition, this.partitions);
+    const id = inputId(r.topic, partition);
+    const upstream = `${from.group}/${from.partition}`;
+    for (const slot of this.slots) {
+      if (slot.channels.get(id) !== upstream) continue;
+      const offset = slot.nextOffset.get(id) ?? 0;
+      slot.nextOffset.set(id, offset + 1);
+      const value = serializeRepartition(r);
+      slot.task.push([{ topic: r.topic, partition, offset, key: r.key, value, timestamp: r.timestamp }]);
+    }
+  }
+
+  private upstreamsFinished(slot: Slot): boolean {
+    for (const up of slot.channels.values()) {
+      const s = this.slots.find((x) => `${x.group}/${x.partition}` === up);
+      if (s && !s.finished) return false;
+    }
+    return true;
+  }
+}
+
+/** The kit never ships changelogs: skip collecting every pending change on each drain. */
+function withoutChangeTracking(stores: TaskStateStores): TaskStateStores {
+  return {
+    open: () => stores.open(),
+    store: (name) => stores.store(name),
+    pendingChanges: () => [],
+    commit: (c) => stores.commit(c),
+    rollback: () => stores.rollback(),
+    applyRestored: (changes) => stores.applyRestored(changes),
+    close: () => stores.close(),
+  };
+}
