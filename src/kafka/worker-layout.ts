@@ -5,9 +5,9 @@
 import type { Admin } from "kafkajs";
 import type { Value } from "../core/value.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
-import { planSegments } from "../runtime/segments.ts";
+import { planSegments } from "../plan/segments.ts";
+import { channelPartition, type TaskGroup, taskGroups } from "../plan/task-groups.ts";
 import { TASK_STORE, TIMER_STORE } from "../runtime/task.ts";
-import { channelPartition, type TaskGroup, taskGroups } from "../runtime/task-groups.ts";
 import { checkCopartitioned, ensureTopics, partitionCounts, type TopicRequest } from "./topics.ts";
 
 /** Structured log of a worker: an event name and its fields (one JSON line each). */

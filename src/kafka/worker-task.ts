@@ -4,11 +4,11 @@
 // letters, sendOffsets), after which the task commits locally; an abort rolls the task back.
 import type { Admin, Kafka } from "kafkajs";
 import type { OutputRecord } from "../core/record.ts";
+import { channelPartition } from "../plan/task-groups.ts";
 import { partitionForKey } from "../runtime/partitioner.ts";
 import { serializeRepartition } from "../runtime/repartition-serde.ts";
 import { createTask, type LocalTaskRuntime } from "../runtime/task.ts";
 import type { InputRecord } from "../runtime/task-api.ts";
-import { channelPartition } from "../runtime/task-groups.ts";
 import { failpoint } from "./failpoints.ts";
 import { partitionId } from "./partition-reader.ts";
 import { serializeChange, serializeDeadLetter, serializeOutput, type WireRecord } from "./serdes.ts";

@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import type { Value } from "../core/value.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
+import { channelPartition, taskGroups } from "../plan/task-groups.ts";
 import { createMemoryTaskStores } from "../state/memory-stores.ts";
 import { createRocksDbTaskStores } from "../state/rocksdb-stores.ts";
 import type { TaskStateStores } from "../state/store.ts";
@@ -16,7 +17,6 @@ import { partitionForKey } from "./partitioner.ts";
 import { serializeRepartition } from "./repartition-serde.ts";
 import type { OperatorFactory } from "./segment-chain.ts";
 import { createTask, type LocalTaskRuntime } from "./task.ts";
-import { channelPartition, taskGroups } from "./task-groups.ts";
 
 export interface EmbeddedOptions {
   readonly plan: ProgramPlan;

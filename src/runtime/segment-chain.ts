@@ -8,10 +8,10 @@ import { createSinkOperator } from "../operators/sink.ts";
 import { keyFromValues } from "../operators/store-keys.ts";
 import type { Expr } from "../plan/expr.ts";
 import type { PlanOp } from "../plan/plan.ts";
+import { joinDelay, type Segment } from "../plan/segments.ts";
 import type { TaskStateStores } from "../state/store.ts";
 import { MAX_TIMER_TIME, type TaskTimers } from "../time/timer-service.ts";
 import { repartitionValue } from "./repartition-serde.ts";
-import { joinDelay, type Segment } from "./segments.ts";
 
 /** Builds the operator for one plan op (D1's factory, or a test double). */
 export type OperatorFactory = (op: PlanOp, ctx: OperatorContext, sourceAlias: string) => Operator;

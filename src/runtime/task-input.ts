@@ -3,10 +3,10 @@
 import type { Evidence, Origin } from "../core/record.ts";
 import type { Row } from "../core/value.ts";
 import type { ProgramPlan, StreamDecl, TableDecl } from "../plan/plan.ts";
+import { repartitionTopics } from "../plan/segments.ts";
 import { decodeRecord } from "./decode.ts";
 import type { PendingRecord } from "./input-merger.ts";
 import { parseRepartition } from "./repartition-serde.ts";
-import { repartitionTopics } from "./segments.ts";
 import type { InputRecord } from "./task-api.ts";
 
 /** A decoded input: a row of a stream or table, a repartitioned environment, or a decode failure. */

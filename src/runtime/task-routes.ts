@@ -2,8 +2,8 @@
 // (source records), stream-join right sides and table-join updates; one record may feed several rules.
 import type { Origin, StreamRecord } from "../core/record.ts";
 import type { Row } from "../core/value.ts";
+import type { SideInput } from "../plan/segments.ts";
 import { type ChainEnv, keyString, type SegmentChain } from "./segment-chain.ts";
-import type { SideInput } from "./segments.ts";
 import type { InputRecord } from "./task-api.ts";
 import type { DecodedInput } from "./task-input.ts";
 

@@ -6,6 +6,13 @@ import type { Value } from "../core/value.ts";
 import { compileExpr } from "../eval/compile-expr.ts";
 import type { Operator } from "../operators/operator.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
+import {
+  planSegments,
+  repartitionTopics,
+  type Segment,
+  segmentTopics,
+  topicOrder,
+} from "../plan/segments.ts";
 import type { Checkpoint, KeyValueStore, TaskStateStores } from "../state/store.ts";
 import { createTaskTimers, type DueTimer, MAX_TIMER_TIME, type TaskTimers } from "../time/timer-service.ts";
 import {
@@ -23,7 +30,6 @@ import {
 } from "./input-merger.ts";
 import { defaultOperatorFactory } from "./operator-factory.ts";
 import { buildSegmentChain, type ChainEnv, type OperatorFactory, timerOrigin } from "./segment-chain.ts";
-import { planSegments, repartitionTopics, type Segment, segmentTopics, topicOrder } from "./segments.ts";
 import type { InputRecord, TaskOutput, TaskRuntime, TaskStats } from "./task-api.ts";
 import { type DecodedInput, decodeInput, type TopicFormat, topicFormats } from "./task-input.ts";
 import { buildRoutes, originOf, type Route } from "./task-routes.ts";

@@ -18,10 +18,10 @@ import { createWorker } from "../../src/kafka/worker.ts";
 import { repartitionTopic } from "../../src/kafka/worker-layout.ts";
 import { compileProgram } from "../../src/plan/compile.ts";
 import type { ProgramPlan } from "../../src/plan/plan.ts";
+import { repartitionTopics } from "../../src/plan/segments.ts";
 import { loadInputs } from "../../src/runtime/embedded-inputs.ts";
 import { runEmbedded } from "../../src/runtime/embedded-runner.ts";
 import { partitionForKey } from "../../src/runtime/partitioner.ts";
-import { repartitionTopics } from "../../src/runtime/segments.ts";
 import { kafkaTest, testKafka, uniqueName } from "../support/kafka-env.ts";
 
 const N = 2;

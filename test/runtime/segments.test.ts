@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { planSegments, repartitionTopics, topicOrder } from "../../src/runtime/segments.ts";
-import { taskGroups } from "../../src/runtime/task-groups.ts";
+import { planSegments, repartitionTopics, topicOrder } from "../../src/plan/segments.ts";
+import { taskGroups } from "../../src/plan/task-groups.ts";
 import { filterRule, planOf, windowRule } from "./support/plans.ts";
 
 const plan = planOf([filterRule(), windowRule("rk", { kind: "tumbling", sizeMs: 1_000 }, { rekey: true })]);

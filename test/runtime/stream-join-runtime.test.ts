@@ -6,8 +6,8 @@ import fc from "fast-check";
 import { T } from "../../src/core/schema.ts";
 import type { Row } from "../../src/core/value.ts";
 import type { ProgramPlan, StreamDecl } from "../../src/plan/plan.ts";
+import { taskGroups } from "../../src/plan/task-groups.ts";
 import { runEmbedded } from "../../src/runtime/embedded-runner.ts";
-import { taskGroups } from "../../src/runtime/task-groups.ts";
 import { field, payments, rng } from "./support/plans.ts";
 
 const logins: StreamDecl = {

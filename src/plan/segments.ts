@@ -1,4 +1,4 @@
-// Runtime stage: splits each rule of a plan at its re-keys into segments (sub-topologies). Segment 0
+// Plan analysis: splits each rule of a plan at its re-keys into segments (sub-topologies). Segment 0
 // reads the rule's source stream; segment k > 0 reads the repartition topic of the k-th re-key; a
 // stream-join whose right side is not keyed by its join key gets a right re-key segment of its own.
 import type {
@@ -10,7 +10,7 @@ import type {
   StreamJoinOp,
   TableDecl,
   TableJoinOp,
-} from "../plan/plan.ts";
+} from "./plan.ts";
 
 /** A topic a segment reads besides its main input: a joined table or a stream-join's right side. */
 export type SideInput =
