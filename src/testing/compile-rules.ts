@@ -33,6 +33,13 @@ export function compileRules(source: RulesSource | string): CompiledRules {
   return { plan: result.plan, sources: result.sources };
 }
 
+/** Compiles `rules`, or takes a ready plan as it is (with no sources). */
+export function compiledOf(rules: RulesSource | string | ProgramPlan): CompiledRules {
+  if (typeof rules === "object" && "rules" in rules && "streams" in rules)
+    return { plan: rules, sources: new Map() };
+  return compileRules(rules as RulesSource | string);
+}
+
 /** Where `rule <name>` is declared: `file:line`, or null when no source holds it. */
 export function ruleLocation(sources: ReadonlyMap<string, string>, rule: string): string | null {
   const pattern = new RegExp(`^\\s*rule\\s+${rule.replace(/[^\w]/g, "\\$&")}\\b`);

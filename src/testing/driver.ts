@@ -6,7 +6,7 @@ import type { Row, Value } from "../core/value.ts";
 import type { ProgramPlan, StreamDecl, TableDecl } from "../plan/plan.ts";
 import { partitionForKey } from "../runtime/partitioner.ts";
 import { keyString } from "../runtime/segment-chain.ts";
-import { type CompiledRules, compileRules, type RulesSource } from "./compile-rules.ts";
+import { type CompiledRules, compiledOf, type RulesSource } from "./compile-rules.ts";
 import { TaskNetwork } from "./task-network.ts";
 
 export interface TestDriverOptions {
@@ -171,12 +171,6 @@ export class TestDriver {
     const names = [...this.plan.streams, ...this.plan.tables].map((d) => d.name).join(", ");
     throw new Error(`no stream or table named ${source} (declared: ${names})`);
   }
-}
-
-function compiledOf(rules: TestDriverOptions["rules"]): CompiledRules {
-  if (typeof rules === "object" && "rules" in rules && "streams" in rules)
-    return { plan: rules, sources: new Map() };
-  return compileRules(rules as RulesSource | string);
 }
 
 function sameOrigin(a: Origin, b: Origin): boolean {

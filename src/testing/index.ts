@@ -16,3 +16,31 @@ export {
   type TestDriverOptions,
   toMillis,
 } from "./driver.ts";
+export {
+  arbitrary,
+  type Declared,
+  declared,
+  type FieldHook,
+  type RecordConstraints,
+} from "./property/arbitrary.ts";
+export {
+  interleave,
+  type TimedEvent,
+  type TimelineOptions,
+  timeline,
+  withinLateness,
+} from "./property/events.ts";
+export {
+  canonical,
+  checkAlertForEvery,
+  checkNoAlert,
+  checkSameAlertsWhateverArrival,
+  type PropertyOptions,
+  type RunOptions,
+  type RunResult,
+  runEvents,
+} from "./property/properties.ts";
+export { compareResults, type FieldDiff, type Mismatch } from "./test-file/compare.ts";
+export { parseTestFile, type TestCase, type TestFile, TestFileError } from "./test-file/parse.ts";
+export { renderCase } from "./test-file/report.ts";
+export { type CaseResult, type FileResult, runTestFile } from "./test-file/run-file.ts";
