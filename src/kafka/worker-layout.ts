@@ -4,10 +4,18 @@
 // channel per upstream task and its output does not depend on how upstream tasks interleave.
 import type { Admin } from "kafkajs";
 import type { Value } from "../core/value.ts";
+import {
+  deadLetterTopic as defaultDeadLetterTopic,
+  groupChangelogs,
+  internalTopics,
+  prefixedChangelogTopic,
+  repartitionTopic,
+  resolvePartitionFormula,
+  TASK_STORE,
+  TIMER_STORE,
+} from "../plan/internal-topics.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
-import { planSegments } from "../plan/segments.ts";
 import { channelPartition, type TaskGroup, taskGroups } from "../plan/task-groups.ts";
-import { TASK_STORE, TIMER_STORE } from "../runtime/task.ts";
 import { checkCopartitioned, ensureTopics, partitionCounts, type TopicRequest } from "./topics.ts";
 
 /** Structured log of a worker: an event name and its fields (one JSON line each). */
@@ -71,10 +79,8 @@ export function taskPartitionOf(layout: TaskLayout, planTopic: string, partition
   return layout.repartitionInputs.has(planTopic) ? Math.floor(partition / layout.partitions) : partition;
 }
 
-/** Kafka topic names allow [A-Za-z0-9._-]; store names may hold others (`$timers`). */
-function topicSafe(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, "_");
-}
+// Names re-exported for callers of the worker (changelogTopic takes a task group's prefix).
+export { prefixedChangelogTopic as changelogTopic, repartitionTopic };
 
 /** Every store of the plan (operators with state, plus the task's timers and watermarks). */
 export function planStores(plan: ProgramPlan): string[] {
@@ -82,23 +88,13 @@ export function planStores(plan: ProgramPlan): string[] {
   return [...new Set([...names, TIMER_STORE, TASK_STORE])];
 }
 
-/** The stores the tasks of one group write (its operators' stores, timers, watermarks). */
-function groupStores(plan: ProgramPlan, group: TaskGroup): string[] {
-  const mine = new Set(group.segments);
-  const names = planSegments(plan)
-    .filter((s) => mine.has(s.id))
-    .flatMap((s) => s.ops.flatMap((op) => ("store" in op ? [op.store.name] : [])));
-  return [...new Set([...names, TIMER_STORE, TASK_STORE])];
-}
-
-/** Changelog topic of a store: `<group>-<store>-changelog` (deterministic: a kept name keeps its state). */
-export function changelogTopic(groupId: string, store: string): string {
-  return `${groupId}-${topicSafe(store)}-changelog`;
-}
-
-/** Kafka name of a plan repartition topic: `<group>-<name>` (the topology's `<app>-<name>`). */
-export function repartitionTopic(groupId: string, planTopic: string): string {
-  return `${groupId}-${topicSafe(planTopic)}`;
+/** The changelog and repartition topics a worker of `groupId` creates when the inputs have `n` partitions. */
+export function internalTopicRequests(plan: ProgramPlan, groupId: string, n: number): TopicRequest[] {
+  return internalTopics(plan, groupId).map((t) => ({
+    name: t.name,
+    partitions: resolvePartitionFormula(t.partitions, n),
+    compacted: t.compacted,
+  }));
 }
 
 export interface LayoutOptions {
@@ -142,21 +138,12 @@ export async function prepareLayouts(
   const reparts = [...new Set(groups.flatMap((g) => [...g.repartitionTopics]))];
   const kafkaTopics = new Map<string, string>(external.map((t) => [t, t]));
   for (const t of reparts) kafkaTopics.set(t, repartitionTopic(opts.groupId, t));
-  const changelogs = groups.map(
-    (g) =>
-      new Map(
-        groupStores(opts.plan, g).map((s) => [
-          s,
-          changelogTopic(g.index === 0 ? opts.groupId : `${opts.groupId}-g${g.index}`, s),
-        ]),
-      ),
-  );
-  const deadLetterTopic = opts.deadLetterTopic ?? `${opts.groupId}-dead-letters`;
+  const changelogs = groups.map((g) => groupChangelogs(opts.plan, opts.groupId, g));
+  const deadLetterTopic = opts.deadLetterTopic ?? defaultDeadLetterTopic(opts.groupId);
   const sinks = [...new Set(opts.plan.rules.map((r) => r.sink.topic))];
   const present = new Set(await admin.listTopics());
   const requests: TopicRequest[] = [
-    ...changelogs.flatMap((m) => [...m.values()]).map((name) => ({ name, partitions: n, compacted: true })),
-    ...reparts.map((t) => ({ name: kafkaTopics.get(t)!, partitions: n * n, compacted: false })),
+    ...internalTopicRequests(opts.plan, opts.groupId, n),
     ...[...sinks, deadLetterTopic]
       .filter((name) => !present.has(name))
       .map((name) => ({ name, partitions: n, compacted: false })),

@@ -1,10 +1,18 @@
 // Topology stage: ProgramPlan -> physical DAG. Deterministic: the same plan and app id give the same
 // node names, sub-topology numbers, stores and topics. A re-key splits a rule at a repartition topic.
+import { deadLetterTopic, internalTopics, repartitionTopic } from "../plan/internal-topics.ts";
 import type { PlanOp, ProgramPlan, RekeyOp, RulePlan, StreamJoinOp, TableJoinOp } from "../plan/plan.ts";
+import { rightNeedsRepartition, rightRepartitionTopic } from "../plan/segments.ts";
 import { GraphBuilder } from "./graph-builder.ts";
 import { describeOp } from "./op-detail.ts";
-import { partitionRequirements } from "./partitions.ts";
-import type { ProcessorRole, StoreTopologySpec, Topology, TopologyTopics } from "./topology.ts";
+import { copartitionGroups } from "./partitions.ts";
+import type {
+  InternalTopicSpec,
+  ProcessorRole,
+  StoreTopologySpec,
+  Topology,
+  TopologyTopics,
+} from "./topology.ts";
 import { TOPOLOGY_FORMAT_VERSION } from "./topology.ts";
 
 /** Default application id (consumer group) when none is given. */
@@ -45,19 +53,27 @@ export function buildTopology(plan: ProgramPlan, app: string = DEFAULT_APP_ID): 
   };
   for (const rule of plan.rules) addRule(st, rule);
   const { subTopologies, nodeSubTopology } = st.graph.freeze();
-  const stores: StoreTopologySpec[] = [...st.stores].map(([name, use]) => ({
-    name,
-    kind: use.kind,
-    rule: use.rule,
-    processors: use.processors,
-    subTopology: nodeSubTopology.get(use.processors[0]!)!,
-    changelogTopic: `${app}-${name}-changelog`,
-  }));
-  const partitions = partitionRequirements({ subTopologies, stores, joins: st.joins, graph: st.graph });
+  const internal = internalTopicSpecs(st);
+  const changelogs = new Map(
+    internal.filter((t) => t.kind === "changelog").map((t) => [t.owner, t] as const),
+  );
+  const stores: StoreTopologySpec[] = [...st.stores].map(([name, use]) => {
+    const changelog = changelogs.get(name);
+    if (!changelog) throw new Error(`topology: store ${name} has no changelog`);
+    return {
+      name,
+      kind: use.kind,
+      rule: use.rule,
+      processors: use.processors,
+      subTopology: nodeSubTopology.get(use.processors[0]!)!,
+      taskGroup: changelog.taskGroup ?? 0,
+      changelogTopic: changelog.name,
+    };
+  });
   const topics: TopologyTopics = {
     sources: externalSources(subTopologies),
     sinks: [...st.outputs].map(([name, users]) => ({ name, users })),
-    internal: partitions.internal,
+    internal,
   };
   return {
     version: TOPOLOGY_FORMAT_VERSION,
@@ -66,7 +82,7 @@ export function buildTopology(plan: ProgramPlan, app: string = DEFAULT_APP_ID): 
     edges: st.graph.edges(),
     stores,
     topics,
-    copartitionGroups: partitions.copartitionGroups,
+    copartitionGroups: copartitionGroups(st.graph, st.joins),
   };
 }
 
@@ -108,7 +124,7 @@ function addOp(st: BuildState, rule: string, op: PlanOp, current: string): strin
 function addRekey(st: BuildState, rule: string, op: RekeyOp, current: string): string {
   const name = processor(st, rule, op.name, "rekey", [], describeOp(op));
   st.graph.connect(current, name);
-  return repartition(st, rule, name, `${st.app}-${op.repartitionTopic}`);
+  return repartition(st, rule, name, repartitionTopic(st.app, op.repartitionTopic));
 }
 
 /** Key selector -> repartition sink -> (topic) -> repartition source; returns the source. */
@@ -137,7 +153,7 @@ function addStreamJoin(st: BuildState, rule: string, op: StreamJoinOp, current: 
   if (rightNeedsRepartition(st.plan, op)) {
     const selector = processor(st, rule, `${op.name}.right-rekey`, "join-right-rekey", [], "");
     st.graph.connect(right, selector);
-    right = repartition(st, rule, selector, `${st.app}-${op.name}.right-rekey-repartition`);
+    right = repartition(st, rule, selector, repartitionTopic(st.app, rightRepartitionTopic(op)));
   }
   const name = processor(st, rule, op.name, "stream-join", [op.store.name], describeOp(op));
   useStore(st, op.store.name, op.store.kind, rule, name);
@@ -163,12 +179,28 @@ function addTableJoin(st: BuildState, rule: string, op: TableJoinOp, current: st
   return name;
 }
 
-/** The right side is co-partitioned already when it is keyed by the stream's own key field. */
-function rightNeedsRepartition(plan: ProgramPlan, op: StreamJoinOp): boolean {
-  const decl = plan.streams.find((s) => s.name === op.right.stream);
-  if (decl === undefined || decl.keyField === null || op.rightKeys.length !== 1) return true;
-  const k = op.rightKeys[0]!;
-  return !(k.kind === "field" && k.path.length === 2 && k.path[1] === decl.keyField);
+/**
+ * The topics a Kafka worker of application `app` creates (src/plan/internal-topics.ts, shared with
+ * the worker), plus the dead-letter topic it creates when absent.
+ */
+function internalTopicSpecs(st: BuildState): InternalTopicSpec[] {
+  const created = internalTopics(st.plan, st.app).map((t) => ({
+    name: t.name,
+    kind: t.kind,
+    cleanupPolicy: t.compacted ? ("compact" as const) : ("delete" as const),
+    partitions: t.partitions,
+    taskGroup: t.taskGroup,
+    owner: t.kind === "changelog" ? t.owner : (st.repartitions.get(t.name) ?? t.owner),
+  }));
+  const deadLetters: InternalTopicSpec = {
+    name: deadLetterTopic(st.app),
+    kind: "dead-letter",
+    cleanupPolicy: "delete",
+    partitions: "N",
+    taskGroup: null,
+    owner: "",
+  };
+  return [...created, deadLetters];
 }
 
 function streamSource(st: BuildState, stream: string): string {

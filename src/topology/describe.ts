@@ -68,12 +68,15 @@ function describeExtras(t: Topology): string[] {
   if (t.stores.length > 0) {
     lines.push("Stores:");
     for (const s of t.stores) {
-      lines.push(`  ${s.name} (${s.kind}, sub-topology ${s.subTopology}, changelog: ${s.changelogTopic})`);
+      lines.push(
+        `  ${s.name} (${s.kind}, sub-topology ${s.subTopology}, task group ${s.taskGroup}, changelog: ${s.changelogTopic})`,
+      );
     }
     lines.push("");
   }
   if (t.topics.internal.length > 0) {
-    lines.push("Internal topics:");
+    const inputs = t.topics.sources.map((x) => x.name).join(", ");
+    lines.push(`Internal topics (N = partitions of every input topic: ${inputs}):`);
     for (const topic of t.topics.internal) lines.push(`  ${internalTopicLine(topic)}`);
     lines.push("");
   }
@@ -86,6 +89,12 @@ function describeExtras(t: Topology): string[] {
 }
 
 function internalTopicLine(topic: InternalTopicSpec): string {
-  const policy = topic.cleanupPolicy === "compact" ? ", compacted" : "";
-  return `${topic.name} (${topic.kind}${policy}, partitions as [${topic.partitionsLike.join(", ")}])`;
+  switch (topic.kind) {
+    case "changelog":
+      return `${topic.name} (changelog, compacted, task group ${topic.taskGroup}, ${topic.partitions} partitions)`;
+    case "repartition":
+      return `${topic.name} (repartition, written by task group ${topic.taskGroup}, ${topic.partitions} partitions)`;
+    case "dead-letter":
+      return `${topic.name} (dead letters, ${topic.partitions} partitions, created when absent)`;
+  }
 }

@@ -1,9 +1,10 @@
 // Topology stage: the physical DAG model that `vigil explain` prints, the Kafka workers deploy
 // (topics to create, partition counts) and a dashboard draws. Plain data, JSON-stable, versioned.
+import type { PartitionFormula } from "../plan/internal-topics.ts";
 import type { PlanOpKind, StoreSpec } from "../plan/plan.ts";
 
 /** Bumped when the JSON shape changes incompatibly; readers check it. */
-export const TOPOLOGY_FORMAT_VERSION = 1;
+export const TOPOLOGY_FORMAT_VERSION = 2;
 
 /** A whole program's physical topology for one application id (the Kafka consumer group). */
 export interface Topology {
@@ -82,7 +83,9 @@ export interface StoreTopologySpec {
   /** Processor nodes that read or write it (a table store: its materializer and the join). */
   readonly processors: readonly string[];
   readonly subTopology: number;
-  /** `<app>-<store>-changelog`, compacted. */
+  /** The task group (Kafka sub-topology, src/plan/task-groups.ts) whose tasks write the store. */
+  readonly taskGroup: number;
+  /** `<app>-<store>-changelog` (task group 0) or `<app>-g<i>-<store>-changelog`, compacted. */
   readonly changelogTopic: string;
 }
 
@@ -91,7 +94,11 @@ export interface TopologyTopics {
   readonly sources: readonly ExternalTopicSpec[];
   /** Output topics the rules emit to. */
   readonly sinks: readonly ExternalTopicSpec[];
-  /** Topics the application creates: repartition and changelog topics. */
+  /**
+   * Topics the application creates: changelogs (operator stores and each task group's `$timers` and
+   * `$task` stores), repartition topics, and the dead-letter topic (when absent). Exactly the
+   * topics a Kafka worker of this application id creates (src/plan/internal-topics.ts).
+   */
   readonly internal: readonly InternalTopicSpec[];
 }
 
@@ -103,14 +110,17 @@ export interface ExternalTopicSpec {
 
 export interface InternalTopicSpec {
   readonly name: string;
-  readonly kind: "repartition" | "changelog";
+  readonly kind: "repartition" | "changelog" | "dead-letter";
   readonly cleanupPolicy: "delete" | "compact";
   /**
-   * Partition count requirement: the largest partition count among these external topics
-   * (the sub-topology's inputs, or the co-partitioned topics of a join). Resolve with `resolvePartitions`.
+   * Partition count as a formula of N, the partition count every external input topic must share:
+   * `N`, or `N*N` for a repartition topic (one channel per downstream partition and upstream task).
+   * Resolve with `resolvePartitions`.
    */
-  readonly partitionsLike: readonly string[];
-  /** For changelogs, the store it backs; for repartitions, the rekeying processor. */
+  readonly partitions: PartitionFormula;
+  /** Changelog: the task group writing it; repartition: the group writing it; dead letters: null (every group). */
+  readonly taskGroup: number | null;
+  /** Changelog: the store it backs; repartition: the rekeying processor; dead letters: "". */
   readonly owner: string;
 }
 

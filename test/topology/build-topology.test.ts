@@ -30,6 +30,7 @@ test("a single pattern rule is one sub-topology: source -> pattern -> sink", () 
       rule: "card_testing",
       processors: ["card_testing.pattern"],
       subTopology: 0,
+      taskGroup: 0,
       changelogTopic: "fraud-card_testing.pattern-changelog",
     },
   ]);
@@ -46,13 +47,21 @@ test("a re-key splits the rule at an internal repartition topic named after the 
   assert.equal(source.subTopology, 1);
   assert.deepEqual(source.kind === "source" && source.topics, ["app1-velocity.rekey-repartition"]);
   assert.equal(node(t, "velocity.window").subTopology, 1);
+  // Task group 1 (after the re-key) prefixes its changelogs with `g1`; every group has its own
+  // `$timers` and `$task` changelogs; a repartition topic has N*N partitions (one channel per pair).
   assert.deepEqual(
-    t.topics.internal.map((x) => [x.name, x.kind, x.cleanupPolicy, x.partitionsLike]),
+    t.topics.internal.map((x) => [x.name, x.kind, x.cleanupPolicy, x.partitions, x.taskGroup]),
     [
-      ["app1-velocity.rekey-repartition", "repartition", "delete", ["payments"]],
-      ["app1-velocity.window-changelog", "changelog", "compact", ["payments"]],
+      ["app1-_timers-changelog", "changelog", "compact", "N", 0],
+      ["app1-_task-changelog", "changelog", "compact", "N", 0],
+      ["app1-g1-velocity.window-changelog", "changelog", "compact", "N", 1],
+      ["app1-g1-_timers-changelog", "changelog", "compact", "N", 1],
+      ["app1-g1-_task-changelog", "changelog", "compact", "N", 1],
+      ["app1-velocity.rekey-repartition", "repartition", "delete", "N*N", 0],
+      ["app1-dead-letters", "dead-letter", "delete", "N", null],
     ],
   );
+  assert.equal(t.stores[0]?.changelogTopic, "app1-g1-velocity.window-changelog");
 });
 
 test("a table join shares its store between the materializer and the join, and co-partitions", () => {
@@ -78,8 +87,11 @@ test("a stream join keyed differently on the right repartitions the right side",
     "x-login_then_pay.join.right-rekey-repartition",
   ]);
   const repartition = t.topics.internal.find((i) => i.kind === "repartition");
-  // Joined with account-activity, the repartition topic takes its partition count.
-  assert.deepEqual(repartition?.partitionsLike, ["account-activity"]);
+  // The right re-key runs in the last task group (1), which writes the repartition topic.
+  assert.deepEqual(
+    [repartition?.name, repartition?.owner, repartition?.taskGroup, repartition?.partitions],
+    ["x-login_then_pay.join.right-rekey-repartition", "login_then_pay.join.right-rekey", 1, "N*N"],
+  );
 });
 
 test("rules reading one stream share one source node; every declared stream feeds sub-topology 0", () => {
@@ -119,28 +131,28 @@ test("duplicate operator names are an error, not a silently merged node", () => 
   );
 });
 
-test("resolvePartitions: internal topics follow the external counts; unequal joins are reported", () => {
+test("resolvePartitions: changelogs get N, repartition topics N*N; unequal or missing inputs are reported", () => {
   const t = buildTopology(program(velocityByCustomer, amountSpike), "x");
   const ok = resolvePartitions(
-    t.topics.internal,
-    t.copartitionGroups,
+    t,
     new Map([
       ["payments", 6],
       ["cards", 6],
     ]),
   );
   assert.deepEqual(ok.errors, []);
-  assert.equal(ok.internal.get("x-velocity.rekey-repartition"), 6);
-  assert.equal(ok.internal.get("x-velocity.window-changelog"), 6);
+  assert.equal(ok.n, 6);
+  assert.equal(ok.internal.get("x-velocity.rekey-repartition"), 36);
+  assert.equal(ok.internal.get("x-g1-velocity.window-changelog"), 6);
+  assert.equal(ok.internal.get("x-dead-letters"), 6);
   const bad = resolvePartitions(
-    t.topics.internal,
-    t.copartitionGroups,
+    t,
     new Map([
       ["payments", 6],
       ["cards", 3],
     ]),
   );
-  assert.match(bad.errors.join("\n"), /amount_spike.join.*cards=3, payments=6/);
-  const missing = resolvePartitions(t.topics.internal, t.copartitionGroups, new Map([["payments", 2]]));
+  assert.match(bad.errors.join("\n"), /same partition count: payments=6, cards=3/);
+  const missing = resolvePartitions(t, new Map([["payments", 2]]));
   assert.match(missing.errors.join("\n"), /topic 'cards' does not exist/);
 });

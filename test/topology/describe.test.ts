@@ -18,10 +18,13 @@ test("text: the Kafka Streams describe layout", () => {
     "      <-- card_testing.pattern",
     "",
     "Stores:",
-    "  card_testing.pattern (pattern-buffer, sub-topology 0, changelog: fraud-card_testing.pattern-changelog)",
+    "  card_testing.pattern (pattern-buffer, sub-topology 0, task group 0, changelog: fraud-card_testing.pattern-changelog)",
     "",
-    "Internal topics:",
-    "  fraud-card_testing.pattern-changelog (changelog, compacted, partitions as [payments])",
+    "Internal topics (N = partitions of every input topic: payments):",
+    "  fraud-card_testing.pattern-changelog (changelog, compacted, task group 0, N partitions)",
+    "  fraud-_timers-changelog (changelog, compacted, task group 0, N partitions)",
+    "  fraud-_task-changelog (changelog, compacted, task group 0, N partitions)",
+    "  fraud-dead-letters (dead letters, N partitions, created when absent)",
     "",
   ].join("\n");
   assert.equal(text, expected);
@@ -40,6 +43,10 @@ test("text: repartition sub-topologies, 'none' for nodes without successors, co-
   );
   assert.match(text, /Processor: velocity.where \(stores: \[\]\)/);
   assert.match(text, /Co-partitioned topics:\n {2}\[cards, payments\] \(join: amount_spike.join\)/);
+  assert.match(
+    text,
+    /a-velocity.rekey-repartition \(repartition, written by task group 0, N\*N partitions\)/,
+  );
 });
 
 test("mermaid: one subgraph per sub-topology, escaped labels, topic and store nodes", () => {
@@ -92,7 +99,7 @@ test("json: parses back to the model, canonical key order, stable across builds"
     "successors",
     "predecessors",
   ]);
-  assert.equal(parsed.version, 1);
+  assert.equal(parsed.version, 2);
 });
 
 test("details: windows, patterns and durations read like the DSL", () => {

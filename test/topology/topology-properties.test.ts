@@ -121,12 +121,16 @@ function checkInvariants(t: Topology): void {
   }
   for (const s of t.stores) {
     for (const p of s.processors) assert.equal(nodes.find((n) => n.name === p)?.subTopology, s.subTopology);
-    assert.equal(s.changelogTopic, `${t.app}-${s.name}-changelog`);
+    const prefix = s.taskGroup === 0 ? t.app : `${t.app}-g${s.taskGroup}`;
+    assert.equal(s.changelogTopic, `${prefix}-${s.name}-changelog`);
   }
-  const internal = new Set(t.topics.internal.map((i) => i.name));
-  for (const i of t.topics.internal) {
-    assert.ok(i.partitionsLike.length > 0, `${i.name} has a partition requirement`);
-    for (const x of i.partitionsLike) assert.ok(!internal.has(x), `${i.name} is sized by an external topic`);
+  const internal = t.topics.internal;
+  assert.equal(new Set(internal.map((i) => i.name)).size, internal.length, "internal topic names are unique");
+  for (const s of t.stores)
+    assert.ok(internal.some((i) => i.name === s.changelogTopic && i.owner === s.name));
+  for (const i of internal) {
+    assert.equal(i.partitions, i.kind === "repartition" ? "N*N" : "N", `${i.name} partitions`);
+    assert.equal(i.cleanupPolicy, i.kind === "changelog" ? "compact" : "delete", `${i.name} cleanup`);
   }
   const repartitionSinks = nodes.filter((n) => n.kind === "sink" && n.target === "repartition");
   assert.equal(repartitionSinks.length, t.topics.internal.filter((i) => i.kind === "repartition").length);
