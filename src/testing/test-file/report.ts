@@ -3,6 +3,7 @@
 // actual output the rule that emitted it and the input lines it was built from.
 import { relative } from "node:path";
 import type { OutputRecord } from "../../core/record.ts";
+import type { Value } from "../../core/value.ts";
 import { ruleLocation } from "../compile-rules.ts";
 import type { Mismatch } from "./compare.ts";
 import type { CaseResult, FileResult } from "./run-file.ts";
@@ -25,7 +26,7 @@ function renderMismatch(file: FileResult, result: CaseResult, m: Mismatch, cwd: 
       if (m.closest === null) return [...lines, `+ actual:   nothing on ${m.expected.topic}`];
       lines.push(`+ actual:   ${show(m.closest.value)}`);
       for (const d of m.diffs)
-        lines.push(`  ${d.field}: expected ${show(d.expected)}, got ${show(d.actual)}`);
+        lines.push(`  ${d.field}: expected ${withTime(d.expected)}, got ${withTime(d.actual)}`);
       return [...lines, ...provenance(file, result, m.closest, cwd)];
     }
     case "unexpected":
@@ -59,6 +60,13 @@ function provenance(file: FileResult, result: CaseResult, output: OutputRecord, 
   } else if (evidence.length > 0) lines.push("  built from:");
   for (const l of evidence) lines.push(`    line ${l}: ${file.lines[l - 1]!.trim()}`);
   return lines;
+}
+
+/** A value, and when it looks like an epoch-ms time (years 2000 to 2100), the time it stands for. */
+function withTime(v: Value | undefined): string {
+  const isTime =
+    typeof v === "number" && Number.isInteger(v) && v >= 946_684_800_000 && v < 4_102_444_800_000;
+  return isTime ? `${v} (${new Date(v).toISOString()})` : show(v);
 }
 
 function relativeLocation(loc: string, cwd: string): string {
