@@ -114,7 +114,7 @@ test("fraud rules: the same alerts whatever the partitioning and the arrival ord
     params: LOW,
     events,
     partitions: [1, 2, 3, 4],
-    check: { numRuns: 100 },
+    check: { numRuns: 60 },
   });
 });
 

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import {
   arbitrary,
+  canonical,
   checkNoAlert,
   checkSameAlertsWhateverArrival,
   compileRules,
@@ -125,4 +126,20 @@ test("the ready checks fail, with the counterexample, when the property is false
     }),
     failedWith(/outputs differ with \d partitions and arrival reordered/),
   );
+});
+
+test("canonical outputs: sorted, evidence left out, fractions to 12 significant digits", () => {
+  const out = (total: number, timestamp: number) => ({
+    topic: "alerts",
+    key: "c1",
+    timestamp,
+    rule: "r",
+    value: { total, parts: [total] },
+    evidence: { kind: "events" as const, events: [{ topic: "p", partition: timestamp, offset: 0 }] },
+  });
+  assert.deepEqual(
+    canonical([out(1050.8000000000002, 2), out(3, 1)]),
+    canonical([out(3, 1), out(1050.8, 2)]),
+  );
+  assert.notDeepEqual(canonical([out(1050.8, 1)]), canonical([out(1050.81, 1)]));
 });

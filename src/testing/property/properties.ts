@@ -129,9 +129,23 @@ export async function checkSameAlertsWhateverArrival(
   );
 }
 
-/** Outputs as comparable text, sorted (evidence and emission order left out: offsets depend on partitioning). */
+/**
+ * Outputs as comparable text, sorted (evidence and emission order left out: offsets depend on
+ * partitioning). Fractional numbers are compared to 12 significant digits: a sum taken in another
+ * arrival order may differ in its last bits (floating-point addition is not associative).
+ */
 export function canonical(outputs: readonly OutputRecord[]): string[] {
-  return outputs.map((o) => JSON.stringify([o.topic, o.key, o.timestamp, o.rule, o.value])).sort();
+  return outputs
+    .map((o) => JSON.stringify([o.topic, o.key, o.timestamp, o.rule, roundFloats(o.value)]))
+    .sort();
+}
+
+function roundFloats(v: Value): Value {
+  if (typeof v === "number") return Number.isInteger(v) ? v : Number(v.toPrecision(12));
+  if (Array.isArray(v)) return v.map(roundFloats);
+  if (typeof v === "object" && v !== null)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundFloats(x)]));
+  return v;
 }
 
 function includes(row: Row, fields: Row): boolean {
