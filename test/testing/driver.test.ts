@@ -96,3 +96,25 @@ test("rules that do not compile throw with the rendered diagnostics", async () =
     /rules do not compile/,
   );
 });
+
+test("merged arrival: a task waits for each of its inputs; endOf(stream) releases what it held", async () => {
+  const rules = `${RULES}
+stream logins from topic "logins"
+  key card
+  format json
+  schema { card: string, ts: timestamp }
+  event time ts
+
+rule seen
+  from logins
+  emit to "seen" { card }
+`;
+  const d = await createTestDriver({ rules });
+  d.pipe("payments", pay(1, "c1", 500), { at: 1_000 });
+  assert.deepEqual(d.values("big"), [], "logins has no data yet: the merge waits");
+  d.endOf("logins");
+  assert.deepEqual(d.values("big"), [{ id: 1, card: "c1" }]);
+  const piped = await createTestDriver({ rules, arrival: "as-piped" });
+  piped.pipe("payments", pay(1, "c1", 500), { at: 1_000 });
+  assert.deepEqual(piped.values("big"), [{ id: 1, card: "c1" }], "as piped: processed at once");
+});
