@@ -10,7 +10,7 @@ import { partitionForKey } from "../runtime/partitioner.ts";
 import { serializeRepartition } from "../runtime/repartition-serde.ts";
 import { createTask, type LocalTaskRuntime } from "../runtime/task.ts";
 import type { InputRecord } from "../runtime/task-api.ts";
-import { channelPartition, taskGroups } from "../runtime/task-groups.ts";
+import { channelPartition, taskGroups } from "../plan/task-groups.ts";
 import { createMemoryTaskStores } from "../state/memory-stores.ts";
 import type { TaskStateStores } from "../state/store.ts";
 
