@@ -224,7 +224,7 @@ function finishIfDone(slot: Slot): boolean {
 
 /** Drains a task: outputs and dead letters wait for the commit; repartition records go to their channel now. */
 function collect(slot: Slot, log: PartitionedLog, n: number): void {
-  const out = slot.task.drain();
+  const out = slot.task.drain({ changes: false }); // the journal, not a changelog, makes runs resumable
   const task = slot.task.id;
   for (const record of out.outputs) slot.pending.push({ kind: "out", task, record });
   for (const letter of out.deadLetters) slot.pending.push({ kind: "dead", task, letter });

@@ -30,8 +30,11 @@ export interface TaskRuntime {
   push(records: readonly InputRecord[]): void;
   /** Declares the end of bounded input: releases everything and fires every pending timer (watermark to +infinity). */
   endOfInput(): void;
-  /** Takes the output produced since the last drain. */
-  drain(): TaskOutput;
+  /**
+   * Takes the output produced since the last drain. `{ changes: false }` leaves `changes` empty for
+   * a caller that keeps no changelog (collecting every pending change costs a walk of the overlay).
+   */
+  drain(opts?: { readonly changes?: boolean }): TaskOutput;
   /** `topic/partition` -> next offset, covering exactly the records whose effects are in the drained output. */
   positions(): Readonly<Record<string, number>>;
   /** Makes state and positions durable (one atomic batch). */

@@ -217,10 +217,11 @@ class Task implements LocalTaskRuntime {
     this.parts.taskStore.put("watermarks", this.parts.tracker.snapshot());
   }
 
-  drain(): TaskOutput {
+  drain(opts?: { readonly changes?: boolean }): TaskOutput {
     const { outputs, deadLetters, repartitions } = this.parts.buffer;
     this.parts.buffer.clear();
-    return { outputs, deadLetters, repartitions, changes: this.opts.stores.pendingChanges() };
+    const changes = opts?.changes === false ? [] : this.opts.stores.pendingChanges();
+    return { outputs, deadLetters, repartitions, changes };
   }
 
   positions(): Readonly<Record<string, number>> {
