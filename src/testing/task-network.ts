@@ -5,12 +5,12 @@
 import type { DeadLetter, OutputRecord } from "../core/record.ts";
 import type { Value } from "../core/value.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
+import { channelPartition, taskGroups } from "../plan/task-groups.ts";
 import { inputId } from "../runtime/input-merger.ts";
 import { partitionForKey } from "../runtime/partitioner.ts";
 import { serializeRepartition } from "../runtime/repartition-serde.ts";
 import { createTask, type LocalTaskRuntime } from "../runtime/task.ts";
 import type { InputRecord } from "../runtime/task-api.ts";
-import { channelPartition, taskGroups } from "../plan/task-groups.ts";
 import { createMemoryTaskStores } from "../state/memory-stores.ts";
 import type { TaskStateStores } from "../state/store.ts";
 
