@@ -40,6 +40,11 @@ export interface Worker {
   start(): Promise<void>;
   /** Stops fetching, finishes the current batch, leaves the group, closes the tasks. */
   stop(): Promise<void>;
+  /**
+   * Resolves with the error when the consumer crashed and kafkajs will not restart it (a
+   * non-retriable error): the worker no longer consumes, so its owner should stop it and exit.
+   */
+  readonly failed: Promise<Error>;
 }
 
 export { changelogTopic, planStores } from "./worker-layout.ts";
@@ -100,6 +105,8 @@ export function createWorker(opts: WorkerOptions): Worker {
   let routes = new Map<string, { layout: TaskLayout; topic: string }>();
   let chain: Promise<void> = Promise.resolve();
   let ticker: NodeJS.Timeout | null = null;
+  let fail: (err: Error) => void = () => undefined;
+  const failed = new Promise<Error>((ok) => (fail = ok));
 
   const dropTask = async (id: string, why: string) => {
     const entry = tasks.get(id);
@@ -188,6 +195,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   };
 
   return {
+    failed,
     async start() {
       log("worker.starting", { group: opts.groupId, connection: describeConnection(opts.connection) });
       await admin.connect();
@@ -210,6 +218,11 @@ export function createWorker(opts: WorkerOptions): Worker {
       });
       consumer = c;
       c.on(c.events.GROUP_JOIN, (e) => onAssignment(e.payload.memberAssignment));
+      // kafkajs restarts the consumer after retriable errors only; otherwise it stays stopped.
+      c.on(c.events.CRASH, (e) => {
+        log("worker.consumer-crashed", { error: describeError(e.payload.error), restart: e.payload.restart });
+        if (!e.payload.restart) fail(e.payload.error);
+      });
       await c.connect();
       await c.subscribe({ topics: [...routes.keys()], fromBeginning: true });
       await c.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });

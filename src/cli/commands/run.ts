@@ -205,7 +205,24 @@ export async function run(argv: string[]): Promise<number> {
     await worker.stop().catch(() => undefined);
     return 1;
   }
-  log("worker.signal", { signal: await signal });
+  const ended = await Promise.race([
+    signal.then((name) => ({ kind: "signal" as const, name })),
+    worker.failed.then((error) => ({ kind: "failed" as const, error })),
+  ]);
+  if (ended.kind === "failed") {
+    // The consumer will not come back by itself: exit non-zero so the supervisor restarts the worker.
+    log("worker.fatal", { kind: "consumer-crashed", error: ended.error.message });
+    const stopped = await Promise.race([
+      worker.stop().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((ok) => setTimeout(() => ok(false), 30_000).unref()),
+    ]);
+    log("worker.exit", { code: 1, stopped });
+    return 1;
+  }
+  log("worker.signal", { signal: ended.name });
   const deadline = setTimeout(() => {
     log("worker.stop-timeout", { ms: 30_000 });
     process.exit(1);
