@@ -13,8 +13,9 @@ export interface WriteGuard {
 }
 
 /**
- * A store of one task: `base` is the last committed state, `overlay` the writes since then.
- * Iteration is a live cursor: each step looks up the next key after the last one yielded, so
+ * A store of one task: `base` is the last committed state, `overlay` the writes since then. Each
+ * is a hash map (point reads and writes without a tree walk) plus a sorted set of its keys, touched
+ * only when a key comes or goes, for ranges. Iteration is a live cursor: each step looks up the next key after the last one yielded, so
  * writes and deletes during a scan are safe (a key put ahead of the cursor is seen).
  * Values are held by reference (they are readonly); `null` is not storable, since a null value
  * means "delete" in a StoreChange. Restores apply to the base and are refused while the overlay
@@ -23,8 +24,10 @@ export interface WriteGuard {
 export class OverlayStore implements KeyValueStore {
   readonly name: string;
   private readonly guard: WriteGuard;
-  private readonly base: SortedMap<Value> = createSortedMap<Value>();
-  private readonly overlay: SortedMap<Slot> = createSortedMap<Slot>();
+  private readonly base = new Map<string, Value>();
+  private readonly baseKeys: SortedMap<undefined> = createSortedMap<undefined>();
+  private readonly overlay = new Map<string, Slot>();
+  private readonly overlayKeys: SortedMap<undefined> = createSortedMap<undefined>();
   /** Restored changes already in base but not yet written to durable storage (null = delete). */
   private readonly unflushed: SortedMap<Value | null> = createSortedMap<Value | null>();
   private live = 0;
@@ -47,16 +50,29 @@ export class OverlayStore implements KeyValueStore {
     if (value === null || value === undefined) {
       throw new TypeError(`store ${this.name}: cannot put ${String(value)} at ${JSON.stringify(key)}`);
     }
-    if (this.get(key) === undefined) this.live++;
+    const slot = this.overlay.get(key);
+    if (slot === undefined) {
+      if (!this.base.has(key)) this.live++;
+      this.overlayKeys.set(key, undefined);
+    } else if (slot === TOMBSTONE) this.live++;
     this.overlay.set(key, value);
   }
 
   delete(key: string): void {
     this.checkWritable();
-    if (this.get(key) === undefined) return;
+    const slot = this.overlay.get(key);
+    if (slot === TOMBSTONE) return;
+    if (slot === undefined) {
+      if (!this.base.has(key)) return;
+      this.overlayKeys.set(key, undefined);
+      this.overlay.set(key, TOMBSTONE);
+    } else if (this.base.has(key)) {
+      this.overlay.set(key, TOMBSTONE);
+    } else {
+      this.overlay.delete(key);
+      this.overlayKeys.delete(key);
+    }
     this.live--;
-    if (this.base.has(key)) this.overlay.set(key, TOMBSTONE);
-    else this.overlay.delete(key);
   }
 
   range(from: string, to: string): IterableIterator<[string, Value]> {
@@ -74,7 +90,8 @@ export class OverlayStore implements KeyValueStore {
 
   /** Appends this store's pending changes, in key order. */
   collectChanges(out: StoreChange[]): void {
-    this.overlay.forEachPair((key, slot) => {
+    this.overlayKeys.forEachPair((key) => {
+      const slot = this.overlay.get(key) as Slot;
       out.push({ store: this.name, key, value: slot === TOMBSTONE ? null : slot });
     });
   }
@@ -84,16 +101,25 @@ export class OverlayStore implements KeyValueStore {
     this.unflushed.forEachPair((key, value) => {
       if (!this.overlay.has(key)) write(key, value);
     });
-    this.overlay.forEachPair((key, slot) => write(key, slot === TOMBSTONE ? null : slot));
+    this.overlayKeys.forEachPair((key) => {
+      const slot = this.overlay.get(key) as Slot;
+      write(key, slot === TOMBSTONE ? null : slot);
+    });
   }
 
   /** Folds the overlay into the base (after a successful commit); everything is durable now. */
   fold(): void {
-    this.overlay.forEachPair((key, slot) => {
-      if (slot === TOMBSTONE) this.base.delete(key);
-      else this.base.set(key, slot);
-    });
+    for (const [key, slot] of this.overlay) {
+      if (slot === TOMBSTONE) {
+        this.base.delete(key);
+        this.baseKeys.delete(key);
+      } else {
+        if (!this.base.has(key)) this.baseKeys.set(key, undefined);
+        this.base.set(key, slot);
+      }
+    }
     this.overlay.clear();
+    this.overlayKeys.clear();
     this.unflushed.clear();
     this.live = this.base.size;
   }
@@ -101,14 +127,19 @@ export class OverlayStore implements KeyValueStore {
   /** Drops the overlay: the store is back at its last committed state. */
   dropOverlay(): void {
     this.overlay.clear();
+    this.overlayKeys.clear();
     this.live = this.base.size;
   }
 
   /** Applies a restored change to the base (null = delete); `durable` says storage already has it. */
   applyToBase(key: string, value: Value | null, durable: boolean): void {
     const before = this.get(key) !== undefined;
-    if (value === null) this.base.delete(key);
-    else this.base.set(key, value);
+    if (value === null) {
+      if (this.base.delete(key)) this.baseKeys.delete(key);
+    } else {
+      if (!this.base.has(key)) this.baseKeys.set(key, undefined);
+      this.base.set(key, value);
+    }
     if (!durable) this.unflushed.set(key, value);
     const after = this.get(key) !== undefined;
     this.live += (after ? 1 : 0) - (before ? 1 : 0);
@@ -126,24 +157,22 @@ export class OverlayStore implements KeyValueStore {
   }
 
   private *scan(from: string, inRange: (key: string) => boolean): Generator<[string, Value]> {
-    const bPair: [string, Value] = ["", null];
-    const oPair: [string, Slot] = ["", null];
-    let b = this.base.getPairOrNextHigher(from, bPair);
-    let o = this.overlay.size === 0 ? undefined : this.overlay.getPairOrNextHigher(from, oPair);
+    const base = this.baseKeys;
+    const overlay = this.overlayKeys;
+    const bPair: [string, undefined] = ["", undefined];
+    const oPair: [string, undefined] = ["", undefined];
+    let b = base.getPairOrNextHigher(from, bPair);
+    let o = this.overlay.size === 0 ? undefined : overlay.getPairOrNextHigher(from, oPair);
     for (;;) {
       let key: string;
-      let slot: Slot;
-      if (o !== undefined && (b === undefined || o[0] <= b[0])) {
-        key = o[0];
-        slot = o[1];
-      } else if (b !== undefined) {
-        key = b[0];
-        slot = b[1];
-      } else return;
+      if (o !== undefined && (b === undefined || o[0] <= b[0])) key = o[0];
+      else if (b !== undefined) key = b[0];
+      else return;
       if (!inRange(key)) return;
-      if (slot !== TOMBSTONE) yield [key, slot];
-      b = this.base.nextHigherPair(key, bPair);
-      o = this.overlay.size === 0 ? undefined : this.overlay.nextHigherPair(key, oPair);
+      const value = this.get(key);
+      if (value !== undefined) yield [key, value];
+      b = base.nextHigherPair(key, bPair);
+      o = this.overlay.size === 0 ? undefined : overlay.nextHigherPair(key, oPair);
     }
   }
 }
