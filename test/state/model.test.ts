@@ -154,7 +154,7 @@ async function runOp(s: Subject, model: Model, o: Op): Promise<void> {
       const store = stores.store(o.store);
       for (const [k] of store.prefix(o.prefix)) store.delete(k);
       for (const k of model.visible(o.store).keys())
-        if (k.startsWith(o.prefix)) model.write(o.store, k, null);
+        if (k.startsWith(o.prefix)) model.remove(o.store, k);
       return;
     }
     case "restore":
