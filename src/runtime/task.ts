@@ -5,6 +5,7 @@ import type { DeadLetter, OutputRecord } from "../core/record.ts";
 import type { Value } from "../core/value.ts";
 import { compileExpr } from "../eval/compile-expr.ts";
 import type { Operator } from "../operators/operator.ts";
+import { TASK_STORE, TIMER_STORE } from "../plan/internal-topics.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
 import {
   planSegments,
@@ -35,9 +36,9 @@ import { type DecodedInput, decodeInput, type TopicFormat, topicFormats } from "
 import { buildRoutes, originOf, type Route } from "./task-routes.ts";
 import { createTaskCounters, type TaskCounters } from "./task-stats.ts";
 
-/** Store holding the task's timers; `$task` holds its watermark state. */
-export const TIMER_STORE = "$timers";
-export const TASK_STORE = "$task";
+// The task's own stores ($timers: its timers; $task: its watermark state) are named in the plan,
+// beside the operator stores, since their changelog topics are part of the deployed topology.
+export { TASK_STORE, TIMER_STORE } from "../plan/internal-topics.ts";
 
 export interface TaskOptions {
   readonly id: string;
