@@ -31,6 +31,12 @@ export interface TaskRuntime {
   /** Declares the end of bounded input: releases everything and fires every pending timer (watermark to +infinity). */
   endOfInput(): void;
   /**
+   * Raises every input partition's watermark to at least `t` (never lowers it) without a record, then
+   * fires the timers that are due: what endOfInput does with +infinity, up to t. Records still
+   * buffered by the merge are not released by it; released later behind t, they are late.
+   */
+  advanceWatermark(t: number): void;
+  /**
    * Takes the output produced since the last drain. `{ changes: false }` leaves `changes` empty for
    * a caller that keeps no changelog (collecting every pending change costs a walk of the overlay).
    */

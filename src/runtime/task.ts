@@ -218,6 +218,14 @@ class Task implements LocalTaskRuntime {
     this.parts.taskStore.put("watermarks", this.parts.tracker.snapshot());
   }
 
+  advanceWatermark(t: number): void {
+    if (Number.isNaN(t)) throw new Error(`task ${this.id}: advanceWatermark needs a time, got NaN`);
+    // Only a move forward changes anything: partition watermarks stay as they are otherwise.
+    if (t <= this.parts.tracker.current()) return;
+    this.parts.tracker.raiseTo(t);
+    this.pump(); // fires the due timers, releases what the merge allows, persists the watermarks
+  }
+
   drain(opts?: { readonly changes?: boolean }): TaskOutput {
     const { outputs, deadLetters, repartitions } = this.parts.buffer;
     this.parts.buffer.clear();

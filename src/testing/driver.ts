@@ -125,6 +125,17 @@ export class TestDriver {
     for (let p = 0; p < this.partitions; p++) this.network.endPartition(topic, p);
   }
 
+  /**
+   * Moves event time to `time` (epoch ms or ISO text, as `pipe`'s `at`) without piping a record:
+   * every task's watermark rises to at least `time` (never falls), and the windows and timers due by
+   * then fire. Records piped later with an earlier time are late. In `"merged"` arrival a record still
+   * waiting in its task for another input is not released by this (see docs/testing.md).
+   */
+  advanceTo(time: number | string): void {
+    if (this.ended) throw new Error("the driver's input has ended: create a new driver");
+    this.network.advanceTo(toMillis(time));
+  }
+
   /** Ends the input: every window closes and every pending timer fires (watermark to +infinity). */
   endOfInput(): void {
     if (this.ended) return;

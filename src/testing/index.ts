@@ -41,6 +41,12 @@ export {
   runEvents,
 } from "./property/properties.ts";
 export { compareResults, type FieldDiff, type Mismatch } from "./test-file/compare.ts";
-export { parseTestFile, type TestCase, type TestFile, TestFileError } from "./test-file/parse.ts";
+export {
+  parseTestFile,
+  type TestAdvance,
+  type TestCase,
+  type TestFile,
+  TestFileError,
+} from "./test-file/parse.ts";
 export { renderCase } from "./test-file/report.ts";
 export { type CaseResult, type FileResult, runTestFile } from "./test-file/run-file.ts";

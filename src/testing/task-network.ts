@@ -118,6 +118,24 @@ export class TaskNetwork {
     }
   }
 
+  /**
+   * Raises every task's watermark to at least `t`, upstream tasks first (so what their timers emit
+   * reaches the downstream tasks before those move), firing the timers that come due.
+   */
+  advanceTo(t: number): void {
+    const done = new Set<Slot>();
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const slot of this.slots) {
+        if (done.has(slot) || !this.upstreamsIn(slot, done)) continue;
+        slot.task.advanceWatermark(t);
+        done.add(slot);
+        moved = true;
+        this.settle();
+      }
+    }
+  }
+
   /** The least watermark over the tasks (what every rule has seen). */
   watermark(): number {
     return Math.min(...this.slots.map((s) => s.task.watermark()));
@@ -154,9 +172,14 @@ export class TaskNetwork {
   }
 
   private upstreamsFinished(slot: Slot): boolean {
+    return this.upstreamsIn(slot, new Set(this.slots.filter((s) => s.finished)));
+  }
+
+  /** True when every upstream task of `slot` is in `done`. */
+  private upstreamsIn(slot: Slot, done: ReadonlySet<Slot>): boolean {
     for (const up of slot.channels.values()) {
       const s = this.slots.find((x) => `${x.group}/${x.partition}` === up);
-      if (s && !s.finished) return false;
+      if (s && !done.has(s)) return false;
     }
     return true;
   }

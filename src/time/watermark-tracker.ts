@@ -25,6 +25,8 @@ export interface WatermarkTracker {
   end(id: string): void;
   /** Every partition ended (end of bounded input): the watermark becomes +Infinity. */
   endAll(): void;
+  /** Raises every open partition's watermark to at least `t` (as if it had released a record at t + lateness). */
+  raiseTo(t: number): void;
   /** Recomputes and returns the (monotonic) task watermark. */
   advance(): number;
   /** The last computed task watermark; -Infinity before any partition produced. */
@@ -88,6 +90,12 @@ export function createWatermarkTracker(
     endAll() {
       for (const s of states.values()) s.ended = true;
       watermark = Number.POSITIVE_INFINITY;
+    },
+    raiseTo(t) {
+      for (const p of specs) {
+        const s = states.get(p.id)!;
+        if (!s.ended && t + p.latenessMs > s.maxEventTime) s.maxEventTime = t + p.latenessMs;
+      }
     },
     advance() {
       const c = candidate();

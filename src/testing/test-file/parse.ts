@@ -29,6 +29,13 @@ export interface ExpectedDeadLetter {
   readonly rule: string | null;
 }
 
+/** `advance to <time>`: event time moves to `at` with no record, after the first `afterInputs` inputs. */
+export interface TestAdvance {
+  readonly line: number;
+  readonly at: number;
+  readonly afterInputs: number;
+}
+
 export interface TestCase {
   readonly name: string;
   readonly line: number;
@@ -37,6 +44,7 @@ export interface TestCase {
   readonly inputs: readonly TestInput[];
   readonly outputs: readonly ExpectedOutput[];
   readonly deadLetters: readonly ExpectedDeadLetter[];
+  readonly advances: readonly TestAdvance[];
 }
 
 export interface TestFile {
@@ -68,6 +76,7 @@ interface Draft extends Scope {
   inputs: TestInput[];
   outputs: ExpectedOutput[];
   deadLetters: ExpectedDeadLetter[];
+  advances: TestAdvance[];
   lastTime: number | null;
 }
 
@@ -83,8 +92,8 @@ export function parseTestFile(path: string, text: string): TestFile {
   let draft: Draft | null = null;
   const close = (): void => {
     if (draft === null) return;
-    const { name, line, params, partitions, inputs, outputs, deadLetters } = draft;
-    tests.push({ name, line, params, partitions, inputs, outputs, deadLetters });
+    const { name, line, params, partitions, inputs, outputs, deadLetters, advances } = draft;
+    tests.push({ name, line, params, partitions, inputs, outputs, deadLetters, advances });
     draft = null;
   };
 
@@ -139,6 +148,7 @@ export function parseTestFile(path: string, text: string): TestFile {
           inputs: [],
           outputs: [],
           deadLetters: [],
+          advances: [],
           lastTime: null,
         };
         continue;
@@ -146,6 +156,16 @@ export function parseTestFile(path: string, text: string): TestFile {
         if (draft === null) fail(line, "`in` goes inside a test");
         draft.inputs.push(parseInput(rest, line, day, draft, json, (m) => fail(line, m)));
         continue;
+      case "advance": {
+        if (draft === null) fail(line, "`advance` goes inside a test");
+        const [to = "", t = ""] = splitWord(rest);
+        const at = to === "to" ? parseTime(t, day, draft.lastTime) : null;
+        if (at === null)
+          fail(line, "write `advance to <time>` (10:05, 10:05:30, +90s, 2026-03-01T10:05:00Z or epoch ms)");
+        draft.advances.push({ line, at: at!, afterInputs: draft.inputs.length });
+        draft.lastTime = at;
+        continue;
+      }
       case "expect":
         if (draft === null) fail(line, "`expect` goes inside a test");
         parseExpect(rest, line, draft, json, (m) => fail(line, m));
@@ -153,7 +173,7 @@ export function parseTestFile(path: string, text: string): TestFile {
       default:
         fail(
           line,
-          `unknown statement \`${word}\` (rules, date, partitions, param, defaults, test, in, expect)`,
+          `unknown statement \`${word}\` (rules, date, partitions, param, defaults, test, in, advance, expect)`,
         );
     }
   }

@@ -1,5 +1,5 @@
 // Testing kit, test files: runs every test of a `.vigil-test` file. The rules are compiled once;
-// each test gets a fresh driver, pipes its inputs, ends the input and compares the results.
+// each test gets a fresh driver, pipes its inputs (advancing event time where the file says), ends the input and compares the results.
 import { readFileSync } from "node:fs";
 import type { DeadLetter, Origin, OutputRecord } from "../../core/record.ts";
 import type { Value } from "../../core/value.ts";
@@ -44,12 +44,19 @@ async function runCase(test: TestCase, compiled: CompiledRules): Promise<CaseRes
     params: test.params,
     partitions: test.partitions,
   });
-  for (const input of test.inputs) {
+  // Inputs and `advance to` lines run in file order.
+  const advances = [...test.advances];
+  const advanceUpTo = (piped: number): void => {
+    while (advances.length > 0 && advances[0]!.afterInputs <= piped) driver.advanceTo(advances.shift()!.at);
+  };
+  for (const [i, input] of test.inputs.entries()) {
+    advanceUpTo(i);
     driver.pipe(input.source, input.row, {
       ...(input.at !== null ? { at: input.at } : {}),
       ...(input.partition !== null ? { partition: input.partition } : {}),
     });
   }
+  advanceUpTo(test.inputs.length);
   driver.endOfInput();
   const outputs = driver.outputs();
   const deadLetters = driver.deadLetters();
