@@ -66,13 +66,40 @@ export function createTaskTimers(store: KeyValueStore): TaskTimers {
     return first.done ? Number.POSITIVE_INFINITY : parseTimerKey(first.value[0]).time;
   };
 
-  const nextDue = (watermark: number): [string, DueTimer] | undefined => {
-    if (watermark === Number.NEGATIVE_INFINITY) return undefined;
-    const from = floor === Number.NEGATIVE_INFINITY ? "" : encodeTimerTime(floor);
+  const scanFrom = (): string => (floor === Number.NEGATIVE_INFINITY ? "" : encodeTimerTime(floor));
+
+  // While fireDue dispatches, the key being fired. A timer registered at or below it lies behind the
+  // scan's cursor, so the scan starts again from `floor`, as it would without the cursor.
+  let firing: string | undefined;
+  let rescan = false;
+
+  // Fires every pending timer with time <= watermark, least key first (each one the least pending
+  // key from `floor`). One scan serves the whole call: the store's range is a live cursor (each step
+  // seeks past the last key yielded), so timers registered ahead of the cursor while firing are met
+  // by it and cancelled ones are skipped; only a timer registered behind it needs a new scan.
+  const fireRange = (watermark: number, dispatch: (timer: DueTimer) => void): number => {
     const to = watermark === Number.POSITIVE_INFINITY ? "\uffff" : `${encodeTimerTime(watermark)}\u0001`;
-    const first = store.range(from, to).next();
-    if (first.done) return undefined;
-    return [first.value[0], parseTimerKey(first.value[0])];
+    let scan = store.range(scanFrom(), to);
+    let fired = 0;
+    const outer = firing;
+    try {
+      for (let step = scan.next(); !step.done; step = scan.next()) {
+        const key = step.value[0];
+        const due = parseTimerKey(key);
+        floor = due.time;
+        store.delete(key);
+        firing = key;
+        rescan = false;
+        dispatch(due);
+        fired++;
+        if (rescan) scan = store.range(scanFrom(), to);
+      }
+    } finally {
+      firing = outer;
+      // A nested call moved the store under the caller's cursor: the caller scans again.
+      rescan = outer !== undefined;
+    }
+    return fired;
   };
 
   return {
@@ -81,7 +108,9 @@ export function createTaskTimers(store: KeyValueStore): TaskTimers {
         register: (time, key) => {
           if (time < floor) floor = time;
           if (time < next) next = time;
-          store.put(timerKey(time, operator, key), 1);
+          const k = timerKey(time, operator, key);
+          if (firing !== undefined && k <= firing) rescan = true;
+          store.put(k, 1);
         },
         cancel: (time, key) => store.delete(timerKey(time, operator, key)),
       };
@@ -89,12 +118,7 @@ export function createTaskTimers(store: KeyValueStore): TaskTimers {
     fireDue(watermark, dispatch) {
       if (watermark < next) return 0;
       let fired = 0;
-      for (let due = nextDue(watermark); due; due = nextDue(watermark)) {
-        floor = due[1].time;
-        store.delete(due[0]);
-        dispatch(due[1]);
-        fired++;
-      }
+      if (watermark !== Number.NEGATIVE_INFINITY) fired = fireRange(watermark, dispatch);
       if (watermark !== Number.NEGATIVE_INFINITY && watermark > floor) floor = Math.floor(watermark);
       next = earliestFrom(floor);
       return fired;
@@ -103,6 +127,7 @@ export function createTaskTimers(store: KeyValueStore): TaskTimers {
     invalidate: () => {
       floor = Number.NEGATIVE_INFINITY;
       next = Number.NEGATIVE_INFINITY;
+      if (firing !== undefined) rescan = true;
     },
   };
 }
