@@ -212,7 +212,9 @@ function makeTask(
     let ok = outcome.kind === "committed";
     if (outcome.kind === "ambiguous") {
       const now = await committedOffsets(ctx.admin, ctx.layout, ctx.inputs);
-      ok = offsets.every((o) => now[o.id] === o.offset);
+      // Without offsets the group cannot tell which way it went: roll back (only $task watermark
+      // metadata rides alone, and it is rewritten by the next commit), never assume committed.
+      ok = offsets.length > 0 && offsets.every((o) => now[o.id] === o.offset);
       ctx.log("task.commit-ambiguous", {
         task: id,
         error: outcome.error,

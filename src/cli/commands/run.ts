@@ -220,7 +220,8 @@ export async function run(argv: string[]): Promise<number> {
       new Promise<boolean>((ok) => setTimeout(() => ok(false), 30_000).unref()),
     ]);
     log("worker.exit", { code: 1, stopped });
-    return 1;
+    // A stop stuck on an unresponsive broker keeps sockets open: exit explicitly, never linger.
+    process.exit(1);
   }
   log("worker.signal", { signal: ended.name });
   const deadline = setTimeout(() => {
