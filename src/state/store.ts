@@ -10,7 +10,10 @@ export interface KeyValueStore<V extends Value = Value> {
   get(key: string): V | undefined;
   put(key: string, value: V): void;
   delete(key: string): void;
-  /** Entries with from <= key < to, in key order. */
+  /**
+   * Entries with from <= key < to, in key order. Iteration is a live cursor: each step seeks past
+   * the last key yielded, so writes and deletes made during a scan are seen (the timer table relies on it).
+   */
   range(from: string, to: string): IterableIterator<[string, V]>;
   /** Entries whose key starts with `prefix`, in key order. */
   prefix(prefix: string): IterableIterator<[string, V]>;
