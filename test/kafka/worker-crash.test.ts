@@ -45,11 +45,12 @@ function schedule(): Kill[] {
 
 /**
  * Kills a fresh worker once the committed progress reaches the k-th target (increasing targets,
- * each at a seeded place in its share of the run, at least 1% past the progress at join), after a
+ * each at a seeded place in its share of the first 60% of the run, at least 1% past the progress at join), after a
  * seeded jitter of 0-200 ms. Returns the log line; asserts the kill landed mid-run.
  */
 async function randomKill(s: Scenario, stateDir: string, k: number, next: () => number): Promise<string> {
-  const slot = 0.05 + (0.85 * (k + next())) / RANDOM_KILLS;
+  // Targets within the first 60%, so the failpoint kills that follow still find input to crash in.
+  const slot = 0.05 + (0.55 * (k + next())) / RANDOM_KILLS;
   const jitter = Math.floor(next() * 200);
   const run = startWorker({ file: s.file, brokers: s.brokers, group: s.group, stateDir });
   await joined(run);

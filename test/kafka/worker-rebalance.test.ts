@@ -9,18 +9,30 @@ import {
   joined,
   mulberry32,
   progress,
+  sleep,
   startWorker,
   type WorkerRun,
   waitForProgress,
 } from "./support-crash/worker-process.ts";
 
 const KILL_SEED = Number(process.env["VIGIL_KILL_SEED"] ?? 0x5eed);
+
+/** Waits until the worker logged an assignment with at least one task (up to 30 s). */
+async function assignedTasks(run: WorkerRun): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (/"event":"worker\.assigned","tasks":\[\d/.test(run.stderr())) return;
+    await sleep(50);
+  }
+  assert.fail(`the added worker was never assigned a task: ${run.stderr().slice(-2000)}`);
+}
 const ROUNDS = CHAOS ? 3 : 1;
 
 kafkaTest(
   `three workers on 8 partitions; ${ROUNDS} round(s) of one SIGKILLed and one added mid-run (seed ${KILL_SEED}): same output`,
   async (brokers) => {
-    const options = { partitions: 8, records: CHAOS ? 50_000 : 6_000, cards: 40 };
+    // The last 40% of the input is produced only once the first added worker holds tasks, so it
+    // certainly has input to take over, however fast the others are.
+    const options = { partitions: 8, records: CHAOS ? 50_000 : 6_000, cards: 40, holdBack: 0.4 };
     await runScenario(brokers, options, async (s) => {
       const next = mulberry32(KILL_SEED);
       const start = () =>
@@ -31,7 +43,7 @@ kafkaTest(
       await Promise.all(live.map(joined));
       const log: string[] = [];
       for (let r = 0; r < ROUNDS; r++) {
-        // Early in the run (10-35%), so no input partition is finished yet when the worker is added.
+        // Early in the run (10-35%, within the first 60% produced up front).
         const target = Math.floor(s.total * (0.1 + (0.25 * (r + next())) / ROUNDS));
         const reached = await waitForProgress(s.admin, s.group, s.input, target, null);
         assert.ok(reached >= target, `round ${r}: progress ${reached} never reached ${target}`);
@@ -43,7 +55,9 @@ kafkaTest(
         assert.ok(atKill < s.total, `round ${r}: the kill came after all input was committed`);
         const fresh = start();
         await joined(fresh);
+        await assignedTasks(fresh);
         const atAdd = await progress(s.admin, s.group, s.input);
+        await s.produceRest();
 
         assert.ok(atAdd < s.total, `round ${r}: the worker was added after all input was committed`);
         live.push(fresh);

@@ -77,6 +77,11 @@ export interface ScenarioOptions {
   readonly partitions: number;
   readonly records: number;
   readonly cards: number;
+  /**
+   * Share of the input (its tail) produced only when `drive` calls `produceRest()` (or after it):
+   * lets a test add a worker while input is guaranteed still to come on every partition.
+   */
+  readonly holdBack?: number;
 }
 
 export interface Scenario {
@@ -93,6 +98,8 @@ export interface Scenario {
   readonly total: number;
   /** A fresh RocksDB root (one per simulated machine), removed after the test. */
   stateDir(): string;
+  /** Produces the held-back tail of the input (once; later calls do nothing). */
+  produceRest(): Promise<void>;
 }
 
 type Input = Row | string;
@@ -218,10 +225,14 @@ export async function runScenario(
     });
     assert.ok(created, "fresh topics");
     const { all, lastTs } = inputRecords(opts);
-    await produce(kafka, input, all, opts.partitions);
-    const ends = (await admin.fetchTopicOffsets(input))
-      .sort((a, b) => a.partition - b.partition)
-      .map((o) => Number(o.high));
+    const split = all.length - Math.floor(all.length * (opts.holdBack ?? 0));
+    await produce(kafka, input, all.slice(0, split), opts.partitions);
+    let rest: Promise<void> | null = null;
+    const produceRest = () => (rest ??= produce(kafka, input, all.slice(split), opts.partitions));
+    // The idempotent, non-transactional producer writes one offset per record: the ends are counts.
+    const ends = Array.from({ length: opts.partitions }, () => 0);
+    for (const r of all)
+      ends[typeof r === "string" ? 0 : partitionForKey(String(r["card"]), opts.partitions)]!++;
     let machines = 0;
     const s: Scenario = {
       kafka,
@@ -234,9 +245,15 @@ export async function runScenario(
       ends,
       total: ends.reduce((a, b) => a + b, 0),
       stateDir: () => join(dir, `machine-${machines++}`),
+      produceRest,
     };
     assert.equal(s.total, all.length);
     const lastStateDir = (await drive(s)) ?? s.stateDir();
+    await produceRest();
+    const written = (await admin.fetchTopicOffsets(input))
+      .sort((a, b) => a.partition - b.partition)
+      .map((o) => Number(o.high));
+    assert.deepEqual(written, ends, "every input record written exactly once");
     await finishAndCheck(s, topics, all, lastTs, lastStateDir);
   } finally {
     await admin.disconnect();
