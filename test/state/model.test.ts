@@ -153,8 +153,7 @@ async function runOp(s: Subject, model: Model, o: Op): Promise<void> {
     case "scanDelete": {
       const store = stores.store(o.store);
       for (const [k] of store.prefix(o.prefix)) store.delete(k);
-      for (const k of model.visible(o.store).keys())
-        if (k.startsWith(o.prefix)) model.remove(o.store, k);
+      for (const k of model.visible(o.store).keys()) if (k.startsWith(o.prefix)) model.remove(o.store, k);
       return;
     }
     case "restore":
