@@ -134,7 +134,7 @@ export function embeddedOutput(
 
 /** Asserts equal lists per partition, compared as text: a failing deepEqual of long arrays spends minutes on its diff. */
 export function assertSamePartitions(got: string[][], want: string[][], what: string): void {
-  for (let p = 0; p < want.length; p++) {
+  for (let p = 0; p < Math.max(got.length, want.length); p++) {
     const g = got[p] ?? [];
     const w = want[p] ?? [];
     const at = g.findIndex((x, i) => x !== w[i]);

@@ -18,6 +18,7 @@ import { TASK_STORE } from "../../../src/runtime/task.ts";
 import { paymentRows } from "../../runtime/support/plans.ts";
 import { testKafka, uniqueName } from "../../support/kafka-env.ts";
 import { highWatermarks } from "../../support/kafka-offsets.ts";
+import { assertSamePartitions } from "../../support/worker-fixture.ts";
 import { joined, sleep, startWorker } from "./worker-process.ts";
 
 export const CHAOS = process.env["VIGIL_CHAOS"] === "1";
@@ -173,19 +174,6 @@ async function readAll(kafka: Kafka, admin: Admin, topic: string): Promise<Kafka
   return out;
 }
 
-function sameLists(got: string[][], want: string[][], what: string): void {
-  for (let p = 0; p < Math.max(got.length, want.length); p++) {
-    const g = got[p] ?? [];
-    const w = want[p] ?? [];
-    const at = g.findIndex((x, i) => x !== w[i]);
-    const where = at < 0 ? g.length : at;
-    assert.ok(
-      g.length === w.length && at < 0,
-      `${what}/${p}: ${g.length} vs ${w.length}; first difference at ${where}: ${g[where]} vs ${w[where]}`,
-    );
-  }
-}
-
 async function committed(s: Scenario): Promise<boolean> {
   const offsets = await s.admin.fetchOffsets({ groupId: s.group, topics: [s.input] });
   const at = (p: number) => Number(offsets[0]?.partitions.find((x) => x.partition === p)?.offset ?? -1);
@@ -306,7 +294,7 @@ async function finishAndCheck(
   for (const topic of Object.values(topics)) {
     const got = (await readAll(kafka, admin, topic)).map((ms) => ms.map((m) => m.value?.toString() ?? ""));
     outputs[topic] = got;
-    sameLists(got, want(topic), topic);
+    assertSamePartitions(got, want(topic), topic);
     assert.ok(got.flat().length > 20, `${topic} has outputs`);
   }
   const dead = (await readAll(kafka, admin, `${s.group}-dead-letters`)).flat();
