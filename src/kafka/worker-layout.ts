@@ -11,8 +11,6 @@ import {
   prefixedChangelogTopic,
   repartitionTopic,
   resolvePartitionFormula,
-  TASK_STORE,
-  TIMER_STORE,
 } from "../plan/internal-topics.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
 import { channelPartition, type TaskGroup, taskGroups } from "../plan/task-groups.ts";
@@ -81,12 +79,6 @@ export function taskPartitionOf(layout: TaskLayout, planTopic: string, partition
 
 // Names re-exported for callers of the worker (changelogTopic takes a task group's prefix).
 export { prefixedChangelogTopic as changelogTopic, repartitionTopic };
-
-/** Every store of the plan (operators with state, plus the task's timers and watermarks). */
-export function planStores(plan: ProgramPlan): string[] {
-  const names = plan.rules.flatMap((r) => r.ops.flatMap((op) => ("store" in op ? [op.store.name] : [])));
-  return [...new Set([...names, TIMER_STORE, TASK_STORE])];
-}
 
 /** The changelog and repartition topics a worker of `groupId` creates when the inputs have `n` partitions. */
 export function internalTopicRequests(plan: ProgramPlan, groupId: string, n: number): TopicRequest[] {

@@ -47,7 +47,7 @@ export interface Worker {
   readonly failed: Promise<Error>;
 }
 
-export { changelogTopic, planStores } from "./worker-layout.ts";
+export { changelogTopic } from "./worker-layout.ts";
 
 /**
  * Workers starting together race to create the internal topics; right after a topic is created its
