@@ -7,9 +7,8 @@ import type { OutputRecord } from "../core/record.ts";
 import { channelPartition } from "../plan/task-groups.ts";
 import { partitionForKey } from "../runtime/partitioner.ts";
 import { serializeRepartition } from "../runtime/repartition-serde.ts";
-import { createTask, type LocalTaskRuntime, TASK_STORE } from "../runtime/task.ts";
+import { createTask, type LocalTaskRuntime } from "../runtime/task.ts";
 import type { InputRecord, TaskOutput } from "../runtime/task-api.ts";
-import type { KeyValueStore } from "../state/store.ts";
 import { failpoint } from "./failpoints.ts";
 import { partitionId } from "./partition-reader.ts";
 import { serializeChange, serializeDeadLetter, serializeOutput, type WireRecord } from "./serdes.ts";
@@ -89,8 +88,7 @@ export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>):
     ...(layout.params ? { params: layout.params } : {}),
     ...(ctx.inputs.length > 1 ? { wallClockIdle: { now: () => Date.now(), idleMs: layout.idleMs } } : {}),
   });
-  const taskStore = state.stores.store(TASK_STORE);
-  return makeTask(ctx, id, producer, runtime, committed, state.changelogOffsets, taskStore);
+  return makeTask(ctx, id, producer, runtime, committed, state.changelogOffsets);
 }
 
 function outputPartition(layout: TaskLayout, out: OutputRecord): number {
@@ -128,14 +126,6 @@ function transactionRecords(
   return records;
 }
 
-/** True when a batch produced nothing and changed no state: at most `$task` values rewritten as committed. */
-function nothingNew(drained: TaskOutput, taskValues: ReadonlyMap<string, string>): boolean {
-  if (drained.outputs.length + drained.repartitions.length + drained.deadLetters.length > 0) return false;
-  return drained.changes.every(
-    (c) => c.store === TASK_STORE && c.value !== null && taskValues.get(c.key) === JSON.stringify(c.value),
-  );
-}
-
 /** A repartition record: key as is, value = the environment, origin and evidence (repartition-serde). */
 function repartitionRecord(r: OutputRecord, partition: number): WireRecord {
   const ts = Number.isFinite(r.timestamp) && r.timestamp > 0 ? String(Math.trunc(r.timestamp)) : "0";
@@ -149,13 +139,8 @@ function makeTask(
   runtime: LocalTaskRuntime,
   initial: Record<string, number>,
   changelogOffsets: Record<string, number>,
-  taskStore: KeyValueStore,
 ): WorkerTask {
   let committed = { ...initial };
-  /** The `$task` store's committed values (JSON), to tell an idle rewrite from a change. */
-  const taskValues = new Map<string, string>(
-    [...taskStore.prefix("")].map(([k, v]) => [k, JSON.stringify(v)] as const),
-  );
   const byId = new Map(ctx.inputs.map((i) => [partitionId(i.topic, i.partition), i]));
   const seekTo = (): OffsetToCommit[] =>
     ctx.inputs.map((i) => ({
@@ -197,10 +182,9 @@ function makeTask(
         partition: byId.get(k)!.partition,
         offset: next,
       }));
-    // An idle tick that released nothing only rewrites the unchanged watermarks: no transaction. The
-    // rewrite stays in the overlay and goes out with the next real commit (same value, same state).
-    if (offsets.length === 0 && nothingNew(drained, taskValues)) return { kind: "committed" };
     const out = transactionRecords(ctx, drained, positions);
+    // An idle tick that released nothing changed nothing (the task rewrites no unchanged watermark).
+    if (out.length === 0 && offsets.length === 0) return { kind: "committed" };
     const outcome = await producer.commit({
       records: out,
       offsets: offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
@@ -229,9 +213,6 @@ function makeTask(
     for (const [store, topic] of ctx.layout.changelogs) {
       const end = ends?.[partitionId(topic, ctx.partition)];
       if (end !== undefined) changelogOffsets[store] = end;
-    }
-    for (const c of drained.changes) {
-      if (c.store === TASK_STORE) taskValues.set(c.key, JSON.stringify(c.value));
     }
     await runtime.commit();
     failpoint("after-checkpoint");

@@ -215,7 +215,7 @@ class Task implements LocalTaskRuntime {
     this.pump();
     this.parts.tracker.endAll();
     this.fireTimers();
-    this.parts.taskStore.put("watermarks", this.parts.tracker.snapshot());
+    this.saveMarks(this.parts.tracker.snapshot());
   }
 
   advanceWatermark(t: number): void {
@@ -240,7 +240,7 @@ class Task implements LocalTaskRuntime {
   async commit(): Promise<void> {
     const positions = this.parts.merger.positions();
     const marks = this.parts.tracker.snapshot();
-    this.parts.taskStore.put("watermarks", marks);
+    this.saveMarks(marks);
     await this.opts.stores.commit({
       inputOffsets: positions,
       changelogOffsets: {},
@@ -284,7 +284,17 @@ class Task implements LocalTaskRuntime {
         tracker.observe(inputId(rec.input.topic, rec.input.partition), rec.eventTime);
       }
     }
-    this.parts.taskStore.put("watermarks", tracker.snapshot());
+    this.saveMarks(tracker.snapshot());
+  }
+
+  /**
+   * Writes the watermarks to `$task` only when they changed, so a batch that moved nothing (an idle
+   * tick of a Kafka worker) leaves no pending change and no transaction to write.
+   */
+  private saveMarks(marks: Value): void {
+    const current = this.parts.taskStore.get("watermarks");
+    if (current !== undefined && JSON.stringify(current) === JSON.stringify(marks)) return;
+    this.parts.taskStore.put("watermarks", marks);
   }
 
   private dispatch(rec: PendingRecord<DecodedInput>): void {
