@@ -1,9 +1,8 @@
-// Benchmarks: entry point (`npm run bench`). Runs each suite with its baseline in the same process
-// and prints one table: rate in the suite's unit, margin of error, samples, and ratio to the baseline.
-import { dslFrontEnd } from "./suites/dsl-front-end.ts";
-import { embeddedRuntime } from "./suites/embedded-runtime.ts";
+// Benchmarks: entry point (`npm run bench [suite-name-substring...]`). Runs each suite with its
+// baseline (a peer engine or a hand-written loop) in the same process and run, and prints one
+// Markdown table: rate in the suite's unit, margin of error, samples, and ratio to the baseline.
 import type { BenchRow } from "./suites/measure.ts";
-import { stateStores } from "./suites/state-stores.ts";
+import { SUITES } from "./suites/index.ts";
 
 function fmt(n: number): string {
   if (n >= 100) return Math.round(n).toLocaleString("en-US");
@@ -27,12 +26,11 @@ function table(rows: readonly BenchRow[]): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const filters = process.argv.slice(2).map((a) => a.toLowerCase());
+  const chosen = SUITES.filter(([name]) => filters.length === 0 || filters.some((f) => name.includes(f)));
+  if (chosen.length === 0) throw new Error(`no suite matches ${filters.join(", ")}; suites: ${SUITES.map(([n]) => n).join(", ")}`);
   const rows: BenchRow[] = [];
-  for (const [name, suite] of [
-    ["DSL front end", dslFrontEnd],
-    ["state stores", stateStores],
-    ["embedded runtime", embeddedRuntime],
-  ] as const) {
+  for (const [name, suite] of chosen) {
     console.error(`running: ${name}`);
     rows.push(...(await suite()));
   }

@@ -1,0 +1,12 @@
+// Benchmarks: the suites `npm run bench` runs, in order. One line per suite; the name is what
+// `npm run bench <substring>` selects by.
+import { dslFrontEnd } from "./dsl-front-end.ts";
+import { embeddedRuntime } from "./embedded-runtime.ts";
+import type { BenchRow } from "./measure.ts";
+import { stateStores } from "./state-stores.ts";
+
+export const SUITES: ReadonlyArray<readonly [string, () => Promise<BenchRow[]>]> = [
+  ["dsl front end", dslFrontEnd],
+  ["state stores", stateStores],
+  ["embedded runtime", embeddedRuntime],
+];
