@@ -1,8 +1,9 @@
 // Benchmarks: entry point (`npm run bench [suite-name-substring...]`). Runs each suite with its
 // baseline (a peer engine or a hand-written loop) in the same process and run, and prints one
 // Markdown table: rate in the suite's unit, margin of error, samples, and ratio to the baseline.
-import type { BenchRow } from "./suites/measure.ts";
+
 import { SUITES } from "./suites/index.ts";
+import type { BenchRow } from "./suites/measure.ts";
 
 function fmt(n: number): string {
   if (n >= 100) return Math.round(n).toLocaleString("en-US");
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const filters = process.argv.slice(2).map((a) => a.toLowerCase());
   const chosen = SUITES.filter(([name]) => filters.length === 0 || filters.some((f) => name.includes(f)));
-  if (chosen.length === 0) throw new Error(`no suite matches ${filters.join(", ")}; suites: ${SUITES.map(([n]) => n).join(", ")}`);
+  if (chosen.length === 0)
+    throw new Error(`no suite matches ${filters.join(", ")}; suites: ${SUITES.map(([n]) => n).join(", ")}`);
   const rows: BenchRow[] = [];
   for (const [name, suite] of chosen) {
     console.error(`running: ${name}`);
