@@ -19,6 +19,7 @@ import {
 } from "../store-keys.ts";
 import { type CompiledPattern, compileNfa, type Env } from "./compile-nfa.ts";
 import { outputEnv } from "./env.ts";
+import { type InertTest, inertTest } from "./inert.ts";
 import { KeyNfa, type PartialJson } from "./nfa.ts";
 import { type PatternEvent, SharedBuffer, type Take } from "./shared-buffer.ts";
 import { type SkipPolicy, skipPolicy } from "./skip/skip-policy.ts";
@@ -57,6 +58,7 @@ export function createPatternOperator(
     store: ctx.store(op.store.name),
     ctx,
     alias: sourceAlias,
+    inert: inertTest(op.steps, sourceAlias, compile),
   };
   return {
     process: (record) => accept(run, record),
@@ -70,6 +72,8 @@ interface Runner {
   readonly store: KeyValueStore;
   readonly ctx: OperatorContext;
   readonly alias: string;
+  /** The cheap path (inert.ts): null when the pattern could notice any event. */
+  readonly inert: InertTest | null;
 }
 
 function accept(run: Runner, record: StreamRecord): void {
@@ -78,6 +82,8 @@ function accept(run: Runner, record: StreamRecord): void {
     run.ctx.deadLetter(record, "late-record", `event time ${record.timestamp} is behind the watermark ${wm}`);
     return;
   }
+  // An event no step can take leaves the key's NFA as it is: no buffer, no timer, no state write.
+  if (run.inert?.(record.value) === true) return;
   const tkey = encodeKey(record.key);
   const scope = keyScope(tkey);
   const st = (run.store.get(`${scope}n`) as unknown as KeyState | undefined) ?? { q: 0, n: 0, p: [], h: [] };

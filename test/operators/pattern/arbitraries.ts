@@ -4,6 +4,7 @@ import fc from "fast-check";
 import type { Row } from "../../../src/core/value.ts";
 import type { Contiguity, SkipStrategy } from "../../../src/plan/plan.ts";
 import type { Fn, TestEvent, TestPattern, TestStep } from "./build.ts";
+import { local } from "./fake-context.ts";
 
 export type CondDesc =
   | { readonly k: "any" }
@@ -103,13 +104,13 @@ function condFn(d: CondDesc, self: string, prev: string | null): Fn | null {
     case "any":
       return null;
     case "eq":
-      return (env) => rowOf(env)["v"] === d.c;
+      return local((env) => rowOf(env)["v"] === d.c);
     case "ne":
-      return (env) => rowOf(env)["v"] !== d.c;
+      return local((env) => rowOf(env)["v"] !== d.c);
     case "ge":
-      return (env) => (rowOf(env)["v"] as number) >= d.c;
+      return local((env) => (rowOf(env)["v"] as number) >= d.c);
     case "w":
-      return (env) => rowOf(env)["w"] === 1;
+      return local((env) => rowOf(env)["w"] === 1);
     case "gtPrev":
       return (env) => {
         const p = prev === null ? null : (env[prev] as Row | null);

@@ -17,12 +17,30 @@ export function fakeTask(stores?: TaskStateStores, watermark?: number): FakeTask
   return { ...harness, timers: harness.pendingTimers };
 }
 
-/** Conditions as JS predicates: `cond(fn)` makes a placeholder Expr that `compile` maps back to fn. */
+/** JS predicates that read only the candidate event's `ev` row (see `local`). */
+const LOCAL = new WeakSet<(env: Env) => boolean>();
+
+/**
+ * Marks a test predicate as reading only the candidate (`env.ev`), never another step or `$steps`,
+ * so the pattern operator may use it for its cheap path (src/operators/pattern/inert.ts).
+ */
+export function local(fn: (env: Env) => boolean): (env: Env) => boolean {
+  LOCAL.add(fn);
+  return fn;
+}
+
+/**
+ * Conditions as JS predicates: `cond(fn)` makes a placeholder Expr that `compile` maps back to fn.
+ * The placeholder reads `ev` when fn is `local`, else `$steps`, so the cheap path's analysis of what
+ * a condition reads sees what fn reads.
+ */
 export class Predicates {
   private readonly fns = new Map<Expr, (env: Env) => boolean>();
 
   cond(fn: (env: Env) => boolean): Expr {
-    const e: Expr = { kind: "literal", value: `pred${this.fns.size}`, type: { kind: "bool" } };
+    const path = LOCAL.has(fn) ? ["ev"] : ["$steps"];
+    const arg: Expr = { kind: "field", path, type: { kind: "bool" } };
+    const e: Expr = { kind: "call", fn: `pred${this.fns.size}`, args: [arg], type: { kind: "bool" } };
     this.fns.set(e, fn);
     return e;
   }

@@ -134,3 +134,37 @@ test("matches the reference with within (pruning from the first event)", () => {
     .map(([d, w]): PatternDesc => ({ ...d, withinMs: w }));
   fc.assert(fc.property(desc, keyedEvents(8), check), runs(200));
 });
+
+// The cheap path (src/operators/pattern/inert.ts): patterns it applies to (no strict, no greedy,
+// conditions on the candidate alone, negations and until included), with events of which many
+// satisfy no step, still match exactly as the reference does.
+test("matches the reference on the cheap path (inert events skipped)", () => {
+  const onCandidate = (c: PatternDesc["steps"][number]["cond"]) =>
+    c.k !== "any" && c.k !== "gtPrev" && c.k !== "countLt";
+  const desc = patternDesc.map(
+    (d): PatternDesc => ({
+      ...d,
+      steps: d.steps.map((s) => ({
+        ...s,
+        cond: onCandidate(s.cond) ? s.cond : { k: "eq", c: 2 },
+        greedy: false,
+        contiguity: s.contiguity === "strict" ? "relaxed" : s.contiguity,
+        inner: s.inner === "strict" ? "non-deterministic" : s.inner,
+      })),
+    }),
+  );
+  fc.assert(fc.property(desc, keyedEvents(8), check), runs(400));
+});
+
+// The same with strict and greedy steps left in: the cheap path must turn itself off for them.
+test("matches the reference with conditions on the candidate alone (strict and greedy included)", () => {
+  const onCandidate = (c: PatternDesc["steps"][number]["cond"]) =>
+    c.k !== "any" && c.k !== "gtPrev" && c.k !== "countLt";
+  const desc = patternDesc.map(
+    (d): PatternDesc => ({
+      ...d,
+      steps: d.steps.map((s) => ({ ...s, cond: onCandidate(s.cond) ? s.cond : { k: "ne", c: 1 } })),
+    }),
+  );
+  fc.assert(fc.property(desc, keyedEvents(8), check), runs(600));
+});
