@@ -4,9 +4,11 @@ import { dslFrontEnd } from "./dsl-front-end.ts";
 import { embeddedRuntime } from "./embedded-runtime.ts";
 import type { BenchRow } from "./measure.ts";
 import { stateStores } from "./state-stores.ts";
+import { windows } from "./windows.ts";
 
 export const SUITES: ReadonlyArray<readonly [string, () => Promise<BenchRow[]>]> = [
   ["dsl front end", dslFrontEnd],
   ["state stores", stateStores],
   ["embedded runtime", embeddedRuntime],
+  ["windows", windows],
 ];

@@ -1,0 +1,95 @@
+// Benchmarks, shared: plain timed loops for runs too long for tinybench's many samples. A case runs
+// `runs` times in this process; `cold` is the first run, `warm` the median of the later ones. The
+// result is checked after each run, outside the timed code. Rows follow measure.ts's BenchRow: rate
+// = units / median time; ± = half the spread (max - min) of the runs, relative to the median, in %;
+// samples = runs summarized.
+import type { BenchRow } from "../measure.ts";
+
+/** Times of one case's runs, in ms, with the units each run processes. */
+export interface Timing {
+  readonly name: string;
+  readonly units: number;
+  readonly ms: readonly number[];
+}
+
+/** Runs `fn` `runs` times, checking each result after its run (a failed check throws). */
+export async function timeRuns<T>(
+  runs: number,
+  fn: () => T | Promise<T>,
+  check: (result: T, run: number) => void,
+): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const result = await fn();
+    ms.push(performance.now() - t0);
+    check(result, i);
+  }
+  return ms;
+}
+
+/** Cold (first run) and warm (median of runs 2..n) timings of one case; n >= 3. */
+export async function coldWarm<T>(
+  name: string,
+  units: number,
+  runs: number,
+  fn: () => T | Promise<T>,
+  check: (result: T, run: number) => void,
+): Promise<[Timing, Timing]> {
+  if (runs < 3) throw new Error(`coldWarm needs at least 3 runs (1 cold + 2 warm), got ${runs}`);
+  const ms = await timeRuns(runs, fn, check);
+  const log = ms.map((m) => `${m.toFixed(0)} ms`).join(", ");
+  console.error(`  ${name}: ${log}`);
+  return [
+    { name: `${name}, cold (run 1)`, units, ms: ms.slice(0, 1) },
+    { name: `${name}, warm (median of runs 2-${runs})`, units, ms: ms.slice(1) },
+  ];
+}
+
+/** A baseline's timing: one untimed warm-up run, then the median of `runs` runs. */
+export async function warmOnly<T>(
+  name: string,
+  units: number,
+  runs: number,
+  fn: () => T | Promise<T>,
+  check: (result: T, run: number) => void,
+): Promise<Timing> {
+  const ms = await timeRuns(runs + 1, fn, check);
+  console.error(`  ${name}: ${ms.map((m) => `${m.toFixed(0)} ms`).join(", ")} (first is warm-up)`);
+  return { name: `${name} (median of ${runs} after a warm-up)`, units, ms: ms.slice(1) };
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** Rows for a suite: the baseline first (ratio 1), each case's rate over the baseline's. */
+export function timedRows(
+  suite: string,
+  unit: string,
+  baseline: Timing,
+  cases: readonly Timing[],
+): BenchRow[] {
+  const stats = (t: Timing) => {
+    const m = median(t.ms);
+    const spread = t.ms.length > 1 ? (Math.max(...t.ms) - Math.min(...t.ms)) / 2 : 0;
+    return { rate: t.units / (m / 1000), rme: (100 * spread) / m, samples: t.ms.length };
+  };
+  const base = stats(baseline);
+  return [baseline, ...cases].map((t, i) => {
+    const s = stats(t);
+    return { suite, name: t.name, unit, ...s, ratio: s.rate / base.rate, isBaseline: i === 0 };
+  });
+}
+
+/** Runs per timed case: `VIGIL_BENCH_RUNS` when set (at least 3: one cold, two warm), else `fallback`. */
+export function benchRuns(fallback: number): number {
+  const raw = process.env["VIGIL_BENCH_RUNS"];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 3)
+    throw new Error(`VIGIL_BENCH_RUNS must be a whole number >= 3, got '${raw}'`);
+  return n;
+}
