@@ -2,6 +2,7 @@
 // `npm run bench <substring>` selects by.
 import { dslFrontEnd } from "./dsl-front-end.ts";
 import { embeddedRuntime } from "./embedded-runtime.ts";
+import { joins } from "./joins.ts";
 import type { BenchRow } from "./measure.ts";
 import { stateStores } from "./state-stores.ts";
 import { windows } from "./windows.ts";
@@ -11,4 +12,6 @@ export const SUITES: ReadonlyArray<readonly [string, () => Promise<BenchRow[]>]>
   ["state stores", stateStores],
   ["embedded runtime", embeddedRuntime],
   ["windows", windows],
+  ["joins", joins],
+  ["nexmark", async () => (await import("./nexmark.ts")).nexmark()],
 ];

@@ -287,7 +287,7 @@ async function runKind(kind: WindowKind, data: Data, runs: number, big: boolean)
   const vigil = await coldWarm("Vigil, one task", events, runs, () => runTask(plan, data.inputs), vigilCheck);
   console.error(`  ${kind.name}: ${expected} (agreed by every run)`);
   const suite = `Windows: ${kind.name}, count + sum per card (${events.toLocaleString("en-US")} events, ${data.cards.toLocaleString("en-US")} cards, ${expected.count.toLocaleString("en-US")} windows)`;
-  return timedRows(suite, "events/s", baseline, [...extra, ...vigil]);
+  return timedRows(suite, "events/CPU-s", baseline, [...extra, ...vigil]);
 }
 
 /** Runs the suite: tumbling over the full event count, the other kinds over a twentieth of it. */

@@ -1,15 +1,24 @@
 // Benchmarks, shared: plain timed loops for runs too long for tinybench's many samples. A case runs
 // `runs` times in this process; `cold` is the first run, `warm` the median of the later ones. The
-// result is checked after each run, outside the timed code. Rows follow measure.ts's BenchRow: rate
-// = units / median time; ± = half the spread (max - min) of the runs, relative to the median, in %;
+// result is checked after each run, outside the timed code. Time is the process's CPU time (user +
+// system, process.cpuUsage: the main thread plus V8's GC and compiler threads), not wall time: on a
+// shared 2-core machine, wall time mostly measures the neighbours (runs here saw 3x wall over CPU).
+// Wall times are logged to stderr beside them. Rows follow measure.ts's BenchRow: rate = units /
+// median CPU time; ± = half the spread (max - min) of the runs, relative to the median, in %;
 // samples = runs summarized.
 import type { BenchRow } from "../measure.ts";
 
-/** Times of one case's runs, in ms, with the units each run processes. */
+/** CPU times of one case's runs, in ms, with the units each run processes. */
 export interface Timing {
   readonly name: string;
   readonly units: number;
   readonly ms: readonly number[];
+}
+
+/** CPU ms (user + system) and wall ms of each run. */
+interface RunTimes {
+  readonly cpu: number[];
+  readonly wall: number[];
 }
 
 /** Runs `fn` `runs` times, checking each result after its run (a failed check throws). */
@@ -17,15 +26,24 @@ export async function timeRuns<T>(
   runs: number,
   fn: () => T | Promise<T>,
   check: (result: T, run: number) => void,
-): Promise<number[]> {
-  const ms: number[] = [];
+): Promise<RunTimes> {
+  const cpu: number[] = [];
+  const wall: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
+    const w0 = performance.now();
+    const c0 = process.cpuUsage();
     const result = await fn();
-    ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    wall.push(performance.now() - w0);
+    cpu.push((c.user + c.system) / 1000);
     check(result, i);
   }
-  return ms;
+  return { cpu, wall };
+}
+
+function logRuns(name: string, t: RunTimes, note = ""): void {
+  const runs = t.cpu.map((c, i) => `${c.toFixed(0)} (${(t.wall[i] ?? 0).toFixed(0)})`).join(", ");
+  console.error(`  ${name}: CPU (wall) ms ${runs}${note}`);
 }
 
 /** Cold (first run) and warm (median of runs 2..n) timings of one case; n >= 3. */
@@ -37,9 +55,9 @@ export async function coldWarm<T>(
   check: (result: T, run: number) => void,
 ): Promise<[Timing, Timing]> {
   if (runs < 3) throw new Error(`coldWarm needs at least 3 runs (1 cold + 2 warm), got ${runs}`);
-  const ms = await timeRuns(runs, fn, check);
-  const log = ms.map((m) => `${m.toFixed(0)} ms`).join(", ");
-  console.error(`  ${name}: ${log}`);
+  const t = await timeRuns(runs, fn, check);
+  logRuns(name, t);
+  const ms = t.cpu;
   return [
     { name: `${name}, cold (run 1)`, units, ms: ms.slice(0, 1) },
     { name: `${name}, warm (median of runs 2-${runs})`, units, ms: ms.slice(1) },
@@ -54,8 +72,9 @@ export async function warmOnly<T>(
   fn: () => T | Promise<T>,
   check: (result: T, run: number) => void,
 ): Promise<Timing> {
-  const ms = await timeRuns(runs + 1, fn, check);
-  console.error(`  ${name}: ${ms.map((m) => `${m.toFixed(0)} ms`).join(", ")} (first is warm-up)`);
+  const t = await timeRuns(runs + 1, fn, check);
+  logRuns(name, t, " (the first is a warm-up)");
+  const ms = t.cpu;
   return { name: `${name} (median of ${runs} after a warm-up)`, units, ms: ms.slice(1) };
 }
 
