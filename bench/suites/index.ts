@@ -13,5 +13,4 @@ export const SUITES: ReadonlyArray<readonly [string, () => Promise<BenchRow[]>]>
   ["embedded runtime", embeddedRuntime],
   ["windows", windows],
   ["joins", joins],
-  ["nexmark", async () => (await import("./nexmark.ts")).nexmark()],
 ];
