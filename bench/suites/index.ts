@@ -13,4 +13,5 @@ export const SUITES: ReadonlyArray<readonly [string, () => Promise<BenchRow[]>]>
   ["embedded runtime", embeddedRuntime],
   ["windows", windows],
   ["joins", joins],
+  ["nexmark", async () => (await import("./nexmark.ts")).nexmark()],
 ];
