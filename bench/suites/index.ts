@@ -14,4 +14,5 @@ export const SUITES: ReadonlyArray<readonly [string, () => Promise<BenchRow[]>]>
   ["windows", windows],
   ["joins", joins],
   ["nexmark", async () => (await import("./nexmark.ts")).nexmark()],
+  ["patterns", async () => (await import("./patterns.ts")).patterns()],
 ];
