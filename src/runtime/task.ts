@@ -229,6 +229,7 @@ class Task implements LocalTaskRuntime {
   drain(opts?: { readonly changes?: boolean }): TaskOutput {
     const { outputs, deadLetters, repartitions } = this.parts.buffer;
     this.parts.buffer.clear();
+    this.parts.timers.flush(); // the timers' changes belong to this batch's changelog
     const changes = opts?.changes === false ? [] : this.opts.stores.pendingChanges();
     return { outputs, deadLetters, repartitions, changes };
   }
@@ -241,6 +242,7 @@ class Task implements LocalTaskRuntime {
     const positions = this.parts.merger.positions();
     const marks = this.parts.tracker.snapshot();
     this.saveMarks(marks);
+    this.parts.timers.flush();
     await this.opts.stores.commit({
       inputOffsets: positions,
       changelogOffsets: {},

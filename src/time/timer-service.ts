@@ -1,8 +1,14 @@
-// Event-time stage: timers persisted in one of the task's stores, so they survive commit, restore
-// and rollback with the rest of the state. Keys sort by (time, operator, key): firing is in that order.
+// Event-time stage: the task's timers. They live in memory as numbers (a heap of distinct times, and
+// per time the operators and keys due then), so registering and firing allocate no strings and walk
+// no sorted store. Durability is write-behind: every change since the last flush is kept in a log
+// and written to the task's timer store by flush(), which the task calls before it hands out its
+// changelog and before it commits. The store therefore holds exactly the committed timers plus the
+// flushed ones; after a rollback or a restore the table reloads from it (invalidate).
+// Keys in the store sort by (time, operator, key), and timers fire in that order.
 
 import type { TimerService } from "../operators/operator.ts";
 import type { KeyValueStore } from "../state/store.ts";
+import { MinHeap } from "./min-heap.ts";
 
 // Times are shifted into [0, 2^53) and written as 16 decimal digits (V8 prints decimal fastest),
 // so string order is numeric order.
@@ -13,10 +19,14 @@ const SEP = "\u0000";
 /** The greatest timer time that can be stored (later times are stored as this one). */
 export const MAX_TIMER_TIME = OFFSET - 1;
 
+/** The time a timer is kept under: integral ms, clamped into what the store key can carry. */
+function normalize(time: number): number {
+  return Math.max(-OFFSET, Math.min(OFFSET - 1, Math.floor(time)));
+}
+
 /** Encodes an event time (integral ms, |t| < 2^52) so that keys compare like the numbers. */
 export function encodeTimerTime(time: number): string {
-  const t = Math.max(-OFFSET, Math.min(OFFSET - 1, Math.floor(time)));
-  return String(t + OFFSET).padStart(WIDTH, "0");
+  return String(normalize(time) + OFFSET).padStart(WIDTH, "0");
 }
 
 function decodeTimerTime(s: string): number {
@@ -35,105 +45,190 @@ export interface DueTimer {
   readonly key: string;
 }
 
-/** All timers of a task, in one store. */
+/** All timers of a task, over one store. */
 export interface TaskTimers {
   /** The TimerService an operator (identified by a stable id such as `rule.op`) registers with. */
   forOperator(operator: string): TimerService;
   /**
-   * Fires every timer with time <= watermark, in (time, operator, key) order, removing each before
+   * Fires every timer with time <= watermark, least (time, operator, key) first, removing each before
    * dispatching it; timers registered while firing that are already due fire in the same call.
    */
   fireDue(watermark: number, dispatch: (timer: DueTimer) => void): number;
   /** Number of pending timers. */
   size(): number;
-  /** Forgets what fireDue knows (call after the store was rolled back or restored). */
+  /** Writes the changes since the last flush to the store (call before reading its changes or committing). */
+  flush(): void;
+  /** Reloads from the store (call after the store was rolled back or restored); unflushed changes are dropped. */
   invalidate(): void;
 }
 
+/** The timers due at one time: operator -> keys. */
+type AtTime = Map<string, Set<string>>;
+
+/** One change for the store: a timer added (true) or removed (false). */
+type Change = readonly [time: number, operator: string, key: string, added: boolean];
+
 /** Creates the timer table over `store` (operator ids must not contain "\0"). */
 export function createTaskTimers(store: KeyValueStore): TaskTimers {
-  // Every timer below `floor` has fired (and was deleted), except those registered since, whose
-  // least time lowers `floor` again. Scans start at `floor`, so the deleted timers (tombstones in the
-  // store's overlay until the next commit) are not walked again and again.
-  let floor = Number.NEGATIVE_INFINITY;
-  // No pending timer is earlier than `next` (a lower bound; -Infinity: unknown), so fireDue skips
-  // the store entirely while the watermark is below it: the common case, one compare per record.
-  let next = Number.NEGATIVE_INFINITY;
-
-  const earliestFrom = (time: number): number => {
-    const from = time === Number.NEGATIVE_INFINITY ? "" : encodeTimerTime(time);
-    const first = store.range(from, "\uffff").next();
-    return first.done ? Number.POSITIVE_INFINITY : parseTimerKey(first.value[0]).time;
-  };
-
-  const scanFrom = (): string => (floor === Number.NEGATIVE_INFINITY ? "" : encodeTimerTime(floor));
-
-  // While fireDue dispatches, the key being fired. A timer registered at or below it lies behind the
-  // scan's cursor, so the scan starts again from `floor`, as it would without the cursor.
-  let firing: string | undefined;
-  let rescan = false;
-
-  // Fires every pending timer with time <= watermark, least key first (each one the least pending
-  // key from `floor`). One scan serves the whole call: the store's range is a live cursor (each step
-  // seeks past the last key yielded), so timers registered ahead of the cursor while firing are met
-  // by it and cancelled ones are skipped; only a timer registered behind it needs a new scan.
-  const fireRange = (watermark: number, dispatch: (timer: DueTimer) => void): number => {
-    const to = watermark === Number.POSITIVE_INFINITY ? "\uffff" : `${encodeTimerTime(watermark)}\u0001`;
-    let scan = store.range(scanFrom(), to);
-    let fired = 0;
-    const outer = firing;
-    try {
-      for (let step = scan.next(); !step.done; step = scan.next()) {
-        const key = step.value[0];
-        const due = parseTimerKey(key);
-        floor = due.time;
-        store.delete(key);
-        firing = key;
-        rescan = false;
-        dispatch(due);
-        fired++;
-        if (rescan) scan = store.range(scanFrom(), to);
-      }
-    } finally {
-      firing = outer;
-      // A nested call moved the store under the caller's cursor: the caller scans again.
-      rescan = outer !== undefined;
-    }
-    return fired;
-  };
-
-  return {
-    forOperator(operator) {
-      return {
-        register: (time, key) => {
-          if (time < floor) floor = time;
-          if (time < next) next = time;
-          const k = timerKey(time, operator, key);
-          if (firing !== undefined && k <= firing) rescan = true;
-          store.put(k, 1);
-        },
-        cancel: (time, key) => store.delete(timerKey(time, operator, key)),
-      };
-    },
-    fireDue(watermark, dispatch) {
-      if (watermark < next) return 0;
-      let fired = 0;
-      if (watermark !== Number.NEGATIVE_INFINITY) fired = fireRange(watermark, dispatch);
-      if (watermark !== Number.NEGATIVE_INFINITY && watermark > floor) floor = Math.floor(watermark);
-      next = earliestFrom(floor);
-      return fired;
-    },
-    size: () => store.size(),
-    invalidate: () => {
-      floor = Number.NEGATIVE_INFINITY;
-      next = Number.NEGATIVE_INFINITY;
-      if (firing !== undefined) rescan = true;
-    },
-  };
+  return new TimerTable(store);
 }
 
-function parseTimerKey(k: string): DueTimer {
-  const a = k.indexOf(SEP);
-  const b = k.indexOf(SEP, a + 1);
-  return { time: decodeTimerTime(k.slice(0, a)), operator: k.slice(a + 1, b), key: k.slice(b + 1) };
+class TimerTable implements TaskTimers {
+  private readonly store: KeyValueStore;
+  private byTime = new Map<number, AtTime>();
+  private times = new MinHeap();
+  private count = 0;
+  private log: Change[] = [];
+  // While fireDue dispatches: the time and the sorted (operator, key) batch being fired from `next`.
+  private firingTime: number | null = null;
+  private batch: [string, string][] = [];
+  private next = 0;
+  /** Set when the batch being fired no longer holds the least due timers (an earlier one came, a nested call). */
+  private stale = false;
+
+  constructor(store: KeyValueStore) {
+    this.store = store;
+    this.load();
+  }
+
+  forOperator(operator: string): TimerService {
+    return {
+      register: (time, key) => this.register(normalize(time), operator, key),
+      cancel: (time, key) => this.remove(normalize(time), operator, key, true),
+    };
+  }
+
+  fireDue(watermark: number, dispatch: (timer: DueTimer) => void): number {
+    let fired = 0;
+    const outer = { time: this.firingTime, batch: this.batch, next: this.next };
+    try {
+      for (;;) {
+        const time = this.leastTime();
+        if (time === undefined || time > watermark) break;
+        this.startBatch(time);
+        while (this.next < this.batch.length && !this.stale) {
+          const [operator, key] = this.batch[this.next++] as [string, string];
+          if (!this.remove(time, operator, key, true)) continue; // cancelled while firing
+          dispatch({ time, operator, key });
+          fired++;
+        }
+      }
+    } finally {
+      this.firingTime = outer.time;
+      this.batch = outer.batch;
+      this.next = outer.next;
+      // A nested call changed what the caller's batch holds: the caller starts over.
+      this.stale = outer.time !== null;
+    }
+    return fired;
+  }
+
+  size(): number {
+    return this.count;
+  }
+
+  flush(): void {
+    if (this.log.length === 0) return;
+    for (const [time, operator, key, added] of this.log) {
+      const k = timerKey(time, operator, key);
+      if (added) this.store.put(k, 1);
+      else this.store.delete(k);
+    }
+    this.log = [];
+  }
+
+  invalidate(): void {
+    this.load();
+    if (this.firingTime !== null) this.stale = true;
+  }
+
+  private load(): void {
+    this.byTime = new Map();
+    this.times = new MinHeap();
+    this.count = 0;
+    this.log = [];
+    for (const [k] of this.store.range("", "\uffff")) {
+      const a = k.indexOf(SEP);
+      const b = k.indexOf(SEP, a + 1);
+      this.add(decodeTimerTime(k.slice(0, a)), k.slice(a + 1, b), k.slice(b + 1));
+    }
+  }
+
+  private register(time: number, operator: string, key: string): void {
+    if (!this.add(time, operator, key)) return;
+    this.log.push([time, operator, key, true]);
+    if (this.firingTime === null) return;
+    if (time < this.firingTime) this.stale = true;
+    else if (time === this.firingTime) this.insertIntoBatch(operator, key);
+  }
+
+  // Adds a timer to memory; false when it was already pending.
+  private add(time: number, operator: string, key: string): boolean {
+    let at = this.byTime.get(time);
+    if (at === undefined) {
+      at = new Map();
+      this.byTime.set(time, at);
+      this.times.push(time);
+    }
+    let keys = at.get(operator);
+    if (keys === undefined) {
+      keys = new Set();
+      at.set(operator, keys);
+    }
+    if (keys.has(key)) return false;
+    keys.add(key);
+    this.count++;
+    return true;
+  }
+
+  // Removes a pending timer; false when there was none.
+  private remove(time: number, operator: string, key: string, logged: boolean): boolean {
+    const at = this.byTime.get(time);
+    const keys = at?.get(operator);
+    if (at === undefined || keys === undefined || !keys.delete(key)) return false;
+    if (keys.size === 0) at.delete(operator);
+    if (at.size === 0) this.byTime.delete(time); // its heap entry goes when it reaches the top
+    this.count--;
+    if (logged) this.log.push([time, operator, key, false]);
+    return true;
+  }
+
+  private leastTime(): number | undefined {
+    for (;;) {
+      const t = this.times.peek();
+      if (t === undefined || this.byTime.has(t)) return t;
+      this.times.pop();
+    }
+  }
+
+  // The timers due at `time`, in (operator, key) order: the order of their store keys.
+  private startBatch(time: number): void {
+    const batch: [string, string][] = [];
+    for (const [operator, keys] of this.byTime.get(time) ?? [])
+      for (const key of keys) batch.push([operator, key]);
+    batch.sort(compareEntries);
+    this.firingTime = time;
+    this.batch = batch;
+    this.next = 0;
+    this.stale = false;
+  }
+
+  // A timer registered at the time being fired: into the unfired rest of the batch, in order.
+  private insertIntoBatch(operator: string, key: string): void {
+    const entry: [string, string] = [operator, key];
+    let lo = this.next;
+    let hi = this.batch.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareEntries(this.batch[mid] as [string, string], entry) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.batch.splice(lo, 0, entry);
+  }
+}
+
+// (operator, key) in the order of `operator\0key` as strings ("\0" sorts below every other unit).
+function compareEntries(a: readonly [string, string], b: readonly [string, string]): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }

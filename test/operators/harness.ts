@@ -83,8 +83,14 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     watermark: () => wm,
     storeSize: (name) => stores.store(name).size(),
     pendingTimers: () => timers.size(),
-    commit: () => stores.commit({ inputOffsets: {}, changelogOffsets: {}, meta: {} }),
-    rollback: () => stores.rollback(),
+    commit: () => {
+      timers.flush();
+      return stores.commit({ inputOffsets: {}, changelogOffsets: {}, meta: {} });
+    },
+    rollback: () => {
+      stores.rollback();
+      timers.invalidate();
+    },
   };
 }
 

@@ -147,10 +147,15 @@ test("timers fire in the order of the model, with registrations and cancels whil
             assert.equal(count, expected.length);
             break;
           }
-          case "commit":
+          case "commit": {
+            timers.flush();
             await stores.commit({ inputOffsets: {}, changelogOffsets: {}, meta: {} });
             model.committed = new Map(model.pending);
+            // The store holds exactly the pending timers, and a table opened over it sees them.
+            assert.equal(stores.store("$timers").size(), model.pending.size);
+            assert.equal(createTaskTimers(stores.store("$timers")).size(), model.pending.size);
             break;
+          }
           case "rollback":
             stores.rollback();
             timers.invalidate();

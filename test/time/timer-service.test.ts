@@ -83,6 +83,7 @@ test("timers survive commit and vanish on rollback like any state", async () => 
   await stores.open();
   const timers = createTaskTimers(stores.store("$timers"));
   timers.forOperator("r.op").register(10, "kept");
+  timers.flush(); // write-behind: the store sees timers once flushed
   await stores.commit({ inputOffsets: {}, changelogOffsets: {}, meta: {} });
   timers.forOperator("r.op").register(11, "dropped");
   stores.rollback();

@@ -12,8 +12,6 @@ import { keyedEvents, LATENESS, patternDesc, toPattern } from "./arbitraries.ts"
 import { runPattern, type TestEvent, type TestPattern, toOp } from "./build.ts";
 import { event, type FakeTask, fakeTask, Predicates } from "./fake-context.ts";
 
-const CHECKPOINT = { inputOffsets: {}, changelogOffsets: {}, meta: {} };
-
 /** A fresh operator (no JS state carried over) on `stores`, at watermark `wm`. */
 function start(p: TestPattern, stores: TaskStateStores, wm: number): FakeTask {
   const preds = new Predicates();
@@ -50,7 +48,7 @@ test("a fresh operator over committed stores resumes exactly (any stop point)", 
       const max = { v: Number.NEGATIVE_INFINITY };
       const first = start(p, stores, Number.NEGATIVE_INFINITY);
       feed(first, events, 0, k, max);
-      await stores.commit(CHECKPOINT);
+      await first.commit();
       const second = start(p, stores, first.watermark());
       feed(second, events, k, events.length, max);
       second.end();
@@ -71,12 +69,12 @@ test("rolling back to the last commit and replaying gives the same output", asyn
       const max = { v: Number.NEGATIVE_INFINITY };
       const first = start(p, stores, Number.NEGATIVE_INFINITY);
       feed(first, events, 0, k, max);
-      await stores.commit(CHECKPOINT);
+      await first.commit();
       const kept = [...first.out];
       const wmAtCommit = first.watermark();
       const maxAtCommit = max.v;
       feed(first, events, k, m, max); // work that is thrown away
-      stores.rollback();
+      first.rollback();
       max.v = maxAtCommit;
       const again = start(p, stores, wmAtCommit);
       feed(again, events, k, events.length, max);
