@@ -1,10 +1,11 @@
 // Benchmarks: Nexmark (bench/nexmark/). Per query, Vigil's runEmbedded over the generated events of
-// the streams the query reads, in input events/s, against the hand-written TS loop for the same
-// query as its baseline. Before anything is timed, both outputs are compared with the brute-force
-// reference as multisets of rows: a mismatch (or a dead letter) fails the run.
+// the streams the query reads, in input events per CPU-second, against the hand-written TS loop for
+// the same query as its baseline (workloads/timing.ts: process CPU time; Vigil cold = its first run,
+// warm = the median of the others). After every run, outside the timed code, the output is compared
+// with the brute-force reference as a multiset of rows: a mismatch (or a dead letter) fails the run.
 //   VIGIL_BENCH_NEXMARK_EVENTS   generated events (default 50,000: 50 s of event time)
-//   VIGIL_BENCH_NEXMARK_SAMPLES  timed runs of Vigil per query, after one warm-up run (default 3;
-//                                the baseline runs for at least 1 s)
+//   VIGIL_BENCH_RUNS             Vigil runs per query (default 3: 1 cold + 2 warm); the baseline
+//                                runs max(that, 5) times after a warm-up
 //   VIGIL_BENCH_NEXMARK_QUERIES  comma-separated query names (default: all)
 
 import { compileProgram } from "../../src/plan/compile.ts";
@@ -14,7 +15,8 @@ import { runEmbedded } from "../../src/runtime/embedded-runner.ts";
 import { generateStreams, streamLines } from "../nexmark/generate.ts";
 import { diffRows, type NexmarkQuery, QUERIES } from "../nexmark/queries.ts";
 import { boundsLoseNothing, type OutRow } from "../nexmark/reference.ts";
-import { type BenchRow, measure } from "./measure.ts";
+import type { BenchRow } from "./measure.ts";
+import { benchRuns, coldWarm, timedRows, warmOnly } from "./workloads/timing.ts";
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -62,10 +64,10 @@ function verifyVigil(q: NexmarkQuery, expected: readonly OutRow[], result: Embed
   );
 }
 
-/** Runs every chosen query: checks outputs on the first (warm-up) call of each case, then times them. */
+/** Runs every chosen query: the baseline, then Vigil cold and warm, every run's rows checked. */
 export async function nexmark(): Promise<BenchRow[]> {
   const events = envInt("VIGIL_BENCH_NEXMARK_EVENTS", 50_000);
-  const samples = envInt("VIGIL_BENCH_NEXMARK_SAMPLES", 3);
+  const runs = benchRuns(3);
   const streams = generateStreams(events);
   const lines = streamLines(streams);
   const bounds = boundsLoseNothing(streams);
@@ -79,40 +81,33 @@ export async function nexmark(): Promise<BenchRow[]> {
     const records = Object.fromEntries(
       q.reads.map((r) => [plan.streams.find((d) => d.name === r)?.topic ?? r, lines[r]]),
     );
-    const inputEvents = q.reads.reduce((n, r) => n + lines[r].length, 0);
+    const units = q.reads.reduce((n, r) => n + lines[r].length, 0);
     const expected = q.reference(streams);
-    let handChecked = false;
-    let vigilChecked = false;
-    const measured = await measure(
-      `Nexmark ${q.name}${q.variant ? " (variant)" : ""}: ${q.title}`,
-      "events/s",
-      {
-        name: `hand-written TS (${q.reads.join(" + ")}: ${inputEvents} events)`,
-        unitsPerOp: inputEvents,
-        fn: () => {
-          const out = q.handwritten(lines);
-          if (!handChecked) verify(q, "the hand-written baseline", expected, out);
-          handChecked = true;
-        },
-      },
-      [
-        {
-          name: `Vigil runEmbedded, 1 partition (outputs: ${expected.length})`,
-          unitsPerOp: inputEvents,
-          fn: async () => {
-            const result = await runEmbedded({ plan, inputs: { records } });
-            if (!vigilChecked) verifyVigil(q, expected, result);
-            vigilChecked = true;
-          },
-        },
-      ],
-      // time: the fast baseline gets samples for about 1 s; Vigil's runs are longer, so it gets `samples`
-      { time: 1000, iterations: samples, warmupIterations: 1 },
+    const baseline = await warmOnly(
+      `hand-written TS (${q.reads.join(" + ")}: ${units} events)`,
+      units,
+      Math.max(runs, 5),
+      () => q.handwritten(lines),
+      (out) => verify(q, "the hand-written baseline", expected, out),
+    );
+    const vigil = await coldWarm(
+      `Vigil runEmbedded, 1 partition (outputs: ${expected.length})`,
+      units,
+      runs,
+      () => runEmbedded({ plan, inputs: { records } }),
+      (result) => verifyVigil(q, expected, result),
     );
     console.error(
-      `  ${q.name}: ${expected.length} rows, Vigil and the hand-written loop both equal the reference`,
+      `  ${q.name}: ${expected.length} rows; every run of Vigil and of the loop equals the reference`,
     );
-    rows.push(...measured);
+    rows.push(
+      ...timedRows(
+        `Nexmark ${q.name}${q.variant ? " (variant)" : ""}: ${q.title}`,
+        "events/s",
+        baseline,
+        vigil,
+      ),
+    );
   }
   return rows;
 }
