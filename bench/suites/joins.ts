@@ -25,7 +25,7 @@ const COUNTRIES = ["NL", "BE", "DE", "FR", "GB", "ES", "IT", "US"] as const;
 type Joined = readonly (string | number)[];
 
 /** One input record of a merged, time-ordered sequence: which topic, and its JSON line. */
-interface Tagged {
+export interface Tagged {
   readonly topic: string;
   readonly line: string;
 }
@@ -44,7 +44,7 @@ interface CardRow {
 }
 
 /** What a suite case reads: the merged sequence (baselines) and the per-topic records (Vigil). */
-interface JoinData {
+export interface JoinData {
   readonly merged: readonly Tagged[];
   readonly inputs: ReadonlyMap<string, readonly InputRecord[]>;
 }
@@ -61,7 +61,7 @@ function checksumOf(rows: readonly Joined[]): Checksum {
  * `events` records, half payments and half authorizations at random, on `cards` cards, about one
  * record per card per 10 s (so each payment meets about one authorization).
  */
-function streamJoinData(events: number, cards: number): JoinData {
+export function streamJoinData(events: number, cards: number): JoinData {
   const step = Math.round((2 * 10_000) / cards); // steps of 0..step ms: mean step / 2 = 10 s / cards
   const rng = new Prng(2);
   const payments: Payment[] = [];
