@@ -229,8 +229,9 @@ class Task implements LocalTaskRuntime {
   drain(opts?: { readonly changes?: boolean }): TaskOutput {
     const { outputs, deadLetters, repartitions } = this.parts.buffer;
     this.parts.buffer.clear();
+    if (opts?.changes === false) return { outputs, deadLetters, repartitions, changes: [] };
     this.parts.timers.flush(); // the timers' changes belong to this batch's changelog
-    const changes = opts?.changes === false ? [] : this.opts.stores.pendingChanges();
+    const changes = this.opts.stores.pendingChanges();
     return { outputs, deadLetters, repartitions, changes };
   }
 

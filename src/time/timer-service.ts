@@ -1,9 +1,9 @@
 // Event-time stage: the task's timers. They live in memory as numbers (a heap of distinct times, and
 // per time the operators and keys due then), so registering and firing allocate no strings and walk
-// no sorted store. Durability is write-behind: every change since the last flush is kept in a log
-// and written to the task's timer store by flush(), which the task calls before it hands out its
-// changelog and before it commits. The store therefore holds exactly the committed timers plus the
-// flushed ones; after a rollback or a restore the table reloads from it (invalidate).
+// no sorted store. Durability is write-behind: flush() writes the net change since the last flush to
+// the task's timer store (a timer registered and fired in between never reaches it); the task calls
+// it before it hands out its changelog and before it commits. The store therefore holds exactly the
+// committed timers plus the flushed ones; after a rollback or a restore the table reloads from it.
 // Keys in the store sort by (time, operator, key), and timers fire in that order.
 
 import type { TimerService } from "../operators/operator.ts";
@@ -62,11 +62,10 @@ export interface TaskTimers {
   invalidate(): void;
 }
 
-/** The timers due at one time: operator -> keys. */
-type AtTime = Map<string, Set<string>>;
+/** The timers due at one time: operator -> key -> whether the store has it (flushed or loaded). */
+type AtTime = Map<string, Map<string, boolean>>;
 
-/** One change for the store: a timer added (true) or removed (false). */
-type Change = readonly [time: number, operator: string, key: string, added: boolean];
+type Timer = readonly [time: number, operator: string, key: string];
 
 /** Creates the timer table over `store` (operator ids must not contain "\0"). */
 export function createTaskTimers(store: KeyValueStore): TaskTimers {
@@ -78,7 +77,10 @@ class TimerTable implements TaskTimers {
   private byTime = new Map<number, AtTime>();
   private times = new MinHeap();
   private count = 0;
-  private log: Change[] = [];
+  /** Registered since the last flush, not in the store (some may have fired since). */
+  private added: Timer[] = [];
+  /** Removed since the last flush while the store has them. */
+  private removed: Timer[] = [];
   // While fireDue dispatches: the time and the sorted (operator, key) batch being fired from `next`.
   private firingTime: number | null = null;
   private batch: [string, string][] = [];
@@ -94,7 +96,7 @@ class TimerTable implements TaskTimers {
   forOperator(operator: string): TimerService {
     return {
       register: (time, key) => this.register(normalize(time), operator, key),
-      cancel: (time, key) => this.remove(normalize(time), operator, key, true),
+      cancel: (time, key) => this.remove(normalize(time), operator, key),
     };
   }
 
@@ -108,7 +110,7 @@ class TimerTable implements TaskTimers {
         this.startBatch(time);
         while (this.next < this.batch.length && !this.stale) {
           const [operator, key] = this.batch[this.next++] as [string, string];
-          if (!this.remove(time, operator, key, true)) continue; // cancelled while firing
+          if (!this.remove(time, operator, key)) continue; // cancelled while firing
           dispatch({ time, operator, key });
           fired++;
         }
@@ -128,13 +130,15 @@ class TimerTable implements TaskTimers {
   }
 
   flush(): void {
-    if (this.log.length === 0) return;
-    for (const [time, operator, key, added] of this.log) {
-      const k = timerKey(time, operator, key);
-      if (added) this.store.put(k, 1);
-      else this.store.delete(k);
+    for (const [time, operator, key] of this.removed) this.store.delete(timerKey(time, operator, key));
+    for (const [time, operator, key] of this.added) {
+      const keys = this.byTime.get(time)?.get(operator);
+      if (keys?.get(key) !== false) continue; // fired or cancelled since, or flushed already
+      keys.set(key, true);
+      this.store.put(timerKey(time, operator, key), 1);
     }
-    this.log = [];
+    this.removed = [];
+    this.added = [];
   }
 
   invalidate(): void {
@@ -146,24 +150,25 @@ class TimerTable implements TaskTimers {
     this.byTime = new Map();
     this.times = new MinHeap();
     this.count = 0;
-    this.log = [];
+    this.added = [];
+    this.removed = [];
     for (const [k] of this.store.range("", "\uffff")) {
       const a = k.indexOf(SEP);
       const b = k.indexOf(SEP, a + 1);
-      this.add(decodeTimerTime(k.slice(0, a)), k.slice(a + 1, b), k.slice(b + 1));
+      this.add(decodeTimerTime(k.slice(0, a)), k.slice(a + 1, b), k.slice(b + 1), true);
     }
   }
 
   private register(time: number, operator: string, key: string): void {
-    if (!this.add(time, operator, key)) return;
-    this.log.push([time, operator, key, true]);
+    if (!this.add(time, operator, key, false)) return;
+    this.added.push([time, operator, key]);
     if (this.firingTime === null) return;
     if (time < this.firingTime) this.stale = true;
     else if (time === this.firingTime) this.insertIntoBatch(operator, key);
   }
 
   // Adds a timer to memory; false when it was already pending.
-  private add(time: number, operator: string, key: string): boolean {
+  private add(time: number, operator: string, key: string, stored: boolean): boolean {
     let at = this.byTime.get(time);
     if (at === undefined) {
       at = new Map();
@@ -172,24 +177,26 @@ class TimerTable implements TaskTimers {
     }
     let keys = at.get(operator);
     if (keys === undefined) {
-      keys = new Set();
+      keys = new Map();
       at.set(operator, keys);
     }
     if (keys.has(key)) return false;
-    keys.add(key);
+    keys.set(key, stored);
     this.count++;
     return true;
   }
 
   // Removes a pending timer; false when there was none.
-  private remove(time: number, operator: string, key: string, logged: boolean): boolean {
+  private remove(time: number, operator: string, key: string): boolean {
     const at = this.byTime.get(time);
     const keys = at?.get(operator);
-    if (at === undefined || keys === undefined || !keys.delete(key)) return false;
+    const stored = keys?.get(key);
+    if (at === undefined || keys === undefined || stored === undefined) return false;
+    keys.delete(key);
+    if (stored) this.removed.push([time, operator, key]);
     if (keys.size === 0) at.delete(operator);
     if (at.size === 0) this.byTime.delete(time); // its heap entry goes when it reaches the top
     this.count--;
-    if (logged) this.log.push([time, operator, key, false]);
     return true;
   }
 
@@ -205,7 +212,7 @@ class TimerTable implements TaskTimers {
   private startBatch(time: number): void {
     const batch: [string, string][] = [];
     for (const [operator, keys] of this.byTime.get(time) ?? [])
-      for (const key of keys) batch.push([operator, key]);
+      for (const key of keys.keys()) batch.push([operator, key]);
     batch.sort(compareEntries);
     this.firingTime = time;
     this.batch = batch;
