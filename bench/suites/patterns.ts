@@ -5,13 +5,15 @@
 // process through one task (decode -> merge -> pattern operator -> sink, memory stores, commits every
 // 10k records: workloads/task-driver.ts), cold = run 1, warm = median of the later runs. A
 // hand-written matcher (JSON.parse + a per-card scan) runs too. Every run of every engine must find
-// the same matches (count and a digest of the (small, big) payment-id pairs), or the bench fails.
+// the same matches (count and a digest of the (small, big) payment-id pairs), or the bench fails;
+// the one tolerated difference is Esper MATCH_RECOGNIZE pairing other payments with the same count,
+// when a reference of its own resolution of overlaps (first completion wins) explains every pair.
 //
 // Rates are events per CPU-second of the process (all its threads: JIT and GC included), as the other
 // timed suites report (workloads/timing.ts); wall times go to stderr beside them.
 //   few live partial matches: 1M payments (VIGIL_BENCH_EVENTS), 10k cards, 1% small payments;
-//   many live partial matches: a fifth of the events, 30% small payments (every small one opens a
-//     partial match that lives up to 10 minutes).
+//   many live partial matches: a tenth of the events at ten times the rate, 30% small payments (every
+//     small one opens a partial match that lives up to 10 minutes: some 15-20k live at a time).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -41,18 +43,28 @@ interface Found {
   readonly digest: string;
 }
 
-/** SHA-256 of the sorted "smallId>bigId" lines, 16 hex digits (the Java side computes the same). */
-function digestOf(pairs: string[]): Found {
-  pairs.sort();
-  const digest = createHash("sha256").update(pairs.join("\n")).digest("hex").slice(0, 16);
-  return { matches: pairs.length, digest };
+/** A hand-written matcher's result: the pairs themselves, and how many partial matches were live. */
+interface Reference extends Found {
+  readonly pairs: readonly string[];
+  /** Open small payments (live partial matches) over all cards, averaged over the events, and at most. */
+  readonly liveMean: number;
+  readonly liveMax: number;
 }
 
+/** SHA-256 of the sorted "smallId>bigId" lines, 16 hex digits (the Java side computes the same). */
+function digestOf(pairs: string[]): Found & { pairs: string[] } {
+  pairs.sort();
+  const digest = createHash("sha256").update(pairs.join("\n")).digest("hex").slice(0, 16);
+  return { matches: pairs.length, digest, pairs };
+}
+
+const same = (a: Found, b: Found): boolean => a.matches === b.matches && a.digest === b.digest;
+
 function expectFound(what: string, got: Found, expected: Found): void {
-  if (got.matches !== expected.matches || got.digest !== expected.digest)
+  if (!same(got, expected))
     throw new Error(
       `card-testing pattern: ${what} found ${got.matches} matches (digest ${got.digest}), ` +
-        `but the hand-written matcher and Vigil found ${expected.matches} (digest ${expected.digest}): the engines disagree`,
+        `but the hand-written matcher (the pattern's definition, docs/patterns.md) found ${expected.matches} (digest ${expected.digest}): the engines disagree`,
     );
 }
 
@@ -67,29 +79,43 @@ interface Open {
   end: { readonly seq: number; readonly id: string } | null;
 }
 
-interface CardState {
-  open: Open[];
-}
+/**
+ * How overlapping candidates are resolved under skip past last:
+ * - `earliest-start`: the definition (docs/patterns.md, as in SQL:2016 and Flink CEP): the candidate
+ *   that starts first wins; a candidate that completed is held while an earlier small payment can
+ *   still complete;
+ * - `first-completion`: what Esper's MATCH_RECOGNIZE does when streaming: the first candidate to
+ *   complete wins (the earliest start among those completing on the same event), and every partial
+ *   match that started before its end is dropped, earlier-starting ones included.
+ */
+export type Policy = "earliest-start" | "first-completion";
 
 /**
- * The pattern's definition (docs/patterns.md) as a loop: each small payment's candidate match ends at
- * the first later big payment at another merchant less than 10 minutes after it (relaxed contiguity:
- * skip till next match); under skip past last, the earliest-starting candidate wins once no earlier
- * small payment can still complete, and every small payment before its end is dropped.
+ * The pattern as a loop over the JSON lines: each small payment's candidate ends at the first later
+ * big payment at another merchant less than 10 minutes after it (relaxed contiguity: skip till next
+ * match); `policy` resolves overlapping candidates.
  */
-function handWrittenMatcher(lines: readonly string[]): Found {
-  const cards = new Map<string, CardState>();
+export function handWrittenMatcher(lines: readonly string[], policy: Policy): Reference {
+  const cards = new Map<string, Open[]>();
   const pairs: string[] = [];
-  const release = (st: CardState, now: number): void => {
+  let live = 0;
+  let liveSum = 0;
+  let liveMax = 0;
+  /** Emits held candidates that no earlier small payment can pre-empt any more; drops expired ones. */
+  const release = (open: Open[], now: number): Open[] => {
     for (;;) {
-      const first = st.open[0];
-      if (first === undefined) return;
+      const first = open[0];
+      if (first === undefined) return open;
       if (first.end !== null) {
         pairs.push(`${first.id}>${first.end.id}`);
         const cursor = first.end.seq;
-        st.open = st.open.filter((o) => o.seq > cursor);
-      } else if (now - first.ts >= WITHIN_MS) st.open.shift();
-      else return;
+        const kept = open.filter((o) => o.seq > cursor);
+        live -= open.length - kept.length;
+        open = kept;
+      } else if (now - first.ts >= WITHIN_MS) {
+        open.shift();
+        live--;
+      } else return open;
     }
   };
   for (let seq = 0; seq < lines.length; seq++) {
@@ -100,24 +126,36 @@ function handWrittenMatcher(lines: readonly string[]): Found {
       merchant: string;
       ts: number;
     };
-    let st = cards.get(p.card_id);
-    if (st === undefined) {
-      if (!(p.amount < 2)) continue;
-      st = { open: [] };
-      cards.set(p.card_id, st);
+    let open = cards.get(p.card_id);
+    if (open !== undefined) {
+      open = release(open, p.ts);
+      if (p.amount > 500) {
+        if (policy === "earliest-start") {
+          for (const o of open)
+            if (o.end === null && o.merchant !== p.merchant) o.end = { seq, id: p.payment_id };
+          open = release(open, p.ts);
+        } else {
+          const winner = open.find((o) => o.merchant !== p.merchant);
+          if (winner !== undefined) {
+            pairs.push(`${winner.id}>${p.payment_id}`);
+            live -= open.length;
+            open = [];
+          }
+        }
+      }
     }
-    release(st, p.ts);
-    if (p.amount > 500) {
-      for (const o of st.open)
-        if (o.end === null && o.merchant !== p.merchant) o.end = { seq, id: p.payment_id };
-      release(st, p.ts);
-    } else if (p.amount < 2) {
-      st.open.push({ seq, ts: p.ts, id: p.payment_id, merchant: p.merchant, end: null });
+    if (p.amount < 2) {
+      open ??= [];
+      open.push({ seq, ts: p.ts, id: p.payment_id, merchant: p.merchant, end: null });
+      live++;
     }
-    if (st.open.length === 0) cards.delete(p.card_id);
+    if (open === undefined || open.length === 0) cards.delete(p.card_id);
+    else cards.set(p.card_id, open);
+    liveSum += live;
+    if (live > liveMax) liveMax = live;
   }
-  for (const st of cards.values()) release(st, Number.POSITIVE_INFINITY);
-  return digestOf(pairs);
+  for (const open of cards.values()) release(open, Number.POSITIVE_INFINITY);
+  return { ...digestOf(pairs), liveMean: liveSum / Math.max(1, lines.length), liveMax };
 }
 
 // --- the Java peers -----------------------------------------------------------------------------
@@ -217,6 +255,33 @@ function logLoops(name: string, loops: readonly JavaLoop[]): void {
   console.error(`  ${name}: CPU (wall) ms ${each.join(", ")}`);
 }
 
+/**
+ * Esper's MATCH_RECOGNIZE resolves overlapping candidates by first completion, not earliest start
+ * (see Policy). When its matches differ from the definition's, they must be exactly those of the
+ * first-completion reference with the same count: then the bench goes on (loudly: the row's label
+ * says how many pairs differ); a different count, or any other difference, fails the run.
+ */
+function esperMrDifference(lines: readonly string[], got: Found, want: Reference, label: string): string {
+  const esperLike = handWrittenMatcher(lines, "first-completion");
+  const explained = same(got, esperLike);
+  if (!explained || got.matches !== want.matches)
+    throw new Error(
+      `card-testing pattern: Esper MATCH_RECOGNIZE found ${got.matches} matches (digest ${got.digest}), ` +
+        `the hand-written matcher (the pattern's definition) ${want.matches} (digest ${want.digest}); ` +
+        (explained
+          ? "Esper's are exactly the first-completion reference's (Esper emits a match as soon as it completes and drops earlier-starting partial matches): a known difference in semantics, but the counts must agree"
+          : `a first-completion reference finds ${esperLike.matches} (digest ${esperLike.digest}): unexplained, the engines disagree`),
+    );
+  const mine = new Set(want.pairs);
+  const differ = esperLike.pairs.filter((p) => !mine.has(p)).length;
+  console.error(
+    `\n  !!! Esper MATCH_RECOGNIZE: the same ${got.matches} matches in number, but ${differ} of them pair other payments:` +
+      " Esper emits a match as soon as it completes and drops the partial matches that started earlier" +
+      " (Vigil, Flink CEP and SQL:2016 let the earliest start win); checked against a first-completion reference !!!\n",
+  );
+  return `${label} [${differ} of ${got.matches} pairs differ: first completion wins]`;
+}
+
 // --- one variant --------------------------------------------------------------------------------
 
 interface Variant {
@@ -243,20 +308,23 @@ async function runVariant(
   );
 
   // The hand-written matcher gives the expected matches; every engine is checked against it.
-  let expected: Found | null = null;
+  let expected: Reference | null = null;
   const handWritten = await warmOnly(
     "hand-written matcher: JSON.parse + per-card scan (TypeScript)",
     events,
     3,
-    () => handWrittenMatcher(lines),
+    () => handWrittenMatcher(lines, "earliest-start"),
     (f) => {
       if (expected === null) expected = f;
       else expectFound("the hand-written matcher (a later run)", f, expected);
     },
   );
-  const want = expected as Found | null;
+  const want = expected as Reference | null;
   if (want === null) throw new Error("patterns: the hand-written matcher did not run");
-  console.error(`  ${variant.name}: ${want.matches} matches, digest ${want.digest}`);
+  console.error(
+    `  ${variant.name}: ${want.matches} matches, digest ${want.digest}; live partial matches ` +
+      `(open small payments, all cards): mean ${Math.round(want.liveMean)}, max ${want.liveMax}`,
+  );
 
   // Java peers, each in its own JVM.
   const javaTimings: Timing[] = [];
@@ -266,18 +334,25 @@ async function runVariant(
     for (const e of JAVA_ENGINES) {
       const loops = runJava(e.mode, file, javaLoops);
       logLoops(e.label, loops);
+      let label: string = e.label;
+      let explained: Found | null = null;
       for (const l of loops) {
         if (l.events !== events)
           throw new Error(`patterns: ${e.mode} read ${l.events} events, not ${events}`);
-        expectFound(`${e.label} (loop ${l.loop})`, { matches: l.matches, digest: l.digest }, want);
+        const got = { matches: l.matches, digest: l.digest };
+        if (e.mode === "esper-mr" && !same(got, want) && !(explained !== null && same(got, explained))) {
+          label = esperMrDifference(lines, got, want, e.label);
+          explained = got;
+        } else if (!(explained !== null && same(got, explained)))
+          expectFound(`${e.label} (loop ${l.loop})`, got, want);
       }
       const candidates = loops[0]?.candidates;
       if (candidates !== null && candidates !== undefined)
         console.error(`  ${e.label}: ${candidates} overlapping candidates before the selection`);
       javaTimings.push(
-        { name: `${e.label}, cold (loop 1)`, units: events, ms: [(loops[0]?.cpu_s ?? 0) * 1000] },
+        { name: `${label}, cold (loop 1)`, units: events, ms: [(loops[0]?.cpu_s ?? 0) * 1000] },
         {
-          name: `${e.label}, warm (median of loops 3-${javaLoops})`,
+          name: `${label}, warm (median of loops 3-${javaLoops})`,
           units: events,
           ms: loops.slice(2).map((l) => l.cpu_s * 1000),
         },
@@ -317,7 +392,8 @@ async function runVariant(
 
   const suite =
     `Patterns: card testing, ${variant.name} (${events.toLocaleString("en-US")} payments, ` +
-    `${opts.cards.toLocaleString("en-US")} cards, ${want.matches} matches)`;
+    `${opts.cards.toLocaleString("en-US")} cards, ${want.matches} matches, ` +
+    `${Math.round(want.liveMean).toLocaleString("en-US")} live partial matches on average)`;
   const [baseline, ...rest] = java
     ? [javaTimings[1]!, javaTimings[0]!, ...javaTimings.slice(2), handWritten, ...vigil]
     : [handWritten, ...vigil];
@@ -334,7 +410,12 @@ export async function patterns(): Promise<BenchRow[]> {
     { name: "few live partial matches", options: { ...CARD_TESTING_DEFAULTS, events } },
     {
       name: "many live partial matches",
-      options: { ...CARD_TESTING_DEFAULTS, events: Math.max(1000, Math.round(events / 5)), smallShare: 0.3 },
+      options: {
+        ...CARD_TESTING_DEFAULTS,
+        events: Math.max(1000, Math.round(events / 10)),
+        smallShare: 0.3,
+        meanGapMs: 8,
+      },
     },
   ];
   const rows: BenchRow[] = [];

@@ -25,6 +25,9 @@ import java.util.Locale;
  * first loop) with Jackson into a {@link Payment}, a fresh engine instance fed every payment in file
  * (event-time) order, the end of input, and counting the matches. Not timed: reading the file,
  * compiling the EPL (once), and the digest of the matches.
+ *
+ * <p>With the environment variable {@code CEP_BENCH_PRINT_MATCHES} set, every match of every loop is
+ * also printed to stderr (to see where two engines differ).
  */
 public final class Main {
     private Main() {}
@@ -87,6 +90,9 @@ public final class Main {
             long cpu = os.getProcessCpuTime() - cpu0;
             long thread = threads.getCurrentThreadCpuTime() - thread0;
             long candidates = engine == null ? -1 : engine.candidates();
+            if (System.getenv("CEP_BENCH_PRINT_MATCHES") != null) {
+                for (Match m : matches) System.err.println(mode + " match " + m);
+            }
             if (engine != null) engine.close();
             System.out.printf(
                     Locale.ROOT,
