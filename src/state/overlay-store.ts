@@ -14,8 +14,9 @@ export interface WriteGuard {
 
 /**
  * A store of one task: `base` is the last committed state, `overlay` the writes since then. Each
- * is a hash map (point reads and writes without a tree walk) plus a sorted set of its keys, touched
- * only when a key comes or goes, for ranges. Iteration is a live cursor: each step looks up the next key after the last one yielded, so
+ * is a hash map (point reads and writes without a tree walk) plus, once the store is first scanned,
+ * a sorted set of its keys, touched only when a key comes or goes, for ranges. A store that is only
+ * read and written by key (tables, fixed windows) never builds or maintains one. Iteration is a live cursor: each step looks up the next key after the last one yielded, so
  * writes and deletes during a scan are safe (a key put ahead of the cursor is seen).
  * Values are held by reference (they are readonly); `null` is not storable, since a null value
  * means "delete" in a StoreChange. Restores apply to the base and are refused while the overlay
@@ -25,9 +26,10 @@ export class OverlayStore implements KeyValueStore {
   readonly name: string;
   private readonly guard: WriteGuard;
   private readonly base = new Map<string, Value>();
-  private readonly baseKeys: SortedMap<undefined> = createSortedMap<undefined>();
+  /** Sorted key sets, built on the first scan (null until then) and maintained from then on. */
+  private baseKeys: SortedMap<undefined> | null = null;
   private readonly overlay = new Map<string, Slot>();
-  private readonly overlayKeys: SortedMap<undefined> = createSortedMap<undefined>();
+  private overlayKeys: SortedMap<undefined> | null = null;
   /** Restored changes already in base but not yet written to durable storage (null = delete). */
   private readonly unflushed: SortedMap<Value | null> = createSortedMap<Value | null>();
   private live = 0;
@@ -53,7 +55,7 @@ export class OverlayStore implements KeyValueStore {
     const slot = this.overlay.get(key);
     if (slot === undefined) {
       if (!this.base.has(key)) this.live++;
-      this.overlayKeys.set(key, undefined);
+      this.overlayKeys?.set(key, undefined);
     } else if (slot === TOMBSTONE) this.live++;
     this.overlay.set(key, value);
   }
@@ -64,13 +66,13 @@ export class OverlayStore implements KeyValueStore {
     if (slot === TOMBSTONE) return;
     if (slot === undefined) {
       if (!this.base.has(key)) return;
-      this.overlayKeys.set(key, undefined);
+      this.overlayKeys?.set(key, undefined);
       this.overlay.set(key, TOMBSTONE);
     } else if (this.base.has(key)) {
       this.overlay.set(key, TOMBSTONE);
     } else {
       this.overlay.delete(key);
-      this.overlayKeys.delete(key);
+      this.overlayKeys?.delete(key);
     }
     this.live--;
   }
@@ -90,10 +92,10 @@ export class OverlayStore implements KeyValueStore {
 
   /** Appends this store's pending changes, in key order. */
   collectChanges(out: StoreChange[]): void {
-    this.overlayKeys.forEachPair((key) => {
+    for (const key of this.overlayInOrder()) {
       const slot = this.overlay.get(key) as Slot;
       out.push({ store: this.name, key, value: slot === TOMBSTONE ? null : slot });
-    });
+    }
   }
 
   /** Calls `write` for every change durable storage lacks (restored first, then the overlay; null = delete). */
@@ -101,10 +103,10 @@ export class OverlayStore implements KeyValueStore {
     this.unflushed.forEachPair((key, value) => {
       if (!this.overlay.has(key)) write(key, value);
     });
-    this.overlayKeys.forEachPair((key) => {
+    for (const key of this.overlayInOrder()) {
       const slot = this.overlay.get(key) as Slot;
       write(key, slot === TOMBSTONE ? null : slot);
-    });
+    }
   }
 
   /** Folds the overlay into the base (after a successful commit); everything is durable now. */
@@ -112,14 +114,14 @@ export class OverlayStore implements KeyValueStore {
     for (const [key, slot] of this.overlay) {
       if (slot === TOMBSTONE) {
         this.base.delete(key);
-        this.baseKeys.delete(key);
+        this.baseKeys?.delete(key);
       } else {
-        if (!this.base.has(key)) this.baseKeys.set(key, undefined);
+        if (!this.base.has(key)) this.baseKeys?.set(key, undefined);
         this.base.set(key, slot);
       }
     }
     this.overlay.clear();
-    this.overlayKeys.clear();
+    this.overlayKeys?.clear();
     this.unflushed.clear();
     this.live = this.base.size;
   }
@@ -127,7 +129,7 @@ export class OverlayStore implements KeyValueStore {
   /** Drops the overlay: the store is back at its last committed state. */
   dropOverlay(): void {
     this.overlay.clear();
-    this.overlayKeys.clear();
+    this.overlayKeys?.clear();
     this.live = this.base.size;
   }
 
@@ -135,9 +137,9 @@ export class OverlayStore implements KeyValueStore {
   applyToBase(key: string, value: Value | null, durable: boolean): void {
     const before = this.get(key) !== undefined;
     if (value === null) {
-      if (this.base.delete(key)) this.baseKeys.delete(key);
+      if (this.base.delete(key)) this.baseKeys?.delete(key);
     } else {
-      if (!this.base.has(key)) this.baseKeys.set(key, undefined);
+      if (!this.base.has(key)) this.baseKeys?.set(key, undefined);
       this.base.set(key, value);
     }
     if (!durable) this.unflushed.set(key, value);
@@ -156,9 +158,27 @@ export class OverlayStore implements KeyValueStore {
     }
   }
 
+  // The overlay's keys in key order: its sorted set when the store keeps one, else sorted now.
+  private overlayInOrder(): Iterable<string> {
+    if (this.overlayKeys !== null) return this.overlayKeys.keys();
+    return [...this.overlay.keys()].sort();
+  }
+
+  // Builds the sorted key sets the first time the store is scanned.
+  private sortedKeys(): [SortedMap<undefined>, SortedMap<undefined>] {
+    if (this.baseKeys === null || this.overlayKeys === null) {
+      const base = createSortedMap<undefined>();
+      for (const key of [...this.base.keys()].sort()) base.set(key, undefined);
+      const overlay = createSortedMap<undefined>();
+      for (const key of [...this.overlay.keys()].sort()) overlay.set(key, undefined);
+      this.baseKeys = base;
+      this.overlayKeys = overlay;
+    }
+    return [this.baseKeys, this.overlayKeys];
+  }
+
   private *scan(from: string, inRange: (key: string) => boolean): Generator<[string, Value]> {
-    const base = this.baseKeys;
-    const overlay = this.overlayKeys;
+    const [base, overlay] = this.sortedKeys();
     const bPair: [string, undefined] = ["", undefined];
     const oPair: [string, undefined] = ["", undefined];
     let b = base.getPairOrNextHigher(from, bPair);
