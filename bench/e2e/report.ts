@@ -1,0 +1,121 @@
+// End-to-end bench: medians over rounds per (mode, contender) and the Markdown tables: throughput,
+// CPU efficiency, latency, with the ratios Vigil / Kafka Streams and Vigil / bare kafkajs.
+import type { ContenderName, Mode } from "./contenders.ts";
+import type { LatencyResult } from "./latency.ts";
+import type { RunResult } from "./run-one.ts";
+
+/** One finished (or failed) run. */
+export interface Sample {
+  readonly mode: Mode;
+  readonly round: number;
+  readonly contender: ContenderName;
+  readonly result?: RunResult;
+  readonly latency?: LatencyResult;
+  readonly expected: number;
+  readonly error?: string;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Medians of one contender on one mode. */
+interface Cell {
+  readonly rounds: number;
+  readonly failed: number;
+  readonly wallRate: number;
+  readonly cpuRate: number;
+  readonly steadyCpuRate: number;
+  readonly brokerCpuRate: number;
+  readonly startupS: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly outputs: string;
+}
+
+function cell(samples: readonly Sample[]): Cell {
+  const done = samples.filter((s) => s.result !== undefined);
+  const r = done.map((s) => s.result!);
+  const ok = done.filter((s) => s.result!.output === s.expected).length;
+  const lat = samples.flatMap((s) => (s.latency === undefined ? [] : [s.latency]));
+  const outputs = [...new Set(samples.map((s) => outputNote(s)))];
+  return {
+    rounds: ok,
+    failed: samples.length - ok,
+    wallRate: median(r.map((x) => x.events / x.wallS)),
+    cpuRate: median(r.map((x) => x.events / x.cpuS)),
+    steadyCpuRate: median(r.map((x) => x.events / Math.max(1e-9, x.cpuS - x.cpuAtStartS))),
+    brokerCpuRate: median(r.map((x) => x.events / x.brokerCpuS)),
+    startupS: median(r.map((x) => x.startupS)),
+    p50: median(lat.map((l) => l.p50)),
+    p99: median(lat.map((l) => l.p99)),
+    outputs: outputs.join(" / "),
+  };
+}
+
+function outputNote(s: Sample): string {
+  if (s.result === undefined) return "failed";
+  return s.result.output === s.expected ? String(s.result.output) : `${s.result.output} MISMATCH`;
+}
+
+const fmtRate = (n: number): string => (Number.isFinite(n) ? `${(n / 1000).toFixed(1)}k` : "-");
+const fmtMs = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(0)}` : "-");
+const ratio = (a: number, b: number): string =>
+  Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}` : "-";
+
+const NAMES: Record<ContenderName, string> = {
+  vigil: "Vigil",
+  "kafka-streams": "Kafka Streams",
+  "bare-kafkajs": "bare kafkajs",
+};
+
+/** The main table: one row per mode and contender, ratios on Vigil's row. */
+export function resultTable(samples: readonly Sample[], modes: readonly Mode[]): string {
+  const lines = [
+    "| mode | contender | events/s wall | events per CPU-s | per CPU-s after start | broker: events per CPU-s | start s | latency p50 ms | p99 ms | output records (expected) | ok rounds | Vigil / KS (wall, CPU) | Vigil / bare (wall, CPU) |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const mode of modes) {
+    const of = (name: ContenderName) => samples.filter((s) => s.mode === mode && s.contender === name);
+    const cells = new Map<ContenderName, Cell>();
+    for (const name of Object.keys(NAMES) as ContenderName[])
+      if (of(name).length > 0) cells.set(name, cell(of(name)));
+    const vigil = cells.get("vigil");
+    for (const [name, c] of cells) {
+      const expected = of(name)[0]!.expected;
+      const vs = (other: ContenderName) => {
+        const o = cells.get(other);
+        if (name !== "vigil" || vigil === undefined || o === undefined) return "";
+        return `${ratio(vigil.wallRate, o.wallRate)}, ${ratio(vigil.cpuRate, o.cpuRate)}`;
+      };
+      lines.push(
+        `| ${mode} | ${NAMES[name]} | ${fmtRate(c.wallRate)} | ${fmtRate(c.cpuRate)} | ${fmtRate(c.steadyCpuRate)} | ${fmtRate(c.brokerCpuRate)} | ${c.startupS.toFixed(1)} | ${fmtMs(c.p50)} | ${fmtMs(c.p99)} | ${c.outputs} (${expected}) | ${c.rounds}/${c.rounds + c.failed} | ${vs("kafka-streams")} | ${vs("bare-kafkajs")} |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+/** Every run, in the order it ran (for the record and for spotting noise). */
+export function runsTable(samples: readonly Sample[]): string {
+  const lines = [
+    "| mode | round | contender | events | wall s | CPU s | broker CPU s | output | latency p50 / p99 ms (n) | note |",
+    "|---|---:|---|---:|---:|---:|---:|---:|---:|---|",
+  ];
+  for (const s of samples) {
+    const r = s.result;
+    const l = s.latency;
+    const lat = l === undefined ? "-" : `${fmtMs(l.p50)} / ${fmtMs(l.p99)} (${l.samples})`;
+    const note =
+      s.error ?? (r !== undefined && r.output !== s.expected ? `MISMATCH: expected ${s.expected}` : "");
+    lines.push(
+      r === undefined
+        ? `| ${s.mode} | ${s.round} | ${NAMES[s.contender]} | - | - | - | - | - | ${lat} | ${note.split("\n")[0]} |`
+        : `| ${s.mode} | ${s.round} | ${NAMES[s.contender]} | ${r.events} | ${r.wallS.toFixed(2)} | ${r.cpuS.toFixed(2)} | ${r.brokerCpuS.toFixed(2)} | ${r.output} | ${lat} | ${note} |`,
+    );
+  }
+  return lines.join("\n");
+}
