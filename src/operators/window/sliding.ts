@@ -4,6 +4,8 @@
 // window closes when the watermark reaches t + 1 + grace; a record whose own window is closed is late.
 // Panes ("No pane, no gain", Li et al., SIGMOD Record 2005): records are also summed per pane of
 // size/32, so a window folds its whole panes plus the records of the two partial panes at its edges.
+// A key's kept records and panes are one store entry (two arrays in time order), read and replaced
+// by key: a record costs a get, a put and binary searches, with no range scan of the store.
 import type { StreamRecord } from "../../core/record.ts";
 import type { Row, Value } from "../../core/value.ts";
 import type { KeyValueStore } from "../../state/store.ts";
@@ -11,14 +13,12 @@ import type { Operator } from "../operator.ts";
 import {
   compareOrigins,
   decodeKey,
-  encodeIndex,
   encodeKey,
-  encodeTime,
   keyScope,
   type OriginTuple,
   originTuple,
 } from "../store-keys.ts";
-import { addToState, asState, asValue, type WindowCommon, type WindowState } from "./window-state.ts";
+import { addToState, type WindowCommon, type WindowState } from "./window-state.ts";
 
 /** One kept record: event time, aggregate arguments, group-by values, origin. */
 interface Entry {
@@ -28,12 +28,23 @@ interface Entry {
   readonly o: OriginTuple;
 }
 
+/** A pane: its start time and the state of the records in [s, s + pane). */
+interface Pane {
+  readonly s: number;
+  readonly w: WindowState;
+}
+
+/** A key's state: kept records in (time, arrival) order, panes in time order. Replaced, never mutated. */
+interface KeyState {
+  readonly e: readonly Entry[];
+  readonly p: readonly Pane[];
+}
+
 /** Timer key prefixes: emit the windows ending at a time / expire the records no window needs. */
 const EMIT = "e";
 const EXPIRE = "x";
-/** Panes per window; pane keys start with "#" (record keys start with a digit: the scope's length). */
+/** Panes per window. */
 const PANES = 32;
-const PANE = "#";
 
 /** Creates the sliding-window aggregation (emit changes: on arrival; emit final: when the window closes). */
 export function createSlidingWindowOperator(common: WindowCommon, sizeMs: number): Operator {
@@ -73,78 +84,86 @@ class SlidingWindows implements Operator {
       return;
     }
     const encodedKey = encodeKey(record.key);
-    const entry = this.keep(record, keyScope(encodedKey));
+    const scope = keyScope(encodedKey);
+    const [state, entry] = this.keep(record, scope);
     // Expire the record with its pane: once no open or future window can contain the pane's last ms.
     const paneEnd = Math.floor(t / this.pane) * this.pane + this.pane;
     ctx.timers.register(paneEnd - 1 + this.size + this.grace, EXPIRE + encodedKey);
-    if (op.emit === "changes") this.emitAt(keyScope(encodedKey), record.key, entry);
+    if (op.emit === "changes") this.emitAt(state, record.key, entry);
     else ctx.timers.register(t + 1 + this.grace, EMIT + encodedKey);
   }
 
   onTimer(time: number, timerKey: string): void {
     const encodedKey = timerKey.slice(1);
     const scope = keyScope(encodedKey);
+    const state = this.store.get(scope) as unknown as KeyState | undefined;
+    if (state === undefined) return;
     if (timerKey.startsWith(EMIT)) {
       const t = time - 1 - this.grace;
-      const due = [...this.store.prefix(scope + encodeTime(t) + "|")];
-      for (const [, v] of due) this.emitAt(scope, decodeKey(encodedKey), v as unknown as Entry);
+      const key = decodeKey(encodedKey);
+      for (let i = firstAtOrAfter(state.e, t); i < state.e.length; i++) {
+        const e = state.e[i] as Entry;
+        if (e.t !== t) break;
+        this.emitAt(state, key, e);
+      }
       return;
     }
     // Records at or before `last` are in no open or future window; neither are panes ending by then.
     const last = time - this.size - this.grace;
-    const expired = [...this.store.range(scope, scope + encodeTime(last + 1))].map(([k]) => k);
-    const panes = this.store.range(PANE + scope, PANE + scope + encodeTime(last - this.pane + 2));
-    for (const [k] of panes) expired.push(k);
-    for (const k of expired) this.store.delete(k);
+    const e = state.e.slice(firstAtOrAfter(state.e, last + 1));
+    const p = state.p.slice(firstPaneAtOrAfter(state.p, last - this.pane + 2));
+    if (e.length === 0 && p.length === 0) this.store.delete(scope);
+    else if (e.length !== state.e.length || p.length !== state.p.length) this.put(scope, { e, p });
   }
 
-  /** Keeps the record under key/time/arrival and adds it to its pane. */
-  private keep(record: StreamRecord, scope: string): Entry {
+  /** Keeps the record after the key's records of the same time and adds it to its pane. */
+  private keep(record: StreamRecord, scope: string): [KeyState, Entry] {
     const t = record.timestamp;
-    const at = scope + encodeTime(t) + "|";
-    let index = 0;
-    for (const _ of this.store.prefix(at)) index++;
+    const before = (this.store.get(scope) as unknown as KeyState | undefined) ?? { e: [], p: [] };
     const g = this.common.groupBy(record.value);
     const entry: Entry = { t, a: this.common.args(record.value), g, o: originTuple(record.origin) };
-    this.store.put(at + encodeIndex(index), entry as unknown as Value);
-    const paneKey = PANE + scope + encodeTime(Math.floor(t / this.pane) * this.pane);
-    const before = asState(this.store.get(paneKey)) ?? {
-      g,
-      a: this.common.acc.init(),
-      n: 0,
-      f: entry.o,
-      l: entry.o,
-    };
-    this.store.put(paneKey, asValue(addToState(this.common, before, entry.a, t, entry.o)));
-    return entry;
+    const e = insertAt(before.e, firstAtOrAfter(before.e, t + 1), entry);
+    const start = Math.floor(t / this.pane) * this.pane;
+    const i = firstPaneAtOrAfter(before.p, start);
+    const found = before.p[i]?.s === start ? (before.p[i] as Pane) : undefined;
+    const empty: WindowState = { g, a: this.common.acc.init(), n: 0, f: entry.o, l: entry.o };
+    const pane: Pane = { s: start, w: addToState(this.common, found?.w ?? empty, entry.a, t, entry.o) };
+    const p = found === undefined ? insertAt(before.p, i, pane) : replaceAt(before.p, i, pane);
+    const state: KeyState = { e, p };
+    this.put(scope, state);
+    return [state, entry];
+  }
+
+  private put(scope: string, state: KeyState): void {
+    this.store.put(scope, state as unknown as Value);
   }
 
   /** Aggregates the key's records in (t - size, t]: edge records one by one, whole panes merged. */
-  private emitAt(scope: string, key: string | null, entry: Entry): void {
+  private emitAt(state: KeyState, key: string | null, entry: Entry): void {
     const t = entry.t;
     const lo = t - this.size + 1;
     const firstFull = Math.ceil(lo / this.pane) * this.pane;
     const fullEnd = Math.floor((t + 1) / this.pane) * this.pane;
     const fold: Fold = { states: this.common.acc.init(), n: 0, f: entry.o, l: entry.o };
-    if (firstFull >= fullEnd) this.foldRecords(fold, scope, lo, t + 1);
+    if (firstFull >= fullEnd) this.foldRecords(fold, state.e, lo, t + 1);
     else {
-      this.foldRecords(fold, scope, lo, firstFull);
-      for (const [, v] of this.store.range(
-        PANE + scope + encodeTime(firstFull),
-        PANE + scope + encodeTime(fullEnd),
-      )) {
-        this.foldState(fold, v as unknown as WindowState);
+      this.foldRecords(fold, state.e, lo, firstFull);
+      for (let i = firstPaneAtOrAfter(state.p, firstFull); i < state.p.length; i++) {
+        const pane = state.p[i] as Pane;
+        if (pane.s >= fullEnd) break;
+        this.foldState(fold, pane.w);
       }
-      this.foldRecords(fold, scope, fullEnd, t + 1);
+      this.foldRecords(fold, state.e, fullEnd, t + 1);
     }
-    const state: WindowState = { g: entry.g, a: fold.states, n: fold.n, f: fold.f, l: fold.l };
-    this.common.emit(state, key, t - this.size, t, t);
+    const result: WindowState = { g: entry.g, a: fold.states, n: fold.n, f: fold.f, l: fold.l };
+    this.common.emit(result, key, t - this.size, t, t);
   }
 
-  /** Folds the kept records with from <= t < to. */
-  private foldRecords(fold: Fold, scope: string, from: number, to: number): void {
-    for (const [, v] of this.store.range(scope + encodeTime(from), scope + encodeTime(to))) {
-      const e = v as unknown as Entry;
+  /** Folds the kept records with from <= t < to, in (time, arrival) order. */
+  private foldRecords(fold: Fold, entries: readonly Entry[], from: number, to: number): void {
+    for (let i = firstAtOrAfter(entries, from); i < entries.length; i++) {
+      const e = entries[i] as Entry;
+      if (e.t >= to) break;
       this.common.acc.addOwned(fold.states, e.a, e.t, e.o);
       this.foldOrigins(fold, e.o, e.o, 1);
     }
@@ -162,4 +181,41 @@ class SlidingWindows implements Operator {
     if (fold.n === 0 || compareOrigins(last, fold.l) > 0) fold.l = last;
     fold.n += count;
   }
+}
+
+/** The index of the first record with time >= t (binary search). */
+function firstAtOrAfter(entries: readonly Entry[], t: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((entries[mid] as Entry).t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The index of the first pane starting at or after s. */
+function firstPaneAtOrAfter(panes: readonly Pane[], s: number): number {
+  let lo = 0;
+  let hi = panes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((panes[mid] as Pane).s < s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insertAt<T>(items: readonly T[], i: number, item: T): T[] {
+  const out = items.slice(0, i);
+  out.push(item);
+  for (let j = i; j < items.length; j++) out.push(items[j] as T);
+  return out;
+}
+
+function replaceAt<T>(items: readonly T[], i: number, item: T): T[] {
+  const out = items.slice();
+  out[i] = item;
+  return out;
 }
