@@ -1,12 +1,32 @@
 // Benchmarks, shared: plain timed loops for runs too long for tinybench's many samples. A case runs
 // `runs` times in this process; `cold` is the first run, `warm` the median of the later ones. The
-// result is checked after each run, outside the timed code. Time is the process's CPU time (user +
-// system, process.cpuUsage: the main thread plus V8's GC and compiler threads), not wall time: on a
-// shared 2-core machine, wall time mostly measures the neighbours (runs here saw 3x wall over CPU).
-// Wall times are logged to stderr beside them. Rows follow measure.ts's BenchRow: rate = units /
-// median CPU time; ± = half the spread (max - min) of the runs, relative to the median, in %;
-// samples = runs summarized.
+// result is checked after each run, outside the timed code, and the heap is collected before each
+// run (see fullGc). Time is the process's CPU time (user + system, process.cpuUsage: the main
+// thread plus V8's GC and compiler threads), not wall time: on a shared 2-core machine, wall time
+// mostly measures the neighbours (runs here saw 3x wall over CPU). Wall times are logged to stderr
+// beside them. Rows follow measure.ts's BenchRow: rate = units / median CPU time; ± = half the
+// spread (max - min) of the runs, relative to the median, in %; samples = runs summarized.
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import type { BenchRow } from "../measure.ts";
+
+/**
+ * A full garbage collection, run before each timed run (outside its time), so that every run starts
+ * from the same heap: without it a warm run also paid for collecting the previous run's state (all
+ * of it garbage at once), and came out slower than the cold one on the big cases (tumbling over 1M
+ * events, no collection in between: 15.2 s CPU cold, 15.8-18.0 s warm; over 300k events with one:
+ * 5.1 s cold, 3.5-4.0 s warm). Exposed at run time (`npm run bench` passes no --expose-gc); a no-op
+ * where that fails.
+ */
+const fullGc: () => void = (() => {
+  try {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as unknown;
+    return typeof gc === "function" ? (gc as () => void) : () => {};
+  } catch {
+    return () => {};
+  }
+})();
 
 /** CPU times of one case's runs, in ms, with the units each run processes. */
 export interface Timing {
@@ -30,6 +50,7 @@ export async function timeRuns<T>(
   const cpu: number[] = [];
   const wall: number[] = [];
   for (let i = 0; i < runs; i++) {
+    fullGc();
     const w0 = performance.now();
     const c0 = process.cpuUsage();
     const result = await fn();
