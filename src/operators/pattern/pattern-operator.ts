@@ -7,16 +7,7 @@ import type { Expr } from "../../plan/expr.ts";
 import type { PatternOp } from "../../plan/plan.ts";
 import type { KeyValueStore } from "../../state/store.ts";
 import type { Operator, OperatorContext } from "../operator.ts";
-import {
-  decodeKey,
-  decodeTime,
-  encodeKey,
-  encodeTime,
-  keyScope,
-  type OriginTuple,
-  originTuple,
-  tupleOrigin,
-} from "../store-keys.ts";
+import { decodeKey, encodeKey, keyScope, type OriginTuple, originTuple, tupleOrigin } from "../store-keys.ts";
 import { type CompiledPattern, compileNfa, type Env } from "./compile-nfa.ts";
 import { outputEnv } from "./env.ts";
 import { type InertTest, inertTest } from "./inert.ts";
@@ -24,15 +15,18 @@ import { KeyNfa, type PartialJson } from "./nfa.ts";
 import { type PatternEvent, SharedBuffer, type Take } from "./shared-buffer.ts";
 import { type SkipPolicy, skipPolicy } from "./skip/skip-policy.ts";
 
-// A key's persisted state: next arrival sequence, next node id, partial matches, held matches.
+// A key's persisted state: next arrival sequence, next node id, partial matches, held matches, and
+// the events waiting for the watermark in (time, sequence) order (in the entry itself, so buffering
+// and taking them back needs no range scan of the store).
 interface KeyState {
   readonly q: number;
   readonly n: number;
   readonly p: readonly PartialJson[];
   readonly h: readonly number[];
+  readonly b: readonly BufferedJson[];
 }
 
-type BufferedJson = [value: Row, origin: OriginTuple];
+type BufferedJson = [ts: number, seq: number, value: Row, origin: OriginTuple];
 
 /** The latest time a timer can carry (the timer table clamps to it); a timer here fires at end of input. */
 export const END_OF_INPUT_TIME = 2 ** 52 - 1;
@@ -86,29 +80,34 @@ function accept(run: Runner, record: StreamRecord): void {
   if (run.inert?.(record.value) === true) return;
   const tkey = encodeKey(record.key);
   const scope = keyScope(tkey);
-  const st = (run.store.get(`${scope}n`) as unknown as KeyState | undefined) ?? { q: 0, n: 0, p: [], h: [] };
-  const buffered: BufferedJson = [record.value, originTuple(record.origin)];
-  run.store.put(bufferKey(scope, record.timestamp, st.q), buffered);
-  run.store.put(`${scope}n`, { ...st, q: st.q + 1 } as unknown as Value);
-  run.ctx.timers.register(record.timestamp, tkey);
+  const st = (run.store.get(`${scope}n`) as unknown as KeyState | undefined) ?? {
+    q: 0,
+    n: 0,
+    p: [],
+    h: [],
+    b: [],
+  };
+  const ts = record.timestamp;
+  const buffered: BufferedJson = [ts, st.q, record.value, originTuple(record.origin)];
+  // After every buffered event of the same or an earlier time (usually: at the end).
+  let i = st.b.length;
+  while (i > 0 && (st.b[i - 1] as BufferedJson)[0] > ts) i--;
+  const b = [...st.b.slice(0, i), buffered, ...st.b.slice(i)];
+  run.store.put(`${scope}n`, { ...st, q: st.q + 1, b } as unknown as Value);
+  run.ctx.timers.register(ts, tkey);
 }
 
-function bufferKey(scope: string, ts: number, seq: number): string {
-  return `${scope}b${encodeTime(ts)}${seq.toString(16).padStart(12, "0")}`;
-}
-
-// The key's buffered events with timestamp <= limit, in (timestamp, sequence) order.
-function takeBuffered(run: Runner, scope: string, limit: number): PatternEvent[] {
-  const from = `${scope}b`;
-  const to = limit >= END_OF_INPUT_TIME ? `${scope}c` : `${scope}b${encodeTime(limit + 1)}`;
+// Splits the key's buffered events at `limit`: those with timestamp <= limit, in (timestamp,
+// sequence) order, as events for the NFA, and the rest, still waiting.
+function takeBuffered(st: KeyState, limit: number): [PatternEvent[], BufferedJson[]] {
   const out: PatternEvent[] = [];
-  for (const [k, v] of run.store.range(from, to)) {
-    const [value, origin] = v as unknown as BufferedJson;
-    const ts = decodeTime(k.slice(from.length, from.length + 14));
-    out.push({ seq: Number.parseInt(k.slice(from.length + 14), 16), ts, value, origin: tupleOrigin(origin) });
+  let i = 0;
+  for (; i < st.b.length; i++) {
+    const [ts, seq, value, origin] = st.b[i] as BufferedJson;
+    if (ts > limit) break;
+    out.push({ seq, ts, value, origin: tupleOrigin(origin) });
   }
-  for (const e of out) run.store.delete(bufferKey(scope, e.ts, e.seq));
-  return out;
+  return [out, st.b.slice(i)];
 }
 
 function fire(run: Runner, time: number, tkey: string): void {
@@ -119,7 +118,8 @@ function fire(run: Runner, time: number, tkey: string): void {
   let nextId = st.n;
   const buffer = new SharedBuffer(run.store, scope, () => nextId++);
   const nfa = new KeyNfa(run.pattern, run.policy, buffer, run.alias, { partials: st.p, held: st.h });
-  for (const ev of takeBuffered(run, scope, ending ? END_OF_INPUT_TIME : time)) nfa.process(ev);
+  const [due, waiting] = takeBuffered(st, ending ? END_OF_INPUT_TIME : time);
+  for (const ev of due) nfa.process(ev);
   if (ending) nfa.finish();
   else nfa.advanceTime(time);
   const key = decodeKey(tkey);
@@ -129,10 +129,10 @@ function fire(run: Runner, time: number, tkey: string): void {
   const endTimer = state.held.length > 0 || (run.pattern.withinMs === null && state.partials.length > 0);
   scheduleTimers(run, tkey, time, nfa.startTimes(), endTimer);
   const idle = state.partials.length === 0 && state.held.length === 0;
-  if (idle && run.store.prefix(`${scope}b`).next().done === true) {
+  if (idle && waiting.length === 0) {
     run.store.delete(`${scope}n`);
   } else {
-    const next: KeyState = { q: st.q, n: nextId, p: state.partials, h: state.held };
+    const next: KeyState = { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting };
     run.store.put(`${scope}n`, next as unknown as Value);
   }
 }
