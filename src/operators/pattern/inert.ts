@@ -12,7 +12,7 @@
 // - greedy loops: loop(i) refuses to proceed while it could still loop, again(i)+enter(i,j) does not.
 // Time is not a difference: an inert event's own time would prune partial matches older than
 // `within`, but each of those has a timer at start + within that fires no later than the event.
-import type { Value } from "../../core/value.ts";
+import { isRow, type Value } from "../../core/value.ts";
 import type { Expr } from "../../plan/expr.ts";
 import type { PatternStep } from "../../plan/plan.ts";
 import type { Env } from "./compile-nfa.ts";
@@ -40,29 +40,63 @@ export function inertTest(
     for (const cond of conditions) {
       const local = cond === null ? [] : conjuncts(cond).filter((c) => readsOnlyCandidate(c, s.name, names));
       if (local.length === 0) return null; // it may hold for any event
-      checks.push(mayHold(local.map(compile), s.name, alias));
+      // The candidate under its step name is the candidate under the source alias (env.ts), so the
+      // conjuncts can read the record's own environment: no environment object per event.
+      checks.push(mayHold(local.map((c) => compile(renameBinding(c, s.name, alias)))));
     }
   }
   return (value) => {
+    if (!isRow(value[alias])) return false; // no row to judge by: take the full path
     for (const check of checks) if (check(value)) return false;
     return true;
   };
 }
 
-// True unless some candidate-only conjunct is not true for the event bound as step `name`.
-function mayHold(
-  local: readonly ((env: Env) => Value)[],
-  name: string,
-  alias: string,
-): (value: Env) => boolean {
+// True unless some candidate-only conjunct is not true for the event.
+function mayHold(local: readonly ((env: Env) => Value)[]): (value: Env) => boolean {
   return (value) => {
-    const raw = value[alias];
-    const row = raw !== null && typeof raw === "object" && !Array.isArray(raw) ? raw : {};
-    // The bindings a step condition sees that depend on the candidate alone (see env.ts).
-    const env: Env = { ...value, [alias]: row, [name]: row };
-    for (const f of local) if (f(env) !== true) return false;
+    for (const f of local) if (f(value) !== true) return false;
     return true;
   };
+}
+
+/** `e` with field paths starting at binding `from` starting at `to` instead (e itself when none does). */
+export function renameBinding(e: Expr, from: string, to: string): Expr {
+  const r = (x: Expr) => renameBinding(x, from, to);
+  switch (e.kind) {
+    case "literal":
+    case "param":
+    case "step-aggregate":
+      return e;
+    case "field":
+      return e.path[0] === from ? { ...e, path: [to, ...e.path.slice(1)] } : e;
+    case "unary": {
+      const operand = r(e.operand);
+      return operand === e.operand ? e : { ...e, operand };
+    }
+    case "binary": {
+      const left = r(e.left);
+      const right = r(e.right);
+      return left === e.left && right === e.right ? e : { ...e, left, right };
+    }
+    case "call": {
+      const args = e.args.map(r);
+      return args.every((a, k) => a === e.args[k]) ? e : { ...e, args };
+    }
+    case "in": {
+      const operand = r(e.operand);
+      const list = e.list.map(r);
+      return operand === e.operand && list.every((x, k) => x === e.list[k]) ? e : { ...e, operand, list };
+    }
+    case "between": {
+      const [operand, low, high] = [r(e.operand), r(e.low), r(e.high)];
+      return operand === e.operand && low === e.low && high === e.high ? e : { ...e, operand, low, high };
+    }
+    case "is-null": {
+      const operand = r(e.operand);
+      return operand === e.operand ? e : { ...e, operand };
+    }
+  }
 }
 
 /** The operands of a top-level chain of `and`s (a condition holds only if each of them is true). */
