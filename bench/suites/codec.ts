@@ -1,5 +1,6 @@
-// Benchmarks: Vigil's record codecs against the bare JSON calls, with tinybench (measure.ts; wall
-// time, each call one batch of records):
+// Benchmarks: Vigil's record codecs against the bare JSON calls, each call one batch of records,
+// timed in interleaved rounds on CPU time (workloads/timing.ts interleaved: tinybench's wall-clock
+// runs, one case after the other, gave impossible orderings at a load average of 10):
 //   decode: a JSONL line -> Vigil's checked row (src/runtime/decode.ts decodeRecord: JSON.parse,
 //     then every schema field checked and copied, defaults and nulls filled, timestamps read), and
 //     the task's decode (src/runtime/task-input.ts decodeInput: the same plus the event time), vs
@@ -21,16 +22,18 @@ import { decodeRecord } from "../../src/runtime/decode.ts";
 import type { InputRecord } from "../../src/runtime/task-api.ts";
 import { decodeInput, type TopicFormat } from "../../src/runtime/task-input.ts";
 import { streamJoinData } from "./joins.ts";
-import { type BenchCase, type BenchRow, measure } from "./measure.ts";
+import type { BenchRow } from "./measure.ts";
 import { Checksum, expectSame } from "./workloads/checksum.ts";
 import { generatePayments } from "./workloads/payments.ts";
 import { compileOrThrow, inputRecords, runTask } from "./workloads/task-driver.ts";
+import { interleaved, type ShortCase, timedRows } from "./workloads/timing.ts";
 
 const WORKLOADS = resolve(import.meta.dirname, "workloads");
 const ROOT = resolve(import.meta.dirname, "../..");
 /** Records per timed call. */
 const BATCH = 10_000;
-const OPTIONS = { time: 1500, iterations: 10, warmupIterations: 10 };
+/** Interleaved rounds per suite. */
+const ROUNDS = 15;
 
 function streamDecl(file: string, name: string): StreamDecl {
   const decl = compileOrThrow([file]).streams.find((s) => s.name === name);
@@ -61,7 +64,7 @@ function checkDecode(what: string, lines: readonly string[], schema: RecordSchem
   expectSame(`codec, decode ${what}`, engine, baseline);
 }
 
-async function decodeSuite(what: string, lines: readonly string[], decl: StreamDecl): Promise<BenchRow[]> {
+function decodeSuite(what: string, lines: readonly string[], decl: StreamDecl): BenchRow[] {
   checkDecode(what, lines, decl.schema);
   const schema = decl.schema;
   const format: TopicFormat = { kind: "stream", decl };
@@ -75,37 +78,40 @@ async function decodeSuite(what: string, lines: readonly string[], decl: StreamD
   }));
   const bytes = lines.reduce((n, l) => n + l.length, 0) / lines.length;
   let sink = 0;
-  const cases: BenchCase[] = [
-    {
-      name: "decodeRecord (JSON.parse + schema check)",
-      unitsPerOp: lines.length,
-      fn: () => {
-        for (const l of lines) if (decodeRecord(l, schema).ok) sink++;
+  const n = lines.length;
+  const [baseline, ...cases] = interleaved(
+    [
+      {
+        name: "JSON.parse",
+        units: n,
+        fn: () => {
+          for (const l of lines) if (JSON.parse(l) !== null) sink++;
+        },
       },
-    },
-    {
-      name: "decodeInput (the task's decode: + event time)",
-      unitsPerOp: inputs.length,
-      fn: () => {
-        for (const r of inputs) sink += decodeInput(r, format).eventTime;
+      {
+        name: "decodeRecord (JSON.parse + schema check)",
+        units: n,
+        fn: () => {
+          for (const l of lines) if (decodeRecord(l, schema).ok) sink++;
+        },
       },
-    },
-  ];
-  const rows = await measure(
-    `Codec: decode, ${what} (${lines.length.toLocaleString("en-US")} lines of ${Math.round(bytes)} B a call)`,
-    "records/s",
-    {
-      name: "JSON.parse",
-      unitsPerOp: lines.length,
-      fn: () => {
-        for (const l of lines) if (JSON.parse(l) !== null) sink++;
+      {
+        name: "decodeInput (the task's decode: + event time)",
+        units: n,
+        fn: () => {
+          for (const r of inputs) sink += decodeInput(r, format).eventTime;
+        },
       },
-    },
-    cases,
-    OPTIONS,
+    ] satisfies ShortCase[],
+    ROUNDS,
   );
-  if (sink === 0) throw new Error("codec: nothing decoded");
-  return rows;
+  if (sink === 0 || baseline === undefined) throw new Error("codec: nothing decoded");
+  return timedRows(
+    `Codec: decode, ${what} (${n.toLocaleString("en-US")} lines of ${Math.round(bytes)} B a call)`,
+    "records/CPU-s",
+    baseline,
+    cases,
+  );
 }
 
 function checkEncode(what: string, outputs: readonly OutputRecord[]): void {
@@ -119,33 +125,37 @@ function checkEncode(what: string, outputs: readonly OutputRecord[]): void {
   expectSame(`codec, encode ${what}`, engine, baseline);
 }
 
-async function encodeSuite(what: string, outputs: readonly OutputRecord[]): Promise<BenchRow[]> {
+function encodeSuite(what: string, outputs: readonly OutputRecord[]): BenchRow[] {
   if (outputs.length === 0) throw new Error(`codec: no ${what} outputs to encode`);
   checkEncode(what, outputs);
   let sink = 0;
-  const rows = await measure(
-    `Codec: encode, ${what} (${outputs.length.toLocaleString("en-US")} output records a call)`,
-    "records/s",
-    {
-      name: "JSON.stringify(value)",
-      unitsPerOp: outputs.length,
-      fn: () => {
-        for (const o of outputs) sink += JSON.stringify(o.value).length;
-      },
-    },
+  const n = outputs.length;
+  const [baseline, ...cases] = interleaved(
     [
       {
+        name: "JSON.stringify(value)",
+        units: n,
+        fn: () => {
+          for (const o of outputs) sink += JSON.stringify(o.value).length;
+        },
+      },
+      {
         name: "serializeOutput (value + rule, task, evidence headers)",
-        unitsPerOp: outputs.length,
+        units: n,
         fn: () => {
           for (const o of outputs) sink += serializeOutput(o, 0, "0_0").value?.length ?? 0;
         },
       },
-    ],
-    OPTIONS,
+    ] satisfies ShortCase[],
+    ROUNDS,
   );
-  if (sink === 0) throw new Error("codec: nothing encoded");
-  return rows;
+  if (sink === 0 || baseline === undefined) throw new Error("codec: nothing encoded");
+  return timedRows(
+    `Codec: encode, ${what} (${n.toLocaleString("en-US")} output records a call)`,
+    "records/CPU-s",
+    baseline,
+    cases,
+  );
 }
 
 /** Runs the suite: three decode inputs, two encode inputs. */
@@ -183,10 +193,10 @@ export async function codec(): Promise<BenchRow[]> {
   );
 
   return [
-    ...(await decodeSuite("suite payments, 6 fields, epoch-ms ts", epoch, payments)),
-    ...(await decodeSuite("suite payments, 6 fields, ISO-8601 ts", iso, payments)),
-    ...(await decodeSuite("fraud demo payments, 12 fields", fraud, fraudDecl)),
-    ...(await encodeSuite("tumbling window results (range evidence)", windows.outputs.slice(0, BATCH))),
-    ...(await encodeSuite("stream-join pairs (evidence: 2 input events)", join.outputs.slice(0, BATCH))),
+    ...decodeSuite("suite payments, 6 fields, epoch-ms ts", epoch, payments),
+    ...decodeSuite("suite payments, 6 fields, ISO-8601 ts", iso, payments),
+    ...decodeSuite("fraud demo payments, 12 fields", fraud, fraudDecl),
+    ...encodeSuite("tumbling window results (range evidence)", windows.outputs.slice(0, BATCH)),
+    ...encodeSuite("stream-join pairs (evidence: 2 input events)", join.outputs.slice(0, BATCH)),
   ];
 }

@@ -133,3 +133,48 @@ export function benchRuns(fallback: number): number {
     throw new Error(`VIGIL_BENCH_RUNS must be a whole number >= 3, got '${raw}'`);
   return n;
 }
+
+/** A short, synchronous case of an interleaved comparison: `fn` processes `units` units per call. */
+export interface ShortCase {
+  readonly name: string;
+  readonly units: number;
+  readonly fn: () => unknown;
+}
+
+/**
+ * Times short cases in turn, round after round, so a change of load on the machine hits every case
+ * alike (tinybench times one case to the end before the next). Each case is first called until
+ * `warmupMs` of CPU is spent (JIT) and calibrated to about `runMs` of CPU per run (a run = that many
+ * calls); then `runs` rounds time one run of each case. The result: each case's median CPU time per
+ * call, over the rounds.
+ */
+export function interleaved(cases: readonly ShortCase[], runs: number, runMs = 40, warmupMs = 150): Timing[] {
+  const cpuMs = (): number => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1000;
+  };
+  const calls = cases.map((c) => {
+    const t0 = cpuMs();
+    let n = 0;
+    while (cpuMs() - t0 < warmupMs) {
+      c.fn();
+      n++;
+    }
+    const perCall = (cpuMs() - t0) / n;
+    return Math.max(1, Math.round(runMs / perCall));
+  });
+  const ms: number[][] = cases.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    cases.forEach((c, i) => {
+      const n = calls[i] as number;
+      const t0 = cpuMs();
+      for (let k = 0; k < n; k++) c.fn();
+      (ms[i] as number[]).push((cpuMs() - t0) / n);
+    });
+  }
+  return cases.map((c, i) => ({
+    name: `${c.name} (median of ${runs} interleaved runs)`,
+    units: c.units,
+    ms: ms[i] as number[],
+  }));
+}
