@@ -90,6 +90,11 @@ export class OverlayStore implements KeyValueStore {
     return this.live;
   }
 
+  *entries(): IterableIterator<[string, Value]> {
+    for (const [key, slot] of this.overlay) if (slot !== TOMBSTONE) yield [key, slot];
+    for (const [key, value] of this.base) if (!this.overlay.has(key)) yield [key, value];
+  }
+
   /** Appends this store's pending changes, in key order. */
   collectChanges(out: StoreChange[]): void {
     for (const key of this.overlayInOrder()) {

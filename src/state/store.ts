@@ -17,6 +17,8 @@ export interface KeyValueStore<V extends Value = Value> {
   range(from: string, to: string): IterableIterator<[string, V]>;
   /** Entries whose key starts with `prefix`, in key order. */
   prefix(prefix: string): IterableIterator<[string, V]>;
+  /** Every live entry in no particular order: for loading a whole store, without a sorted index. */
+  entries(): IterableIterator<[string, V]>;
   /** Live entries (for the bounded-state tests and the store-size metric). */
   size(): number;
 }

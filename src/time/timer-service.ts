@@ -152,7 +152,7 @@ class TimerTable implements TaskTimers {
     this.count = 0;
     this.added = [];
     this.removed = [];
-    for (const [k] of this.store.range("", "\uffff")) {
+    for (const [k] of this.store.entries()) {
       const a = k.indexOf(SEP);
       const b = k.indexOf(SEP, a + 1);
       this.add(decodeTimerTime(k.slice(0, a)), k.slice(a + 1, b), k.slice(b + 1), true);

@@ -77,6 +77,7 @@ function countCalls(op: PatternOp, amounts: readonly number[]) {
     },
     range: (a, b) => s.range(a, b),
     prefix: (p) => s.prefix(p),
+    entries: () => s.entries(),
     size: () => s.size(),
   });
   const timerService: TimerService = {
