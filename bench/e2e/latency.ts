@@ -170,15 +170,7 @@ export async function measureLatency(
   try {
     await sendLive(producer, topics, spec, 0, load.warmup, withAuths);
     await waitCaughtUp(admin, run.group, inputs, child, 120_000);
-    const total = Math.round(load.rate * load.seconds);
-    const started = performance.now();
-    for (let sent = 0; sent < total; ) {
-      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * load.rate));
-      if (due > sent) {
-        await sendLive(producer, topics, spec, load.warmup + sent, load.warmup + due, withAuths);
-        sent = due;
-      } else await sleep(5);
-    }
+    await produceAtRate(load, (from, to) => sendLive(producer, topics, spec, from, to, withAuths));
     await waitCaughtUp(admin, run.group, inputs, child, 60_000);
     await sleep(1_000);
   } finally {
@@ -187,9 +179,31 @@ export async function measureLatency(
     await producer.disconnect();
   }
   const times = await appendTimes(kafka, topics, spec.partitions, withAuths);
+  return summarize(watcher.arrivals, times, load.warmup);
+}
+
+/** Sends payments [warmup, warmup + rate * seconds) at the load's rate, in small sends. */
+async function produceAtRate(load: LatencyLoad, send: (from: number, to: number) => Promise<void>) {
+  const total = Math.round(load.rate * load.seconds);
+  const started = performance.now();
+  for (let sent = 0; sent < total; ) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * load.rate));
+    if (due > sent) {
+      await send(load.warmup + sent, load.warmup + due);
+      sent = due;
+    } else await sleep(5);
+  }
+}
+
+/** Latency of each measured output: arrival minus the append time of its (later) input. */
+function summarize(
+  arrivals: readonly Arrival[],
+  times: { pay: Map<number, number>; auth: Map<number, number> },
+  warmup: number,
+): LatencyResult {
   const lat: number[] = [];
-  for (const a of watcher.arrivals) {
-    if (a.id < load.warmup) continue;
+  for (const a of arrivals) {
+    if (a.id < warmup) continue;
     const appended = Math.max(
       times.pay.get(a.id) ?? Number.NaN,
       a.authId === undefined ? 0 : (times.auth.get(a.authId) ?? Number.NaN),

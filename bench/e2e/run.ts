@@ -2,8 +2,9 @@
 // starts a throwaway broker, preloads the inputs once, then for each mode runs rounds of Vigil,
 // Kafka Streams and the bare kafkajs loop, interleaved, each with a fresh group and output topic.
 // Progress on stderr; the Markdown tables on stdout. A wrong output count fails the run (exit 1).
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { type DevBroker, startDevBroker } from "../../src/kafka/dev-broker.ts";
@@ -19,7 +20,7 @@ import {
 import { type DataSpec, type Expected, expectedCounts } from "./generator.ts";
 import { type LatencyLoad, measureLatency } from "./latency.ts";
 import { INPUT_TOPICS, preload } from "./preload.ts";
-import { resultTable, runsTable, type Sample } from "./report.ts";
+import { resultTable, runsTable, type Sample, startupTable } from "./report.ts";
 import { dropRunTopics, runOne } from "./run-one.ts";
 
 const log = (line: string) => console.error(line);
@@ -71,6 +72,31 @@ function settings(): Settings {
 }
 
 let broker: DevBroker | null = null;
+
+function javaVersion(): string {
+  try {
+    const out = spawnSync("java", ["-version"], { encoding: "utf8" });
+    return (out.stderr || out.stdout).split("\n")[0]?.trim() ?? "?";
+  } catch {
+    return "?";
+  }
+}
+
+/** What ran, on what: the lines to keep with the tables. */
+function preamble(s: Settings, counts: Record<string, number>): string {
+  const gib = (n: number) => (n / 2 ** 30).toFixed(1);
+  const lat =
+    s.latency === null
+      ? "off"
+      : `${s.latency.rate} payments/s for ${s.latency.seconds} s after ${s.latency.warmup} warm-up payments`;
+  return [
+    `End to end through Kafka, ${new Date().toISOString()}: ${s.rounds} interleaved rounds, inputs ${JSON.stringify(counts)}, 8 partitions, Kafka ${broker?.version ?? "?"}.`,
+    `Machine: ${availableParallelism()} cores, ${gib(totalmem())} GiB, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} at the end; Node ${process.version}; ${javaVersion()}.`,
+    `Latency load: ${lat}. Medians over rounds; events = input records of the mode; CPU from /proc/<pid>/stat.`,
+  ].join("\n");
+}
 
 async function oneSample(
   ctx: { kafka: Kafka; work: string; expected: Expected; settings: Settings },
@@ -133,8 +159,10 @@ async function main(): Promise<number> {
   });
   const work = await mkdtemp(join(tmpdir(), "vigil-e2e-"));
   const samples: Sample[] = [];
+  let loadedCounts: Record<string, number> = {};
   try {
     const loaded = await preload(kafka, s.spec);
+    loadedCounts = loaded.counts;
     log(`[e2e] preloaded ${JSON.stringify(loaded.counts)} in ${(loaded.ms / 1000).toFixed(1)} s`);
     const expected = expectedCounts(s.spec, loaded.auths);
     log(`[e2e] expected outputs ${JSON.stringify(expected)}`);
@@ -151,7 +179,11 @@ async function main(): Promise<number> {
     if (process.env["VIGIL_BENCH_E2E_KEEP"] === "1") log(`[e2e] kept ${work}`);
     else await rm(work, { recursive: true, force: true });
   }
+  console.log(preamble(s, loadedCounts));
+  console.log("");
   console.log(resultTable(samples, s.modes));
+  console.log("");
+  console.log(startupTable(samples, s.modes));
   console.log("");
   console.log(runsTable(samples));
   const bad = samples.filter((x) => x.result === undefined || x.result.output !== x.expected);

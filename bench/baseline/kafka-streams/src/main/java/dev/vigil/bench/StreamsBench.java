@@ -21,12 +21,12 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.StreamJoined;
+import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 
 public final class StreamsBench {
@@ -73,11 +73,6 @@ public final class StreamsBench {
     p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
     p.put(StreamsConfig.STATE_DIR_CONFIG, need(args, "state-dir"));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-    // Emit-on-window-close looks for closed windows at most once per second of wall clock by
-    // default: a task that crosses the last window end less than a second before its input ends
-    // would never emit those windows. 100 ms makes that practically impossible while keeping the
-    // check cheap (0, a range scan per record, made this mode several times slower).
-    p.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 100L);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     return p;
   }
@@ -105,8 +100,8 @@ public final class StreamsBench {
             payments
                 .groupByKey()
                 .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(minutes)))
-                .emitStrategy(EmitStrategy.onWindowClose())
                 .count()
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
                 .toStream()
                 .map(
                     (wk, n) -> {
