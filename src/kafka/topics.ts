@@ -60,6 +60,12 @@ export async function ensureTopics(
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
     }
+    // A create that raced with another worker's may report "already exists" while that worker's
+    // topic is still being created, before the broker lists it: wait until it shows.
+    await waitUntilListed(
+      admin,
+      missing.map((r) => r.name),
+    );
   }
   const counts = await partitionCounts(
     admin,
@@ -80,6 +86,17 @@ export async function ensureTopics(
     created: requests.filter((r) => missingNames.has(r.name)).map((r) => r.name),
     existing: requests.filter((r) => !missingNames.has(r.name)).map((r) => r.name),
   };
+}
+
+const LISTED_TIMEOUT_MS = 15_000;
+
+async function waitUntilListed(admin: Admin, names: readonly string[]): Promise<void> {
+  const deadline = Date.now() + LISTED_TIMEOUT_MS;
+  for (let wait = 50; ; wait = Math.min(1000, wait * 2)) {
+    const present = new Set(await admin.listTopics());
+    if (names.every((n) => present.has(n)) || Date.now() > deadline) return; // partitionCounts reports the rest
+    await new Promise((ok) => setTimeout(ok, wait));
+  }
 }
 
 function isAlreadyExists(err: unknown): boolean {
