@@ -44,16 +44,20 @@ export function summarize(
   }
   const outputs = Object.values(byTask).flat();
   const deadLetters = Object.values(deadByTask).flat();
-  const byPartition: Record<string, OutputRecord[][]> = {};
-  for (const o of outputs) {
-    const parts = (byPartition[o.topic] ??= Array.from({ length: partitions }, () => []));
-    parts[o.key === null ? 0 : partitionForKey(o.key, partitions)]!.push(o);
-  }
+  // The per-partition and canonical views cost a hash or a JSON text per output: built when first read.
+  let byPartition: Record<string, OutputRecord[][]> | undefined;
+  let canonical: OutputRecord[] | undefined;
   return {
     outputs,
     byTask,
-    byPartition,
-    canonical: canonicalOrder(outputs),
+    get byPartition() {
+      byPartition ??= partitionOutputs(outputs, partitions);
+      return byPartition;
+    },
+    get canonical() {
+      canonical ??= canonicalOrder(outputs);
+      return canonical;
+    },
     deadLetters,
     stats: {
       recordsIn: tasks.reduce((n, t) => n + t.stats.recordsIn, 0),
@@ -68,6 +72,18 @@ export function summarize(
     },
     stopped,
   };
+}
+
+function partitionOutputs(
+  outputs: readonly OutputRecord[],
+  partitions: number,
+): Record<string, OutputRecord[][]> {
+  const byPartition: Record<string, OutputRecord[][]> = {};
+  for (const o of outputs) {
+    const parts = (byPartition[o.topic] ??= Array.from({ length: partitions }, () => []));
+    parts[o.key === null ? 0 : partitionForKey(o.key, partitions)]!.push(o);
+  }
+  return byPartition;
 }
 
 /** Sorts outputs by (timestamp, topic, key, rule, value as JSON): the same set gives the same list. */
