@@ -1,12 +1,17 @@
 // Operators stage: tumbling and hopping window aggregation. A window [start, end) closes when the
 // watermark reaches end + grace; a record whose windows are all closed is late (dead letter).
 // Emit final forwards once at close; emit changes forwards on every update. Closed windows are deleted.
+// A key's open windows are one store entry (its windows in start order, replaced not mutated), so a
+// record costs one get and one put whatever the number of windows it falls in.
 import type { StreamRecord } from "../../core/record.ts";
 import type { Value } from "../../core/value.ts";
 import type { KeyValueStore } from "../../state/store.ts";
 import type { Operator } from "../operator.ts";
-import { decodeKey, encodeKey, encodeTime, keyScope, originTuple } from "../store-keys.ts";
-import { addToState, asState, asValue, emptyState, type WindowCommon } from "./window-state.ts";
+import { decodeKey, encodeKey, keyScope, originTuple } from "../store-keys.ts";
+import { addToState, emptyState, type WindowCommon, type WindowState } from "./window-state.ts";
+
+/** One open window of a key: its start and its state. */
+type OpenWindow = readonly [start: number, state: WindowState];
 
 /** Creates a fixed-window aggregation over `assign` (the tumbling or hopping window starts of a time). */
 export function createFixedWindowOperator(
@@ -33,41 +38,74 @@ class FixedWindows implements Operator {
   }
 
   process(record: StreamRecord): void {
-    const watermark = this.common.ctx.watermark();
+    const { common, store } = this;
+    const watermark = common.ctx.watermark();
     const encodedKey = encodeKey(record.key);
+    const scope = keyScope(encodedKey);
     let args: Value[] | null = null;
+    let windows: OpenWindow[] | null = null;
     const starts = this.assign(record.timestamp);
     for (const start of starts) {
       if (start + this.size + this.grace <= watermark) continue;
-      args ??= this.common.args(record.value);
-      this.addTo(record, encodedKey, start, args);
+      args ??= common.args(record.value);
+      windows ??= [...this.open(scope)];
+      this.addTo(windows, record, encodedKey, start, args);
     }
+    if (windows !== null) store.put(scope, windows as unknown as Value);
     // No window at all (a hopping advance larger than the size leaves gaps): not late, just unwindowed.
     if (args === null && starts.length > 0) {
-      const msg = `${this.common.op.name}: event time ${record.timestamp} is behind watermark ${watermark} by more than its windows' grace (${this.grace} ms)`;
-      this.common.ctx.deadLetter(record, "late-record", msg);
+      const msg = `${common.op.name}: event time ${record.timestamp} is behind watermark ${watermark} by more than its windows' grace (${this.grace} ms)`;
+      common.ctx.deadLetter(record, "late-record", msg);
     }
   }
 
   /** The window ending at time - grace is due: emit it (emit final) and delete it. */
   onTimer(time: number, encodedKey: string): void {
     const start = time - this.grace - this.size;
-    const sk = keyScope(encodedKey) + encodeTime(start);
-    const state = asState(this.store.get(sk));
-    if (state === undefined) return;
+    const scope = keyScope(encodedKey);
+    const windows = this.open(scope);
+    const i = indexOfStart(windows, start);
+    const w = windows[i];
+    if (w === undefined || w[0] !== start) return;
     if (this.common.op.emit === "final")
-      this.common.emit(state, decodeKey(encodedKey), start, start + this.size, start + this.size);
-    this.store.delete(sk);
+      this.common.emit(w[1], decodeKey(encodedKey), start, start + this.size, start + this.size);
+    if (windows.length === 1) this.store.delete(scope);
+    else this.store.put(scope, [...windows.slice(0, i), ...windows.slice(i + 1)] as unknown as Value);
   }
 
-  private addTo(record: StreamRecord, encodedKey: string, start: number, args: readonly Value[]): void {
-    const { common, store } = this;
+  private open(scope: string): readonly OpenWindow[] {
+    return (this.store.get(scope) as unknown as readonly OpenWindow[] | undefined) ?? [];
+  }
+
+  // Adds the record to the window at `start` in `windows` (owned by this call: the stored array is not touched).
+  private addTo(
+    windows: OpenWindow[],
+    record: StreamRecord,
+    encodedKey: string,
+    start: number,
+    args: readonly Value[],
+  ): void {
+    const { common } = this;
     const end = start + this.size;
-    const sk = keyScope(encodedKey) + encodeTime(start);
-    const before = asState(store.get(sk)) ?? emptyState(common, record);
+    const i = indexOfStart(windows, start);
+    const found = windows[i]?.[0] === start ? (windows[i] as OpenWindow) : undefined;
+    const before = found?.[1] ?? emptyState(common, record);
     const state = addToState(common, before, args, record.timestamp, originTuple(record.origin));
-    store.put(sk, asValue(state));
+    if (found === undefined) windows.splice(i, 0, [start, state]);
+    else windows[i] = [start, state];
     common.ctx.timers.register(end + this.grace, encodedKey);
     if (common.op.emit === "changes") common.emit(state, record.key, start, end, end);
   }
+}
+
+/** The index of the first window starting at or after `start`. */
+function indexOfStart(windows: readonly OpenWindow[], start: number): number {
+  let lo = 0;
+  let hi = windows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((windows[mid] as OpenWindow)[0] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
