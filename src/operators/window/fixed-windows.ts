@@ -91,9 +91,11 @@ class FixedWindows implements Operator {
     const found = windows[i]?.[0] === start ? (windows[i] as OpenWindow) : undefined;
     const before = found?.[1] ?? emptyState(common, record);
     const state = addToState(common, before, args, record.timestamp, originTuple(record.origin));
-    if (found === undefined) windows.splice(i, 0, [start, state]);
-    else windows[i] = [start, state];
-    common.ctx.timers.register(end + this.grace, encodedKey);
+    if (found === undefined) {
+      windows.splice(i, 0, [start, state]);
+      // A window's timer is registered with it and fires once, deleting it (both roll back together).
+      common.ctx.timers.register(end + this.grace, encodedKey);
+    } else windows[i] = [start, state];
     if (common.op.emit === "changes") common.emit(state, record.key, start, end, end);
   }
 }

@@ -85,10 +85,12 @@ class SlidingWindows implements Operator {
     }
     const encodedKey = encodeKey(record.key);
     const scope = keyScope(encodedKey);
-    const [state, entry] = this.keep(record, scope);
+    const [state, entry, newPane] = this.keep(record, scope);
     // Expire the record with its pane: once no open or future window can contain the pane's last ms.
+    // The pane's timer is registered when the pane is made; it expires the pane, so no later record
+    // finds the pane without its timer (such a record would be late).
     const paneEnd = Math.floor(t / this.pane) * this.pane + this.pane;
-    ctx.timers.register(paneEnd - 1 + this.size + this.grace, EXPIRE + encodedKey);
+    if (newPane) ctx.timers.register(paneEnd - 1 + this.size + this.grace, EXPIRE + encodedKey);
     if (op.emit === "changes") this.emitAt(state, record.key, entry);
     else ctx.timers.register(t + 1 + this.grace, EMIT + encodedKey);
   }
@@ -117,7 +119,7 @@ class SlidingWindows implements Operator {
   }
 
   /** Keeps the record after the key's records of the same time and adds it to its pane. */
-  private keep(record: StreamRecord, scope: string): [KeyState, Entry] {
+  private keep(record: StreamRecord, scope: string): [KeyState, Entry, boolean] {
     const t = record.timestamp;
     const before = (this.store.get(scope) as unknown as KeyState | undefined) ?? { e: [], p: [] };
     const g = this.common.groupBy(record.value);
@@ -131,7 +133,7 @@ class SlidingWindows implements Operator {
     const p = found === undefined ? insertAt(before.p, i, pane) : replaceAt(before.p, i, pane);
     const state: KeyState = { e, p };
     this.put(scope, state);
-    return [state, entry];
+    return [state, entry, found === undefined];
   }
 
   private put(scope: string, state: KeyState): void {
