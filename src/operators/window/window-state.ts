@@ -41,6 +41,7 @@ export function createWindowCommon(
   const having: CompiledExpr | null = op.having === null ? null : compile(op.having);
   const acc = createAccumulators(op.aggregates.map((a) => a.fn));
   const names = op.aggregates.map((a) => a.name);
+  const scratch = new ScratchRow();
   return {
     op,
     ctx,
@@ -52,11 +53,19 @@ export function createWindowCommon(
       return row;
     },
     emit(state, key, start, end, timestamp) {
-      const row: Record<string, Value> = { ...state.g, key, window_start: start, window_end: end };
       const results = acc.results(state.a);
-      for (let i = 0; i < names.length; i++) row[names[i] as string] = results[i] as Value;
-      const value = { $: row };
-      if (having !== null && having(value) !== true) return;
+      const fill = (row: Record<string, Value>): Record<string, Value> => {
+        for (const k in state.g) row[k] = state.g[k] as Value;
+        row["key"] = key;
+        row["window_start"] = start;
+        row["window_end"] = end;
+        for (let i = 0; i < names.length; i++) row[names[i] as string] = results[i] as Value;
+        return row;
+      };
+      // `having` rejects most windows of a sliding rule: judge it on a reused row (it only reads it)
+      // and build the output's own row only for windows that pass.
+      if (having !== null && having(scratch.fill(fill)) !== true) return;
+      const value = { $: fill({}) };
       ctx.forward({
         key,
         value,
@@ -66,6 +75,19 @@ export function createWindowCommon(
       });
     },
   };
+}
+
+/** One `{ $: row }` environment reused for every `having` check of an operator. */
+class ScratchRow {
+  private readonly row: Record<string, Value> = {};
+  private readonly env = { $: this.row };
+
+  // Every fill writes the same keys (group-by names, key, window bounds, aggregate names), so the
+  // previous window's values are all overwritten and the row keeps one shape.
+  fill(fill: (row: Record<string, Value>) => Record<string, Value>): { readonly $: Row } {
+    fill(this.row);
+    return this.env;
+  }
 }
 
 /** A fresh window state for a first record (its group-by values, empty aggregates). */
