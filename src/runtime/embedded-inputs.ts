@@ -35,10 +35,16 @@ export function loadInputs(plan: ProgramPlan, inputs: EmbeddedInputs, partitions
       timeField: s.timeField,
     })),
   ];
+  // One topic, one content: from the first declaration on it whose input was given (a table and a
+  // stream may both read a topic, and either name may be the one the input is filed under).
+  const chosen = new Map<string, { d: (typeof decls)[number]; lines: readonly (string | Row)[] }>();
   for (const d of decls) {
-    if (log.hasTopic(d.topic)) continue;
+    if ((chosen.get(d.topic)?.lines.length ?? 0) > 0) continue;
+    chosen.set(d.topic, { d, lines: linesOf(inputs, d.name, d.topic) });
+  }
+  for (const { d, lines } of chosen.values()) {
     log.createTopic(d.topic, partitions);
-    for (const line of linesOf(inputs, d.name, d.topic)) {
+    for (const line of lines) {
       const text = typeof line === "string" ? line : JSON.stringify(line);
       const row = typeof line === "string" ? tryParse(text) : line;
       const keyValue = row && d.keyField ? row[d.keyField] : undefined;
