@@ -12,6 +12,7 @@ import { type EmbeddedInputs, loadInputs } from "./embedded-inputs.ts";
 import { type EmbeddedJournal, type JournalEntry, openJournal } from "./embedded-journal.ts";
 import { type EmbeddedResult, summarize } from "./embedded-result.ts";
 import { inputId } from "./input-merger.ts";
+import { layeredLog } from "./layered-log.ts";
 import type { PartitionedLog } from "./partitioned-log.ts";
 import { partitionForKey } from "./partitioner.ts";
 import { serializeRepartition } from "./repartition-serde.ts";
@@ -77,7 +78,11 @@ export interface EmbeddedProgress {
  * returns the outputs (per task, per output partition, and in a canonical order), dead letters and stats.
  */
 export async function runEmbedded(opts: EmbeddedOptions): Promise<EmbeddedResult> {
-  const log = loadInputs(opts.plan, opts.inputs, opts.partitions ?? 1);
+  // A given log is only read: the run's repartition channels go to a layer of its own.
+  const log =
+    "log" in opts.inputs
+      ? layeredLog(opts.inputs.log)
+      : loadInputs(opts.plan, opts.inputs, opts.partitions ?? 1);
   const n = partitionCount(opts, log);
   const journal = openJournal(opts.stateDir);
   for (const e of journal.load()) {

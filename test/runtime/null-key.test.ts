@@ -5,6 +5,7 @@ import { test } from "node:test";
 import type { Row } from "../../src/core/value.ts";
 import { compileProgram } from "../../src/plan/compile.ts";
 import { runEmbedded } from "../../src/runtime/embedded-runner.ts";
+import { createPartitionedLog } from "../../src/runtime/partitioned-log.ts";
 
 const SOURCE = `
 stream ev from topic "ev"
@@ -43,3 +44,17 @@ for (const partitions of [1, 3]) {
     ]);
   });
 }
+
+test("a given log is only read: two runs over it re-key the same records, the log keeps its topics", async () => {
+  const compiled = compileProgram([{ path: "null-key.vigil", text: SOURCE }]);
+  assert.ok(compiled.plan);
+  const log = createPartitionedLog();
+  log.createTopic("ev", 2);
+  for (const r of rows) log.append("ev", String(r["k"]), JSON.stringify(r), r["ts"] as number);
+  const view = (o: { key: string | null; value: Row }) => JSON.stringify([o.key, o.value]);
+  const first = await runEmbedded({ plan: compiled.plan, inputs: { log } });
+  const second = await runEmbedded({ plan: compiled.plan, inputs: { log } });
+  assert.deepEqual(second.canonical.map(view), first.canonical.map(view));
+  assert.equal(first.stats.recordsIn, second.stats.recordsIn);
+  assert.deepEqual(log.topics(), ["ev"]);
+});
