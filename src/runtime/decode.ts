@@ -39,20 +39,40 @@ export function decodeValue(parsed: unknown, schema: RecordSchema): DecodeResult
 function decodeRow(obj: Record<string, unknown>, schema: RecordSchema, prefix: string): Row {
   const row: Record<string, Value> = {};
   for (const f of schema.fields) {
-    const path = prefix + f.name;
     const raw = Object.hasOwn(obj, f.name) ? obj[f.name] : undefined;
     if (raw === undefined || raw === null) {
       if (f.defaultValue !== undefined && raw === undefined) row[f.name] = f.defaultValue;
       else if (f.optional || f.defaultValue !== undefined) row[f.name] = null;
       else
         throw new Mismatch(
-          `field ${path}: ${raw === null ? "is null" : "is missing"} (required ${fmt(f.type)})`,
+          `field ${prefix + f.name}: ${raw === null ? "is null" : "is missing"} (required ${fmt(f.type)})`,
         );
       continue;
     }
-    row[f.name] = decodeField(raw, f.type, path);
+    // Flat scalars are checked inline; the field's path is only built for nested values and errors.
+    const v = scalar(raw, f.type);
+    row[f.name] = v !== undefined ? v : decodeField(raw, f.type, prefix + f.name);
   }
   return row;
+}
+
+// A scalar field's value when `raw` already has its type (undefined: not that simple, decodeField decides).
+function scalar(raw: unknown, type: FieldType): Value | undefined {
+  switch (type.kind) {
+    case "string":
+      return typeof raw === "string" ? raw : undefined;
+    case "bool":
+      return typeof raw === "boolean" ? raw : undefined;
+    case "int":
+      return typeof raw === "number" && Number.isInteger(raw) ? raw : undefined;
+    case "float":
+    case "duration":
+      return typeof raw === "number" && Number.isFinite(raw) ? raw : undefined;
+    case "timestamp":
+      return typeof raw === "number" && isTimestampInRange(raw) ? raw : undefined;
+    default:
+      return undefined;
+  }
 }
 
 function decodeField(raw: unknown, type: FieldType, path: string): Value {
