@@ -29,10 +29,18 @@ export type BatchResult =
   | { readonly kind: "rolled-back"; readonly seekTo: readonly OffsetToCommit[] }
   | { readonly kind: "fenced" };
 
+/** A consumer position: the next offset of a partition after a fetched batch (markers included). */
+export interface FetchedTo {
+  readonly topic: string;
+  readonly partition: number;
+  readonly next: number;
+}
+
 export interface WorkerTask {
   readonly id: string;
   readonly partition: number;
-  process(records: readonly InputRecord[]): Promise<BatchResult>;
+  /** `fetched`: where the consumer stands in the partition the records come from, when known. */
+  process(records: readonly InputRecord[], fetched?: FetchedTo): Promise<BatchResult>;
   close(): Promise<void>;
 }
 
@@ -46,6 +54,30 @@ async function committedOffsets(admin: Admin, layout: TaskLayout, inputs: readon
     if (offset >= 0) out[partitionId(i.topic, i.partition)] = offset;
   }
   return out;
+}
+
+/** How long a task waits at most for the table records that were there when it opened. */
+const TABLE_BACKLOG_WAIT_MS = 30_000;
+
+/**
+ * The end offsets of the task's table partitions that hold records past the committed position:
+ * the merge reads them before it lets the tables count as idle (see WallClockIdle.backlog).
+ */
+async function tableBacklog(
+  admin: Admin,
+  layout: TaskLayout,
+  inputs: readonly TaskInput[],
+  committed: Readonly<Record<string, number>>,
+): Promise<Map<string, number>> {
+  const tables = new Set(layout.plan.tables.map((t) => t.topic));
+  const backlog = new Map<string, number>();
+  for (const i of inputs.filter((x) => tables.has(x.topic))) {
+    const offsets = await admin.fetchTopicOffsets(i.kafkaTopic);
+    const end = Number(offsets.find((o) => o.partition === i.partition)?.high ?? 0);
+    const id = partitionId(i.topic, i.partition);
+    if (end > (committed[id] ?? 0)) backlog.set(id, end);
+  }
+  return backlog;
 }
 
 interface Ctx {
@@ -79,6 +111,9 @@ export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>):
     log,
     heartbeat,
   });
+  // Table partitions with records the task has not fetched yet; each leaves once fetched that far.
+  const backlog =
+    ctx.inputs.length > 1 ? await tableBacklog(admin, layout, ctx.inputs, committed) : new Map();
   const runtime = await createTask({
     id,
     plan: layout.plan,
@@ -86,9 +121,18 @@ export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>):
     partitions: ctx.inputs.map((i) => ({ topic: i.topic, partition: i.partition })),
     segments: layout.segments,
     ...(layout.params ? { params: layout.params } : {}),
-    ...(ctx.inputs.length > 1 ? { wallClockIdle: { now: () => Date.now(), idleMs: layout.idleMs } } : {}),
+    ...(ctx.inputs.length > 1
+      ? {
+          wallClockIdle: {
+            now: () => Date.now(),
+            idleMs: layout.idleMs,
+            backlog,
+            backlogWaitMs: TABLE_BACKLOG_WAIT_MS,
+          },
+        }
+      : {}),
   });
-  return makeTask(ctx, id, producer, runtime, committed, state.changelogOffsets);
+  return makeTask(ctx, id, producer, runtime, committed, state.changelogOffsets, backlog);
 }
 
 function outputPartition(layout: TaskLayout, out: OutputRecord): number {
@@ -139,6 +183,7 @@ function makeTask(
   runtime: LocalTaskRuntime,
   initial: Record<string, number>,
   changelogOffsets: Record<string, number>,
+  backlog: Map<string, number>,
 ): WorkerTask {
   let committed = { ...initial };
   const byId = new Map(ctx.inputs.map((i) => [partitionId(i.topic, i.partition), i]));
@@ -157,7 +202,12 @@ function makeTask(
     id,
     partition: ctx.partition,
     // One batch at a time: the fetch loop and the idle tick both call process().
-    process(records) {
+    process(records, fetched) {
+      // The consumer's position counts transaction markers, which records do not show.
+      if (fetched !== undefined) {
+        const pid = partitionId(fetched.topic, fetched.partition);
+        if ((backlog.get(pid) ?? Number.POSITIVE_INFINITY) <= fetched.next) backlog.delete(pid);
+      }
       const next = queue.then(() => processNow(records));
       queue = next.catch(() => undefined);
       return next;

@@ -183,7 +183,12 @@ export function createWorker(opts: WorkerOptions): Worker {
         tasks.set(id, { task, slot });
       }
       const records = batch.messages.map((m) => toInput(route.topic, batch.partition, m));
-      if (await settle(id, await task.process(records))) {
+      const fetched = {
+        topic: route.topic,
+        partition: batch.partition,
+        next: Number(batch.lastOffset()) + 1,
+      };
+      if (await settle(id, await task.process(records, fetched))) {
         resolveOffset(batch.lastOffset());
         await heartbeat();
       }

@@ -35,6 +35,15 @@ interface Queue<P> {
 export interface WallClockIdle {
   readonly now: () => number;
   readonly idleMs: number;
+  /**
+   * Offsets some partitions are known to hold records up to (their end when the task opened): such
+   * a partition is never idle before its records up to there were pushed, for at most
+   * `backlogWaitMs` after the merger was made (a bound, for a log that ends in transaction markers).
+   * Kafka Streams does the same with the lag it knows (KIP-695): a table read from the start is read
+   * before the stream records it must join, not skipped after idleMs because it was fetched later.
+   */
+  readonly backlog?: ReadonlyMap<string, number>;
+  readonly backlogWaitMs?: number;
 }
 
 export interface InputMerger<P> {
@@ -74,9 +83,15 @@ export function createInputMerger<P>(
   // Ended inputs whose buffer has not been drained (and reported) yet.
   const endedOpen = new Set<Queue<P>>();
 
+  const startedAt = wallClock ? wallClock.now() : 0;
   const isBlocking = (q: Queue<P>): boolean => {
     if (q.head < q.items.length || q.ended) return false;
-    return !wallClock || wallClock.now() - q.lastData <= wallClock.idleMs;
+    if (!wallClock) return true;
+    const now = wallClock.now();
+    const known = wallClock.backlog?.get(q.id);
+    if (known !== undefined && q.pushed < known && now - startedAt <= (wallClock.backlogWaitMs ?? 0))
+      return true;
+    return now - q.lastData <= wallClock.idleMs;
   };
 
   return {

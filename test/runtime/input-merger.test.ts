@@ -65,3 +65,49 @@ test("wall-clock idleness (Kafka worker): an input empty for longer than idleMs 
   now = 101;
   assert.deepEqual(drain(m), ["t/0@0"]);
 });
+
+test("a partition with a known backlog is not idle until it is pushed that far, or the backlog is dropped, or the wait bound passes", () => {
+  let now = 0;
+  const backlog = new Map([["tab/0", 2]]);
+  const pair = [inputs[0]!, inputs[2]!];
+  const m = createInputMerger<null>(pair, { now: () => now, idleMs: 100, backlog, backlogWaitMs: 10_000 });
+  m.push(rec("t", 0, 0, 5));
+  now = 1_000; // far past idleMs: without the backlog the stream record would go now
+  assert.deepEqual(drain(m), []);
+  m.push(rec("tab", 0, 0, 1)); // one of the two table records
+  assert.deepEqual(drain(m), ["tab/0@0"]);
+  now = 2_000;
+  assert.deepEqual(drain(m), [], "still one table record to come");
+  m.push(rec("tab", 0, 1, 2));
+  now = 3_000;
+  assert.deepEqual(drain(m), ["tab/0@1"], "the table is read first");
+  now += 200;
+  assert.deepEqual(drain(m), ["t/0@0"], "then it is idle after idleMs, as before");
+
+  // A backlog the reader drops (its position passed the end, transaction markers included) ends the wait.
+  const b2 = new Map([["tab/0", 5]]);
+  const m2 = createInputMerger<null>(pair, {
+    now: () => now,
+    idleMs: 100,
+    backlog: b2,
+    backlogWaitMs: 10_000,
+  });
+  m2.push(rec("t", 0, 0, 5));
+  now += 1_000;
+  assert.deepEqual(drain(m2), []);
+  b2.delete("tab/0");
+  assert.deepEqual(drain(m2), ["t/0@0"]);
+
+  // The bound: after backlogWaitMs the partition may count as idle again.
+  const m3 = createInputMerger<null>(pair, {
+    now: () => now,
+    idleMs: 100,
+    backlog: new Map([["tab/0", 5]]),
+    backlogWaitMs: 10_000,
+  });
+  m3.push(rec("t", 0, 0, 5));
+  now += 5_000;
+  assert.deepEqual(drain(m3), []);
+  now += 6_000;
+  assert.deepEqual(drain(m3), ["t/0@0"]);
+});
