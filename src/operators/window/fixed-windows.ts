@@ -8,6 +8,7 @@ import type { Value } from "../../core/value.ts";
 import type { KeyValueStore } from "../../state/store.ts";
 import type { Operator } from "../operator.ts";
 import { decodeKey, encodeKey, keyScope, originTuple } from "../store-keys.ts";
+import { lowerBound } from "./lower-bound.ts";
 import { addToState, emptyState, type WindowCommon, type WindowState } from "./window-state.ts";
 
 /** One open window of a key: its start and its state. */
@@ -102,12 +103,5 @@ class FixedWindows implements Operator {
 
 /** The index of the first window starting at or after `start`. */
 function indexOfStart(windows: readonly OpenWindow[], start: number): number {
-  let lo = 0;
-  let hi = windows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((windows[mid] as OpenWindow)[0] < start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(windows, start, (w) => w[0]);
 }

@@ -18,6 +18,7 @@ import {
   type OriginTuple,
   originTuple,
 } from "../store-keys.ts";
+import { lowerBound } from "./lower-bound.ts";
 import { addToState, type WindowCommon, type WindowState } from "./window-state.ts";
 
 /** One kept record: event time, aggregate arguments, group-by values, origin. */
@@ -185,28 +186,14 @@ class SlidingWindows implements Operator {
   }
 }
 
-/** The index of the first record with time >= t (binary search). */
+/** The index of the first record with time >= t. */
 function firstAtOrAfter(entries: readonly Entry[], t: number): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((entries[mid] as Entry).t < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(entries, t, (e) => e.t);
 }
 
 /** The index of the first pane starting at or after s. */
 function firstPaneAtOrAfter(panes: readonly Pane[], s: number): number {
-  let lo = 0;
-  let hi = panes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((panes[mid] as Pane).s < s) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(panes, s, (p) => p.s);
 }
 
 function insertAt<T>(items: readonly T[], i: number, item: T): T[] {
