@@ -43,7 +43,7 @@ export interface PartitionRange {
 /** Leadership settles just after a topic is created: ListOffsets may fail for a moment. */
 const RETRIABLE = /NOT_LEADER|LEADER_NOT_AVAILABLE|UNKNOWN_TOPIC_OR_PARTITION/;
 
-async function topicOffsets(admin: Admin, topic: string) {
+export async function topicOffsets(admin: Admin, topic: string) {
   for (let attempt = 0; ; attempt++) {
     try {
       return await admin.fetchTopicOffsets(topic);

@@ -10,7 +10,7 @@ import { serializeRepartition } from "../runtime/repartition-serde.ts";
 import { createTask, type LocalTaskRuntime } from "../runtime/task.ts";
 import type { InputRecord, TaskOutput } from "../runtime/task-api.ts";
 import { failpoint } from "./failpoints.ts";
-import { partitionId } from "./partition-reader.ts";
+import { partitionId, topicOffsets } from "./partition-reader.ts";
 import { serializeChange, serializeDeadLetter, serializeOutput, type WireRecord } from "./serdes.ts";
 import {
   createTaskProducer,
@@ -72,7 +72,7 @@ async function tableBacklog(
   const tables = new Set(layout.plan.tables.map((t) => t.topic));
   const backlog = new Map<string, number>();
   for (const i of inputs.filter((x) => tables.has(x.topic))) {
-    const offsets = await admin.fetchTopicOffsets(i.kafkaTopic);
+    const offsets = await topicOffsets(admin, i.kafkaTopic);
     const end = Number(offsets.find((o) => o.partition === i.partition)?.high ?? 0);
     const id = partitionId(i.topic, i.partition);
     if (end > (committed[id] ?? 0)) backlog.set(id, end);

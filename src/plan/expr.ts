@@ -57,3 +57,8 @@ export type Expr =
     };
 
 export type ExprKind = Expr["kind"];
+
+/** The operands of a top-level chain of `and`s: a condition holds only if each of them does. */
+export function conjuncts(e: Expr): Expr[] {
+  return e.kind === "binary" && e.op === "and" ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}

@@ -2,7 +2,7 @@
 // side's key with an expression over the right side (that expression keys the right side). A table
 // join looks the table up by the stream's key, so the table's key field must be the stream's key.
 import { formatType } from "../../core/schema.ts";
-import type { Expr } from "../../plan/expr.ts";
+import { conjuncts, type Expr } from "../../plan/expr.ts";
 import type * as ast from "../ast/index.ts";
 import type { Span } from "../span.ts";
 import { checkCondition } from "./check-expr.ts";
@@ -66,10 +66,6 @@ export function checkTableJoin(ctx: RuleContext, j: ast.TableJoinClause): void {
     joinType: j.joinType,
     named: j.named?.value ?? null,
   });
-}
-
-function conjuncts(e: Expr): Expr[] {
-  return e.kind === "binary" && e.op === "and" ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
 }
 
 /** Splits `on` into the right side's key (equated with the left key) and the remaining condition. */

@@ -13,7 +13,7 @@
 // Time is not a difference: an inert event's own time would prune partial matches older than
 // `within`, but each of those has a timer at start + within that fires no later than the event.
 import { isRow, type Value } from "../../core/value.ts";
-import type { Expr } from "../../plan/expr.ts";
+import { conjuncts, type Expr } from "../../plan/expr.ts";
 import type { PatternStep } from "../../plan/plan.ts";
 import type { Env } from "./compile-nfa.ts";
 
@@ -99,13 +99,10 @@ export function renameBinding(e: Expr, from: string, to: string): Expr {
   }
 }
 
-/** The operands of a top-level chain of `and`s (a condition holds only if each of them is true). */
-export function conjuncts(e: Expr): Expr[] {
-  if (e.kind === "binary" && e.op === "and") return [...conjuncts(e.left), ...conjuncts(e.right)];
-  return [e];
-}
-
-/** True when `e` reads no other step's binding and no step aggregate (`$steps`). */
+/**
+ * True when `e` reads no other step's binding and no step aggregate (`$steps`). Not the checker's
+ * bindingsOf: that names a step aggregate by its step, and `count(self)` reads the prefix too.
+ */
 export function readsOnlyCandidate(e: Expr, self: string, steps: ReadonlySet<string>): boolean {
   switch (e.kind) {
     case "literal":
