@@ -123,12 +123,3 @@ export function mergeStates(common: WindowCommon, a: WindowState, b: WindowState
     l: compareOrigins(a.l, b.l) >= 0 ? a.l : b.l,
   };
 }
-
-/** The store's view of a state (states are JSON values). */
-export function asValue(s: object): Value {
-  return s as unknown as Value;
-}
-
-export function asState(v: Value | undefined): WindowState | undefined {
-  return v as unknown as WindowState | undefined;
-}
