@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { run } from "../../src/cli/commands/test.ts";
+import { runCli } from "../../src/cli/program.ts";
+
+const run = (argv: string[]): Promise<number> => runCli(["test", ...argv]);
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 const EXAMPLE = join(ROOT, "examples/fraud/tests/card_testing.vigil-test");

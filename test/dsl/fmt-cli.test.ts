@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { run } from "../../src/cli/commands/fmt.ts";
+import { runCli } from "../../src/cli/program.ts";
+
+const run = (argv: string[]): Promise<number> => runCli(["fmt", ...argv], { out: () => {}, err: () => {} });
 
 /** Runs with console output silenced; returns the exit code. */
 async function quiet(argv: string[]): Promise<number> {

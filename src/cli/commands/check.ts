@@ -4,26 +4,15 @@
 // Never a stack trace on user input: an internal fault is a V2999 diagnostic (stack with --debug).
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { Command } from "commander";
 import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
 import { compileProgram } from "../../plan/compile.ts";
 import { printPlan } from "../../plan/print-plan.ts";
-
-const USAGE = `Usage: vigil check [--plan] [--debug] <file.vigil | dir>...
-
-Checks rule files and everything they include, as one program (a directory: its *.vigil files).
-  --plan    also print the logical plan (the checked, lowered rules) to stdout
-  --debug   show the stack of an internal compiler error
-Exit status: 0 when clean (warnings allowed), 1 when there are errors, 2 on bad usage.`;
+import type { CliCommand } from "../shared/cli-command.ts";
+import { readFailure } from "../shared/rules-files.ts";
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-function reason(e: unknown): string {
-  const code = (e as { code?: unknown }).code;
-  if (code === "ENOENT") return "no such file or directory";
-  if (code === "EACCES") return "permission denied";
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** The inputs' texts (a directory: its *.vigil files, sorted) and one message per unreadable input. */
@@ -37,7 +26,7 @@ function readInputs(args: readonly string[]): {
     try {
       inputs.push({ path, text: readFileSync(path, "utf8") });
     } catch (e) {
-      problems.push(`cannot read file ${path}: ${reason(e)}`);
+      problems.push(`cannot read rules file ${path}: ${readFailure(e)}`);
     }
   };
   for (const arg of args) {
@@ -45,7 +34,7 @@ function readInputs(args: readonly string[]): {
     try {
       isDir = statSync(arg).isDirectory();
     } catch (e) {
-      problems.push(`cannot read file ${arg}: ${reason(e)}`);
+      problems.push(`cannot read rules file ${arg}: ${readFailure(e)}`);
       continue;
     }
     if (!isDir) readOne(arg);
@@ -60,18 +49,22 @@ function readInputs(args: readonly string[]): {
   return { inputs, problems };
 }
 
-export async function run(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  const debug = argv.includes("--debug");
-  const unknown = argv.filter((a) => a.startsWith("-") && a !== "--debug" && a !== "--plan");
-  const files = argv.filter((a) => !a.startsWith("-"));
-  if (unknown.length > 0 || files.length === 0) {
-    console.error(unknown.length > 0 ? `vigil check: unknown option ${unknown[0]}\n\n${USAGE}` : USAGE);
-    return 2;
-  }
+export const command: CliCommand = {
+  configure(cmd: Command) {
+    cmd
+      .argument("<paths...>", "rule files or directories (a directory: its *.vigil files)")
+      .option("--plan", "also print the logical plan (the checked, lowered rules) to stdout")
+      .option("--debug", "show the stack of an internal compiler error")
+      .addHelpText(
+        "after",
+        "\nChecks rule files and everything they include, as one program.\nExit status: 0 when clean (warnings allowed), 1 when there are errors, 2 on bad usage.",
+      );
+  },
+  run: (files, opts) => check(files, opts as { plan?: boolean; debug?: boolean }),
+};
+
+async function check(files: readonly string[], opts: { plan?: boolean; debug?: boolean }): Promise<number> {
+  const debug = opts.debug === true;
   const { inputs, problems } = readInputs(files);
   for (const p of problems) console.error(`error: ${p}`);
   if (problems.length > 0) console.error("");
@@ -81,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
     console.error("");
   }
   if (debug && result.internalError !== undefined) console.error(result.internalError);
-  if (argv.includes("--plan") && result.plan !== null) process.stdout.write(printPlan(result.plan));
+  if (opts.plan === true && result.plan !== null) process.stdout.write(printPlan(result.plan));
   const errors = problems.length + result.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = result.diagnostics.length - (errors - problems.length);
   const summary = `${plural(result.files.length, "file")} checked, ${plural(errors, "error")}${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}`;

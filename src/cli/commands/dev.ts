@@ -1,9 +1,9 @@
 // CLI command `vigil dev`: developer tools. `vigil dev kafka` runs a throwaway single-node Kafka
 // broker in the foreground (the same harness the tests use) and stops it, by PID, on Ctrl-C.
-import { startDevBroker } from "../../kafka/dev-broker.ts";
+import { Argument, type Command } from "commander";
+import type { CliCommand } from "../shared/cli-command.ts";
 
-const HELP = `Usage: vigil dev <tool>
-
+const HELP = `
 Tools:
   kafka   start a single-node Kafka broker (KRaft, Kafka 4.4.0) on 127.0.0.1 in the foreground;
           prints its bootstrap address; Ctrl-C stops it and removes its data.
@@ -15,6 +15,7 @@ Example:
   KAFKA_BROKERS=127.0.0.1:<port> npm test   # run the tests against it`;
 
 async function devKafka(): Promise<number> {
+  const { startDevBroker } = await import("../../kafka/dev-broker.ts");
   const broker = await startDevBroker({ log: (line) => console.error(line) });
   console.log(`Kafka ${broker.version} is up: bootstrap ${broker.bootstrap}`);
   console.log(`  broker log: ${broker.logFile}`);
@@ -29,18 +30,9 @@ async function devKafka(): Promise<number> {
   return 0;
 }
 
-/** `vigil dev kafka` | `vigil dev --help`. */
-export async function run(argv: string[]): Promise<number> {
-  const [tool, ...rest] = argv;
-  if (tool === undefined || tool === "--help" || tool === "-h" || tool === "help") {
-    console.log(HELP);
-    return tool === undefined ? 2 : 0;
-  }
-  if (tool === "kafka" && rest.length === 0) return devKafka();
-  if (tool === "kafka" && (rest[0] === "--help" || rest[0] === "-h")) {
-    console.log(HELP);
-    return 0;
-  }
-  console.error(`vigil dev: unknown tool or option '${[tool, ...rest].join(" ")}'\n\n${HELP}`);
-  return 2;
-}
+export const command: CliCommand = {
+  configure(cmd: Command) {
+    cmd.addArgument(new Argument("<tool>", "the tool to run").choices(["kafka"])).addHelpText("after", HELP);
+  },
+  run: () => devKafka(),
+};

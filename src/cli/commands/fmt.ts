@@ -2,14 +2,11 @@
 // With --check, only reports the files that would change (exit 1 if any). A file with syntax errors
 // is left untouched and its diagnostics are printed (exit 1).
 import { readFileSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
 import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
 import { format } from "../../dsl/format/format.ts";
-
-const USAGE = `Usage: vigil fmt [--check] <file.vigil>...
-
-Formats rule files in place, canonically (comments kept).
-  --check   do not write; list files that are not formatted, exit 1 if any
-Exit status: 0 when every file is (now) formatted, 1 on syntax errors or --check differences, 2 on bad usage.`;
+import type { CliCommand } from "../shared/cli-command.ts";
+import { readFailure } from "../shared/rules-files.ts";
 
 type Outcome = "unchanged" | "changed" | "error";
 
@@ -18,7 +15,7 @@ function formatFile(file: string, check: boolean): Outcome {
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    console.error(`vigil fmt: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`vigil fmt: cannot read rules file ${file}: ${readFailure(e)}`);
     return "error";
   }
   const result = format(text, file);
@@ -32,19 +29,20 @@ function formatFile(file: string, check: boolean): Outcome {
   return "changed";
 }
 
-export async function run(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  const check = argv.includes("--check");
-  const unknown = argv.filter((a) => a.startsWith("-") && a !== "--check");
-  const files = argv.filter((a) => !a.startsWith("-"));
-  if (unknown.length > 0 || files.length === 0) {
-    console.error(unknown.length > 0 ? `vigil fmt: unknown option ${unknown[0]}\n\n${USAGE}` : USAGE);
-    return 2;
-  }
-  const outcomes = files.map((f) => formatFile(f, check));
-  if (outcomes.includes("error")) return 1;
-  return check && outcomes.includes("changed") ? 1 : 0;
-}
+export const command: CliCommand = {
+  configure(cmd: Command) {
+    cmd
+      .argument("<files...>", "rule files, formatted in place (comments kept)")
+      .option("--check", "do not write; list files that are not formatted, exit 1 if any")
+      .addHelpText(
+        "after",
+        "\nExit status: 0 when every file is (now) formatted, 1 on syntax errors or --check differences, 2 on bad usage.",
+      );
+  },
+  async run(files, opts) {
+    const check = opts["check"] === true;
+    const outcomes = files.map((f) => formatFile(f, check));
+    if (outcomes.includes("error")) return 1;
+    return check && outcomes.includes("changed") ? 1 : 0;
+  },
+};

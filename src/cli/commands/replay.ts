@@ -4,42 +4,63 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Command } from "commander";
 import type { Value } from "../../core/value.ts";
 import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
 import { compileProgram } from "../../plan/compile.ts";
 import { resolveParamOverrides } from "../../plan/params.ts";
 import type { ProgramPlan } from "../../plan/plan.ts";
-import { parseReplayArgs, type ReplayArgs } from "../replay/args.ts";
+import { type ReplayArgs, type ReplayFlags, resolveReplayArgs } from "../replay/args.ts";
 import { createProgress } from "../replay/progress.ts";
 import { alertSample, deadLetterLines, missedLine, summaryTable } from "../replay/report.ts";
 import { type IncidentLabel, parseLabels, scoreAlerts } from "../replay/score.ts";
+import type { CliCommand } from "../shared/cli-command.ts";
+import { collect, integer, nonEmpty } from "../shared/options.ts";
+import { unreadableRulesFiles } from "../shared/rules-files.ts";
 
-const USAGE = `Usage: vigil replay <rules.vigil | rules dir>... --data <dir> [options]
-       vigil replay <example dir>          (e.g. examples/fraud: rules.vigil, data/, generate.ts)
+export const command: CliCommand = {
+  configure(cmd: Command) {
+    cmd
+      .argument(
+        "<rules...>",
+        "rule files or directories, or one example directory (rules.vigil, data/, generate.ts)",
+      )
+      .option(
+        "--data <dir>",
+        "input directory: <stream>.jsonl or <topic>.jsonl per stream or table",
+        nonEmpty,
+      )
+      .option(
+        "--labels <file>",
+        "labelled incidents (JSONL: scenario, key, start, end) for precision and recall (default: DIR/labels.jsonl when present)",
+        nonEmpty,
+      )
+      .option("--partitions <n>", "input partitions (tasks per sub-topology)", integer(1, 256), 1)
+      .option(
+        "--param <name=value>",
+        "override a rule parameter, parsed by its type (e.g. 500, 2.5, true, 5m); repeatable",
+        collect,
+      )
+      .option("--sample <n>", "alerts to show", integer(0, 256), 12)
+      .option("--out <file>", "write every alert (JSONL, canonical order)", nonEmpty)
+      .option("--progress", "show progress on stderr even when it is not a terminal")
+      .addHelpText(
+        "after",
+        "\nRuns the rules embedded over JSONL files and prints alerts, a per-rule summary and dead letters.\n`vigil replay examples/fraud` is the demo: it generates the data first when missing.\nExit status: 0 on success, 1 when the rules have errors or the data cannot be read, 2 on bad usage.",
+      );
+  },
+  run: (operands, opts) => replayCommand(operands, opts as unknown as ReplayFlags),
+};
 
-Runs the rules embedded over JSONL files (one per stream or table: <name>.jsonl or <topic>.jsonl)
-and prints alerts, a per-rule summary and dead letters.
-  --data DIR        input directory
-  --labels FILE     labelled incidents (JSONL: scenario, key, start, end) for precision and recall
-                    (default: DIR/labels.jsonl when present)
-  --partitions N    input partitions (tasks per sub-topology), default 1
-  --param NAME=V    override a rule parameter, parsed by its type (e.g. 500, 2.5, true, 5m)
-                    (repeatable; an unknown name or a bad value is an error)
-  --sample N        alerts to show, default 12
-  --out FILE        write every alert (JSONL, canonical order)
-  --progress        show progress on stderr even when it is not a terminal
-Exit status: 0 on success, 1 when the rules have errors or the data cannot be read, 2 on bad usage.`;
-
-export async function run(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  const args = parseReplayArgs(argv);
+async function replayCommand(operands: string[], flags: ReplayFlags): Promise<number> {
+  const args = resolveReplayArgs(operands, flags);
   if (typeof args === "string") {
-    console.error(`vigil replay: ${args}\n\n${USAGE}`);
+    console.error(`vigil replay: ${args}`);
     return 2;
   }
+  const unreadable = unreadableRulesFiles(args.rules);
+  for (const p of unreadable) console.error(`vigil replay: ${p}`);
+  if (unreadable.length > 0) return 1;
   if (!existsSync(args.dataDir)) {
     if (args.generator === null) return fail(`data directory ${args.dataDir} does not exist`);
     const made = await generateData(args.generator, args.dataDir);

@@ -4,6 +4,7 @@
 // a second signal exits at once.
 
 import { readFileSync } from "node:fs";
+import type { Command } from "commander";
 import type { Value } from "../../core/value.ts";
 import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
 import {
@@ -15,68 +16,70 @@ import {
 import { createWorker, jsonLog } from "../../kafka/worker.ts";
 import { compileProgram } from "../../plan/compile.ts";
 import { resolveParamOverrides } from "../../plan/params.ts";
+import type { CliCommand } from "../shared/cli-command.ts";
+import { collect, integer } from "../shared/options.ts";
+import { unreadableRulesFiles } from "../shared/rules-files.ts";
 
-const USAGE = `Usage: vigil run <file.vigil>... --brokers <host:port,...> --group <id> [options]
-
+const HELP_AFTER = `
 Runs the rules as a Kafka worker: joins the consumer group <id>, runs one task per input partition,
 and writes outputs, changelogs, dead letters and consumed offsets in one transaction per batch.
 Several workers with the same group share the partitions.
 
-Options:
-  --brokers <list>           bootstrap brokers (env KAFKA_BROKERS)
-  --group <id>               consumer group, also the prefix of internal topics (env VIGIL_GROUP)
-  --config <file.json>       settings file: { brokers, group, clientId, tls, sasl, params,
-                             deadLetterTopic, sessionTimeoutMs }; tls: true or { caFile, certFile,
-                             keyFile }; sasl: { mechanism, username, passwordEnv | passwordFile }
-  --client-id <id>           Kafka client id (default vigil)
-  --param <name>=<value>     override a rule parameter (checked against its declared type: 500, 5m, true...); repeatable
-  --dead-letter-topic <t>    default <group>-dead-letters
-  --session-timeout <ms>     consumer session timeout (default 10000)
-  --fetch-bytes <n>          fetch size per partition, bounding each transaction (default 1048576)
-  --state-dir <dir>          RocksDB state under <dir>/<group>/<task> (env VIGIL_STATE_DIR): a restart replays only the
-                             changelog tail (a missing or corrupt folder is rebuilt from the
-                             changelog); without it, state is rebuilt from the changelog in memory
-Environment: VIGIL_KAFKA_TLS=1, VIGIL_KAFKA_TLS_CA_FILE, VIGIL_KAFKA_SASL_MECHANISM,
-  VIGIL_KAFKA_SASL_USERNAME, VIGIL_KAFKA_SASL_PASSWORD or VIGIL_KAFKA_SASL_PASSWORD_FILE.
+Config file (--config): { brokers, group, clientId, tls, sasl, params, deadLetterTopic,
+  sessionTimeoutMs }; tls: true or { caFile, certFile, keyFile }; sasl: { mechanism, username,
+  passwordEnv | passwordFile }. Flags win over the environment, which wins over the file.
+Environment: KAFKA_BROKERS, VIGIL_GROUP, VIGIL_STATE_DIR, VIGIL_KAFKA_TLS=1, VIGIL_KAFKA_TLS_CA_FILE,
+  VIGIL_KAFKA_SASL_MECHANISM, VIGIL_KAFKA_SASL_USERNAME, VIGIL_KAFKA_SASL_PASSWORD or
+  VIGIL_KAFKA_SASL_PASSWORD_FILE.
 Logs are JSON lines on stderr.`;
+
+/** The parsed flags of `vigil run` (commander's camel-cased names). */
+export interface RunFlags {
+  readonly brokers?: string;
+  readonly group?: string;
+  readonly config?: string;
+  readonly clientId?: string;
+  readonly param?: string[];
+  readonly deadLetterTopic?: string;
+  readonly sessionTimeout?: number;
+  readonly fetchBytes?: number;
+  readonly stateDir?: string;
+}
+
+export const command: CliCommand = {
+  configure(cmd: Command) {
+    cmd
+      .argument("<files...>", "rule files")
+      .option("--brokers <list>", "bootstrap brokers, host:port,... (env KAFKA_BROKERS)")
+      .option("--group <id>", "consumer group, also the prefix of internal topics (env VIGIL_GROUP)")
+      .option("--config <file.json>", "settings file (see below)")
+      .option("--client-id <id>", "Kafka client id (default vigil)")
+      .option(
+        "--param <name=value>",
+        "override a rule parameter, typed by its declaration (repeatable)",
+        collect,
+      )
+      .option("--dead-letter-topic <topic>", "dead-letter topic (default <group>-dead-letters)")
+      .option("--session-timeout <ms>", "consumer session timeout (default 10000)", integer(1000, 3_600_000))
+      .option(
+        "--fetch-bytes <n>",
+        "fetch size per partition, bounding each transaction (default 1048576)",
+        integer(1024, 1 << 30),
+      )
+      .option(
+        "--state-dir <dir>",
+        "RocksDB state under <dir>/<group>/<task> (env VIGIL_STATE_DIR); without it, state is rebuilt from the changelog in memory",
+      )
+      .addHelpText("after", HELP_AFTER);
+  },
+  run: (files, opts) => runWorker(files, opts as RunFlags),
+};
 
 interface RunConfig extends ConnectionSettings {
   readonly group?: string;
   readonly params?: Record<string, Value>;
   readonly deadLetterTopic?: string;
   readonly sessionTimeoutMs?: number;
-}
-
-const VALUE_FLAGS = new Set([
-  "--brokers",
-  "--group",
-  "--config",
-  "--client-id",
-  "--param",
-  "--dead-letter-topic",
-  "--session-timeout",
-  "--fetch-bytes",
-  "--state-dir",
-]);
-
-function parseArgs(argv: string[]): { files: string[]; flags: Map<string, string[]> } | string {
-  const files: string[] = [];
-  const flags = new Map<string, string[]>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith("-")) {
-      files.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.includes("=")
-      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-      : [arg, undefined];
-    if (!VALUE_FLAGS.has(name!)) return `unknown option ${name}`;
-    const value = inline ?? argv[++i];
-    if (value === undefined) return `${name} needs a value`;
-    flags.set(name!, [...(flags.get(name!) ?? []), value]);
-  }
-  return { files, flags };
 }
 
 function readConfig(path: string | undefined): RunConfig {
@@ -98,16 +101,15 @@ function parseParams(list: readonly string[]): Record<string, string> {
   return out;
 }
 
-function settings(flags: Map<string, string[]>) {
-  const last = (name: string) => flags.get(name)?.at(-1);
-  const file = readConfig(last("--config"));
+function settings(flags: RunFlags) {
+  const file = readConfig(flags.config);
   const fromFlags: ConnectionSettings = {
-    ...(last("--brokers") ? { brokers: last("--brokers")! } : {}),
-    ...(last("--client-id") ? { clientId: last("--client-id")! } : {}),
+    ...(flags.brokers ? { brokers: flags.brokers } : {}),
+    ...(flags.clientId ? { clientId: flags.clientId } : {}),
   };
   const { group: _g, params: _p, deadLetterTopic: _d, sessionTimeoutMs: _s, ...fileConnection } = file;
   const connection = resolveConnection(mergeSettings(fileConnection, settingsFromEnv(), fromFlags));
-  const group = last("--group") ?? process.env["VIGIL_GROUP"] ?? file.group;
+  const group = flags.group ?? process.env["VIGIL_GROUP"] ?? file.group;
   if (!group || !/^[A-Za-z0-9._-]+$/.test(group)) {
     throw new Error(
       group
@@ -115,18 +117,18 @@ function settings(flags: Map<string, string[]>) {
         : "no group: pass --group <id> (or set VIGIL_GROUP)",
     );
   }
-  const timeout = Number(last("--session-timeout") ?? file.sessionTimeoutMs ?? 10_000);
+  const timeout = Number(flags.sessionTimeout ?? file.sessionTimeoutMs ?? 10_000);
   if (!Number.isInteger(timeout) || timeout < 1000)
     throw new Error("--session-timeout must be an integer >= 1000 (ms)");
-  const deadLetterTopic = last("--dead-letter-topic") ?? file.deadLetterTopic;
-  const fetchBytes = Number(last("--fetch-bytes") ?? 1_048_576);
+  const deadLetterTopic = flags.deadLetterTopic ?? file.deadLetterTopic;
+  const fetchBytes = Number(flags.fetchBytes ?? 1_048_576);
   if (!Number.isInteger(fetchBytes) || fetchBytes < 1024)
     throw new Error("--fetch-bytes must be an integer >= 1024");
   const params: Record<string, string | Value> = {
     ...(file.params ?? {}),
-    ...parseParams(flags.get("--param") ?? []),
+    ...parseParams(flags.param ?? []),
   };
-  const stateDir = last("--state-dir") ?? process.env["VIGIL_STATE_DIR"];
+  const stateDir = flags.stateDir ?? process.env["VIGIL_STATE_DIR"];
   return { connection, group, timeout, deadLetterTopic, params, fetchBytes, stateDir };
 }
 
@@ -157,24 +159,18 @@ function firstSignal(): Promise<string> {
   });
 }
 
-export async function run(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  const args = parseArgs(argv);
-  if (typeof args === "string" || args.files.length === 0) {
-    console.error(`vigil run: ${typeof args === "string" ? args : "no rule files given"}\n\n${USAGE}`);
-    return 2;
-  }
+async function runWorker(files: string[], flags: RunFlags): Promise<number> {
+  const unreadable = unreadableRulesFiles(files);
+  for (const p of unreadable) console.error(`vigil run: ${p}`);
+  if (unreadable.length > 0) return 1;
   let config: ReturnType<typeof settings>;
   try {
-    config = settings(args.flags);
+    config = settings(flags);
   } catch (err) {
     console.error(`vigil run: ${(err as Error).message}`);
     return 2;
   }
-  const compiled = compileProgram(args.files);
+  const compiled = compileProgram(files);
   if (compiled.plan === null) {
     console.error(renderDiagnostics(compiled.diagnostics, (f) => compiled.sources.get(f)));
     return 1;

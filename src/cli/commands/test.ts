@@ -4,17 +4,13 @@
 // malformed test file, or rules that do not compile.
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { Command } from "commander";
 import { RulesCompileError } from "../../testing/compile-rules.ts";
 import { TestFileError } from "../../testing/test-file/parse.ts";
 import { renderCase } from "../../testing/test-file/report.ts";
 import { runTestFile } from "../../testing/test-file/run-file.ts";
-
-const USAGE = `Usage: vigil test [--quiet] <file.vigil-test | dir>...
-
-Runs rule test files: inputs per stream with times, expected outputs per topic (docs/testing.md).
-A directory means every *.vigil-test file under it.
-  --quiet   print only failures and the summary
-Exit status: 0 when every test passes, 1 when one fails, 2 on bad usage or a bad test file.`;
+import type { CliCommand } from "../shared/cli-command.ts";
+import { readFailure } from "../shared/rules-files.ts";
 
 const EXTENSION = ".vigil-test";
 
@@ -30,25 +26,27 @@ function findTestFiles(path: string): string[] {
     });
 }
 
-export async function run(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  const quiet = argv.includes("--quiet");
-  const unknown = argv.filter((a) => a.startsWith("-") && a !== "--quiet");
-  const paths = argv.filter((a) => !a.startsWith("-"));
-  if (unknown.length > 0 || paths.length === 0) {
-    console.error(unknown.length > 0 ? `vigil test: unknown option ${unknown[0]}\n\n${USAGE}` : USAGE);
-    return 2;
-  }
+export const command: CliCommand = {
+  configure(cmd: Command) {
+    cmd
+      .argument("<paths...>", `test files or directories (a directory: every *${EXTENSION} file under it)`)
+      .option("--quiet", "print only failures and the summary")
+      .addHelpText(
+        "after",
+        "\nRuns rule test files: inputs per stream with times, expected outputs per topic (docs/testing.md).\nExit status: 0 when every test passes, 1 when one fails, 2 on bad usage or a bad test file.",
+      );
+  },
+  run: (paths, opts) => runTests(paths, opts["quiet"] === true),
+};
+
+async function runTests(paths: readonly string[], quiet: boolean): Promise<number> {
   let files: string[] = [];
   let broken = 0;
   for (const p of paths) {
     try {
       files.push(...findTestFiles(p));
-    } catch {
-      console.error(`error: cannot read ${p}: no such file or directory`);
+    } catch (e) {
+      console.error(`error: cannot read ${p}: ${readFailure(e)}`);
       broken++;
     }
   }

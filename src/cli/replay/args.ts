@@ -18,28 +18,31 @@ export interface ReplayArgs {
   readonly params: Readonly<Record<string, string>>;
 }
 
-interface Flags {
-  data?: string;
-  labels?: string;
-  partitions: number;
-  progress: boolean;
-  sample: number;
-  out?: string;
-  params: Record<string, string>;
-  positional: string[];
+/** The options of `vigil replay` as commander parsed them. */
+export interface ReplayFlags {
+  readonly data?: string;
+  readonly labels?: string;
+  readonly partitions: number;
+  readonly progress?: boolean;
+  readonly sample: number;
+  readonly out?: string;
+  readonly param?: string[];
 }
 
-/** Parses argv; a string is a usage error. */
-export function parseReplayArgs(argv: readonly string[]): ReplayArgs | string {
-  const flags = parseFlags(argv);
-  if (typeof flags === "string") return flags;
-  if (flags.positional.length === 0) return "no rules given";
-  const example =
-    flags.data === undefined && flags.positional.length === 1 ? exampleDir(flags.positional[0]!) : null;
+/** Resolves the rules, data and labels of a replay; a string is a usage error. */
+export function resolveReplayArgs(positional: readonly string[], flags: ReplayFlags): ReplayArgs | string {
+  const params: Record<string, string> = {};
+  for (const item of flags.param ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(item);
+    if (m === null) return "--param wants name=value";
+    params[m[1]!] = m[2]!;
+  }
+  if (positional.length === 0) return "no rules given";
+  const example = flags.data === undefined && positional.length === 1 ? exampleDir(positional[0]!) : null;
   if (flags.data === undefined && example === null)
     return "--data <dir> is required (or give an example directory)";
   const dataDir = flags.data ?? join(example!, "data");
-  const rules = example !== null ? exampleRules(example) : expandRules(flags.positional);
+  const rules = example !== null ? exampleRules(example) : expandRules(positional);
   if (typeof rules === "string") return rules;
   const defaultLabels = join(dataDir, "labels.jsonl");
   return {
@@ -48,39 +51,11 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs | string {
     labels: flags.labels ?? (example !== null || existsSync(defaultLabels) ? defaultLabels : null),
     generator: example !== null && existsSync(join(example, "generate.ts")) ? example : null,
     partitions: flags.partitions,
-    progress: flags.progress,
+    progress: flags.progress === true,
     sample: flags.sample,
     out: flags.out ?? null,
-    params: flags.params,
+    params,
   };
-}
-
-function parseFlags(argv: readonly string[]): Flags | string {
-  const f: Flags = { partitions: 1, progress: false, sample: 12, params: {}, positional: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] =
-      arg.startsWith("--") && arg.includes("=") ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    if (flag === "--progress") f.progress = true;
-    else if (flag === "--data") f.data = value();
-    else if (flag === "--labels") f.labels = value();
-    else if (flag === "--out") f.out = value();
-    else if (flag === "--partitions" || flag === "--sample") {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < (flag === "--sample" ? 0 : 1) || n > 256)
-        return `bad value for ${flag}`;
-      if (flag === "--partitions") f.partitions = n;
-      else f.sample = n;
-    } else if (flag === "--param") {
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value() ?? "");
-      if (m === null) return "--param wants name=value";
-      f.params[m[1]!] = m[2]!;
-    } else if (arg.startsWith("-")) return `unknown option ${arg}`;
-    else f.positional.push(arg);
-  }
-  if ([f.data, f.labels, f.out].some((v) => v === "")) return "an option is missing its value";
-  return f;
 }
 
 function isDir(path: string): boolean {

@@ -1,0 +1,24 @@
+// CLI stage: option value parsers shared by the commands. A bad value is a commander usage error
+// (exit 2, "option '--x <n>' argument 'y' is invalid. <why>").
+import { InvalidArgumentError } from "commander";
+
+/** A parser for an integer option within [min, max]. */
+export function integer(min: number, max: number): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (text.trim() === "" || !Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** A repeatable option: every value, in order. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** A non-empty value (`--out=` is an error, not an empty path). */
+export function nonEmpty(text: string): string {
+  if (text === "") throw new InvalidArgumentError("expected a value");
+  return text;
+}
