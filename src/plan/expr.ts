@@ -62,3 +62,70 @@ export type ExprKind = Expr["kind"];
 export function conjuncts(e: Expr): Expr[] {
   return e.kind === "binary" && e.op === "and" ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
 }
+
+/** `e` with field paths starting at binding `from` starting at `to` instead (e itself when none does). */
+export function renameBinding(e: Expr, from: string, to: string): Expr {
+  const r = (x: Expr) => renameBinding(x, from, to);
+  switch (e.kind) {
+    case "literal":
+    case "param":
+    case "step-aggregate":
+      return e;
+    case "field":
+      return e.path[0] === from ? { ...e, path: [to, ...e.path.slice(1)] } : e;
+    case "unary": {
+      const operand = r(e.operand);
+      return operand === e.operand ? e : { ...e, operand };
+    }
+    case "binary": {
+      const left = r(e.left);
+      const right = r(e.right);
+      return left === e.left && right === e.right ? e : { ...e, left, right };
+    }
+    case "call": {
+      const args = e.args.map(r);
+      return args.every((a, k) => a === e.args[k]) ? e : { ...e, args };
+    }
+    case "in": {
+      const operand = r(e.operand);
+      const list = e.list.map(r);
+      return operand === e.operand && list.every((x, k) => x === e.list[k]) ? e : { ...e, operand, list };
+    }
+    case "between": {
+      const [operand, low, high] = [r(e.operand), r(e.low), r(e.high)];
+      return operand === e.operand && low === e.low && high === e.high ? e : { ...e, operand, low, high };
+    }
+    case "is-null": {
+      const operand = r(e.operand);
+      return operand === e.operand ? e : { ...e, operand };
+    }
+  }
+}
+
+/** The binding `prev(x)` reads inside a pattern condition: the key's physically previous event's row. */
+export const PREV_BINDING = "$prev";
+
+/** True when some field path of `e` starts at binding `name` (step aggregates' arguments included). */
+export function readsBinding(e: Expr, name: string): boolean {
+  const r = (x: Expr) => readsBinding(x, name);
+  switch (e.kind) {
+    case "literal":
+    case "param":
+      return false;
+    case "field":
+      return e.path[0] === name;
+    case "step-aggregate":
+      return e.arg !== null && r(e.arg);
+    case "unary":
+    case "is-null":
+      return r(e.operand);
+    case "binary":
+      return r(e.left) || r(e.right);
+    case "call":
+      return e.args.some(r);
+    case "in":
+      return r(e.operand) || e.list.some(r);
+    case "between":
+      return r(e.operand) || r(e.low) || r(e.high);
+  }
+}

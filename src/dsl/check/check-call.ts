@@ -7,6 +7,7 @@ import type { FieldType } from "../../core/schema.ts";
 import { formatType, T } from "../../core/schema.ts";
 import type { Expr, StepAggregateFn } from "../../plan/expr.ts";
 import type * as ast from "../ast/index.ts";
+import { checkPrev } from "./check-prev.ts";
 import { ERROR_EXPR, exprText, reportNegatedRef } from "./expr-diagnostics.ts";
 import type { Reporter } from "./report.ts";
 import type { Scope } from "./scope.ts";
@@ -41,6 +42,7 @@ export type CheckExpr = (e: ast.Expr, scope: Scope, rep: Reporter) => Expr;
 
 export function checkCall(e: ast.Call, scope: Scope, rep: Reporter, checkExpr: CheckExpr): Expr {
   const name = e.callee.name;
+  if (name === "prev") return checkPrev(e, scope, rep, checkExpr);
   const arg0 = e.args[0];
   const step = arg0 === undefined || e.args.length !== 1 ? null : stepRoot(arg0, scope);
   if (step !== null && STEP_AGGREGATES.has(name))

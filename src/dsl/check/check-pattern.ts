@@ -112,7 +112,7 @@ function stepScope(ctx: RuleContext, infos: readonly StepInfo[], current: number
   return {
     ...ctx.scope,
     rows,
-    pattern: { steps: infos, current },
+    pattern: { steps: infos, current, alias: ctx.sourceAlias },
     clause: `step \`${infos[current]?.name ?? ""}\``,
   };
 }
@@ -174,7 +174,7 @@ function outputScope(ctx: RuleContext, m: ast.MatchClause, infos: readonly StepI
   return {
     ...ctx.scope,
     rows,
-    pattern: { steps: infos, current: infos.length },
+    pattern: { steps: infos, current: infos.length, alias: ctx.sourceAlias },
     hidden,
     clause: "the output",
   };

@@ -32,6 +32,8 @@ export interface PatternScope {
   readonly steps: readonly StepInfo[];
   /** Index of the step whose condition is checked; steps.length after the match. */
   readonly current: number;
+  /** The rule's source alias (the candidate event's binding besides the step name). */
+  readonly alias: string;
 }
 
 export interface Scope {

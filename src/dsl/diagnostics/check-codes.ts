@@ -112,6 +112,7 @@ export const CHECK_CODES = {
     message: "skip strategy `{strategy}` names unknown step `{name}`",
     hint: "{hint}",
   },
+  V2408: { severity: "error", message: "{message}", hint: "{hint}" },
   // joins (V25xx)
   V2501: { severity: "error", message: "{message}", hint: "{hint}" },
   // emit (V26xx)

@@ -1,7 +1,7 @@
 // Operators stage (pattern, compile): turns a rule's PatternStep[] into NFA states with take, ignore
 // and proceed edges, as Flink CEP's NFACompiler does; every guard is fixed here, the run loop only interprets.
 import type { Value } from "../../core/value.ts";
-import type { Expr } from "../../plan/expr.ts";
+import { type Expr, PREV_BINDING, readsBinding } from "../../plan/expr.ts";
 import type { Contiguity, PatternStep, SkipStrategy } from "../../plan/plan.ts";
 
 /** The environment a condition sees (see PatternOp in src/plan/plan.ts). */
@@ -77,6 +77,8 @@ export interface CompiledPattern {
   readonly start: number;
   readonly withinMs: number | null;
   readonly skip: SkipStrategy;
+  /** Some condition reads `prev(x)`: the key's previous event is tracked (and persisted). */
+  readonly usesPrev: boolean;
 }
 
 /** Accept code of a loop state that completes a match immediately. */
@@ -105,6 +107,9 @@ export function compileNfa(
     start: 0,
     withinMs,
     skip,
+    usesPrev: steps.some((s) =>
+      [s.condition, s.until].some((e) => e !== null && readsBinding(e, PREV_BINDING)),
+    ),
   };
 }
 

@@ -41,11 +41,18 @@ export function stepBindings(
 
 /**
  * A condition's environment: the candidate's own bindings, every step's last row, `$steps`
- * (without the candidate), and the candidate's row under `stepName` and under the source alias.
+ * (without the candidate), `$prev` (the key's previous event's row, for `prev(x)`; null at its
+ * first event), and the candidate's row under `stepName` and under the source alias.
  */
-export function conditionEnv(b: StepBindings, candidate: PatternEvent, stepName: string, alias: string): Env {
+export function conditionEnv(
+  b: StepBindings,
+  candidate: PatternEvent,
+  stepName: string,
+  alias: string,
+  prev: Row | null,
+): Env {
   const row = rowOf(candidate, alias);
-  return { ...candidate.value, ...b.last, $steps: b.steps, [alias]: row, [stepName]: row };
+  return { ...candidate.value, ...b.last, $steps: b.steps, $prev: prev, [alias]: row, [stepName]: row };
 }
 
 /**

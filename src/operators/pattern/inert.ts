@@ -13,7 +13,7 @@
 // Time is not a difference: an inert event's own time would prune partial matches older than
 // `within`, but each of those has a timer at start + within that fires no later than the event.
 import { isRow, type Value } from "../../core/value.ts";
-import { conjuncts, type Expr } from "../../plan/expr.ts";
+import { conjuncts, type Expr, PREV_BINDING, renameBinding } from "../../plan/expr.ts";
 import type { PatternStep } from "../../plan/plan.ts";
 import type { Env } from "./compile-nfa.ts";
 
@@ -60,47 +60,8 @@ function mayHold(local: readonly ((env: Env) => Value)[]): (value: Env) => boole
   };
 }
 
-/** `e` with field paths starting at binding `from` starting at `to` instead (e itself when none does). */
-export function renameBinding(e: Expr, from: string, to: string): Expr {
-  const r = (x: Expr) => renameBinding(x, from, to);
-  switch (e.kind) {
-    case "literal":
-    case "param":
-    case "step-aggregate":
-      return e;
-    case "field":
-      return e.path[0] === from ? { ...e, path: [to, ...e.path.slice(1)] } : e;
-    case "unary": {
-      const operand = r(e.operand);
-      return operand === e.operand ? e : { ...e, operand };
-    }
-    case "binary": {
-      const left = r(e.left);
-      const right = r(e.right);
-      return left === e.left && right === e.right ? e : { ...e, left, right };
-    }
-    case "call": {
-      const args = e.args.map(r);
-      return args.every((a, k) => a === e.args[k]) ? e : { ...e, args };
-    }
-    case "in": {
-      const operand = r(e.operand);
-      const list = e.list.map(r);
-      return operand === e.operand && list.every((x, k) => x === e.list[k]) ? e : { ...e, operand, list };
-    }
-    case "between": {
-      const [operand, low, high] = [r(e.operand), r(e.low), r(e.high)];
-      return operand === e.operand && low === e.low && high === e.high ? e : { ...e, operand, low, high };
-    }
-    case "is-null": {
-      const operand = r(e.operand);
-      return operand === e.operand ? e : { ...e, operand };
-    }
-  }
-}
-
 /**
- * True when `e` reads no other step's binding and no step aggregate (`$steps`). Not the checker's
+ * True when `e` reads no other step's binding, no step aggregate (`$steps`) and no `prev(x)`. Not the checker's
  * bindingsOf: that names a step aggregate by its step, and `count(self)` reads the prefix too.
  */
 export function readsOnlyCandidate(e: Expr, self: string, steps: ReadonlySet<string>): boolean {
@@ -110,7 +71,7 @@ export function readsOnlyCandidate(e: Expr, self: string, steps: ReadonlySet<str
       return true;
     case "field": {
       const head = e.path[0] as string;
-      return head !== "$steps" && (head === self || !steps.has(head));
+      return head !== "$steps" && head !== PREV_BINDING && (head === self || !steps.has(head));
     }
     case "step-aggregate":
       return false;

@@ -8,6 +8,8 @@
 // Per event: prune by `within`, advance every partial match along the enabled edges (branching), start
 // new ones, then emit completed matches under the skip strategy. Everything here is JSON, so a key's
 // NFA lives in the operator's store between events and survives checkpoints.
+
+import type { Row } from "../../core/value.ts";
 import {
   ACCEPT_NOW,
   type CompiledPattern,
@@ -17,7 +19,7 @@ import {
   type NfaState,
   type Predicate,
 } from "./compile-nfa.ts";
-import { conditionEnv, type StepBindings, stepBindings } from "./env.ts";
+import { conditionEnv, rowOf, type StepBindings, stepBindings } from "./env.ts";
 import { NO_NODE, type PatternEvent, type SharedBuffer, type Take } from "./shared-buffer.ts";
 import { admits, type Position, type SkipPolicy } from "./skip/skip-policy.ts";
 
@@ -36,6 +38,8 @@ export interface NfaJson {
   readonly partials: readonly PartialJson[];
   /** Nodes of completed matches waiting for earlier-starting partial matches to resolve. */
   readonly held: readonly number[];
+  /** The row of the last event fed (what `prev(x)` reads for the next one); null before any. */
+  readonly prev: Row | null;
 }
 
 type MatchKey = readonly number[];
@@ -44,6 +48,7 @@ type MatchKey = readonly number[];
 export class KeyNfa {
   private partials: PartialJson[];
   private held: number[];
+  private prev: Row | null;
   private readonly emitted: (readonly Take[])[] = [];
   private readonly names: readonly string[];
   private readonly pattern: CompiledPattern;
@@ -64,11 +69,17 @@ export class KeyNfa {
     this.alias = alias;
     this.partials = [...state.partials];
     this.held = [...state.held];
+    this.prev = state.prev;
     this.names = pattern.steps.map((s) => s.name);
   }
 
   /** Feeds the next event of the key (events must come in (timestamp, sequence) order). */
   process(ev: PatternEvent): void {
+    if (ev.inert === true) {
+      // The cheap path of a pattern that reads `prev`: the event changes nothing but `prev`.
+      this.prev = rowOf(ev, this.alias);
+      return;
+    }
     this.advanceTime(ev.ts);
     const next: PartialJson[] = [];
     const completed: number[] = [];
@@ -80,6 +91,7 @@ export class KeyNfa {
     const start: PartialJson = { s: this.pattern.start, c: 0, f: 1, n: NO_NODE, t: ev.ts, q: ev.seq };
     this.visit(start.s, start, this.guardInput(0, true, this.bindingsOf(NO_NODE), ev), ev, next, completed);
     this.partials = next;
+    this.prev = rowOf(ev, this.alias);
     this.complete(completed);
   }
 
@@ -119,7 +131,7 @@ export class KeyNfa {
   }
 
   toJson(): NfaJson {
-    return { partials: this.partials, held: this.held };
+    return { partials: this.partials, held: this.held, prev: this.prev };
   }
 
   private stateOf(p: PartialJson): NfaState {
@@ -134,6 +146,7 @@ export class KeyNfa {
   private guardInput(count: number, fresh: boolean, b: StepBindings, ev: PatternEvent): GuardInput {
     const envs = new Map<string, Env>();
     const alias = this.alias;
+    const prev = this.prev;
     return {
       count,
       fresh,
@@ -141,7 +154,7 @@ export class KeyNfa {
         if (pred === null) return true;
         let env = envs.get(stepName);
         if (env === undefined) {
-          env = conditionEnv(b, ev, stepName, alias);
+          env = conditionEnv(b, ev, stepName, alias, prev);
           envs.set(stepName, env);
         }
         return pred(env);

@@ -17,16 +17,19 @@ import { type SkipPolicy, skipPolicy } from "./skip/skip-policy.ts";
 
 // A key's persisted state: next arrival sequence, next node id, partial matches, held matches, and
 // the events waiting for the watermark in (time, sequence) order (in the entry itself, so buffering
-// and taking them back needs no range scan of the store).
+// and taking them back needs no range scan of the store). A pattern that reads `prev(x)` also keeps
+// `r`, the row of the key's last event fed to the NFA, for as long as the key lives.
 interface KeyState {
   readonly q: number;
   readonly n: number;
   readonly p: readonly PartialJson[];
   readonly h: readonly number[];
   readonly b: readonly BufferedJson[];
+  readonly r?: Row | null;
 }
 
-type BufferedJson = [ts: number, seq: number, value: Row, origin: OriginTuple];
+// `inert` (1): an event the cheap path would skip, kept only for `prev` (its place in event-time order).
+type BufferedJson = [ts: number, seq: number, value: Row, origin: OriginTuple, inert?: 1];
 
 /** The latest time a timer can carry (the timer table clamps to it); a timer here fires at end of input. */
 export const END_OF_INPUT_TIME = 2 ** 52 - 1;
@@ -76,8 +79,10 @@ function accept(run: Runner, record: StreamRecord): void {
     run.ctx.deadLetter(record, "late-record", `event time ${record.timestamp} is behind the watermark ${wm}`);
     return;
   }
-  // An event no step can take leaves the key's NFA as it is: no buffer, no timer, no state write.
-  if (run.inert?.(record.value) === true) return;
+  // An event no step can take leaves the key's NFA as it is: no buffer, no timer, no state write;
+  // with `prev`, it is still the previous event of the next one, so it waits for the watermark too.
+  const inert = run.inert?.(record.value) === true;
+  if (inert && !run.pattern.usesPrev) return;
   const tkey = encodeKey(record.key);
   const scope = keyScope(tkey);
   const st = (run.store.get(`${scope}n`) as unknown as KeyState | undefined) ?? {
@@ -88,7 +93,9 @@ function accept(run: Runner, record: StreamRecord): void {
     b: [],
   };
   const ts = record.timestamp;
-  const buffered: BufferedJson = [ts, st.q, record.value, originTuple(record.origin)];
+  const buffered: BufferedJson = inert
+    ? [ts, st.q, record.value, originTuple(record.origin), 1]
+    : [ts, st.q, record.value, originTuple(record.origin)];
   // After every buffered event of the same or an earlier time (usually: at the end).
   let i = st.b.length;
   while (i > 0 && (st.b[i - 1] as BufferedJson)[0] > ts) i--;
@@ -103,9 +110,13 @@ function takeBuffered(st: KeyState, limit: number): [PatternEvent[], BufferedJso
   const out: PatternEvent[] = [];
   let i = 0;
   for (; i < st.b.length; i++) {
-    const [ts, seq, value, origin] = st.b[i] as BufferedJson;
+    const [ts, seq, value, origin, inert] = st.b[i] as BufferedJson;
     if (ts > limit) break;
-    out.push({ seq, ts, value, origin: tupleOrigin(origin) });
+    out.push(
+      inert === 1
+        ? { seq, ts, value, origin: tupleOrigin(origin), inert: true }
+        : { seq, ts, value, origin: tupleOrigin(origin) },
+    );
   }
   return [out, st.b.slice(i)];
 }
@@ -117,7 +128,11 @@ function fire(run: Runner, time: number, tkey: string): void {
   const ending = run.ctx.watermark() >= END_OF_INPUT_TIME;
   let nextId = st.n;
   const buffer = new SharedBuffer(run.store, scope, () => nextId++);
-  const nfa = new KeyNfa(run.pattern, run.policy, buffer, run.alias, { partials: st.p, held: st.h });
+  const nfa = new KeyNfa(run.pattern, run.policy, buffer, run.alias, {
+    partials: st.p,
+    held: st.h,
+    prev: st.r ?? null,
+  });
   const [due, waiting] = takeBuffered(st, ending ? END_OF_INPUT_TIME : time);
   for (const ev of due) nfa.process(ev);
   if (ending) nfa.finish();
@@ -126,13 +141,19 @@ function fire(run: Runner, time: number, tkey: string): void {
   for (const takes of nfa.drain()) run.ctx.forward(matchRecord(run, key, takes));
   const state = nfa.toJson();
   // Without `within`, nothing else wakes a key up at end of input to release its partial matches.
-  const endTimer = state.held.length > 0 || (run.pattern.withinMs === null && state.partials.length > 0);
+  // A key that keeps `prev` is woken at end of input to delete its entry.
+  const endTimer =
+    state.held.length > 0 ||
+    (run.pattern.withinMs === null && state.partials.length > 0) ||
+    (run.pattern.usesPrev && !ending);
   scheduleTimers(run, tkey, time, nfa.startTimes(), endTimer);
   const idle = state.partials.length === 0 && state.held.length === 0;
-  if (idle && waiting.length === 0) {
+  if (idle && waiting.length === 0 && (ending || !run.pattern.usesPrev)) {
     run.store.delete(`${scope}n`);
   } else {
-    const next: KeyState = { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting };
+    const next: KeyState = run.pattern.usesPrev
+      ? { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting, r: state.prev }
+      : { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting };
     run.store.put(`${scope}n`, next as unknown as Value);
   }
 }

@@ -17,6 +17,8 @@ export interface PatternEvent {
   /** The record's environment (`StreamRecord.value`). */
   readonly value: Row;
   readonly origin: Origin;
+  /** Buffered by the cheap path of a pattern that reads `prev`: it only updates `prev` (inert.ts). */
+  readonly inert?: boolean;
 }
 
 /** One take of a match: the event and the index of the positive step that took it. */

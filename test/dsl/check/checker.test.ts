@@ -93,6 +93,12 @@ const ERRORS: readonly [string, string, string][] = [
     "two negated steps in a row",
   ],
   [rule("match a: any -> b: any within 1m skip to last c"), "V2406", "unknown step `c`"],
+  [rule("where amount > prev(amount)"), "V2408", "only available in a pattern step's condition"],
+  [rule("match a: any within 1m", `emit to "a" { x: prev(amount) }`), "V2408", "only available"],
+  [rule("match a: any -> b: amount > prev(a.amount) within 1m"), "V2408", "reads `a`"],
+  [rule("match a+: amount > prev(count(a)) within 1m"), "V2408", "an aggregate over step `a`"],
+  [rule("match a: amount > prev(prev(amount)) within 1m"), "V2408", "`prev` itself"],
+  [rule("match a: amount > prev(amount, 2) within 1m"), "V2103", "write `prev(amount)`"],
   [
     rule("match a: any not followed by r: amount > 1 -> c: amount = r.amount within 1m"),
     "V2405",

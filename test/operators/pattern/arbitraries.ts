@@ -4,13 +4,17 @@ import fc from "fast-check";
 import type { Row } from "../../../src/core/value.ts";
 import type { Contiguity, SkipStrategy } from "../../../src/plan/plan.ts";
 import type { Fn, TestEvent, TestPattern, TestStep } from "./build.ts";
-import { local } from "./fake-context.ts";
+import { both, local, withPrev } from "./fake-context.ts";
 
 export type CondDesc =
   | { readonly k: "any" }
   | { readonly k: "eq" | "ne" | "ge"; readonly c: number }
   | { readonly k: "w" }
   | { readonly k: "gtPrev" }
+  /** `v > prev(v)`: above the key's physically previous event (false at the key's first event). */
+  | { readonly k: "gtPrevEvent" }
+  /** `v >= 1 and v > prev(v)`: a candidate-only conjunct beside `prev`, so the cheap path applies. */
+  | { readonly k: "rising" }
   | { readonly k: "countLt"; readonly n: number };
 
 export interface StepDesc {
@@ -41,6 +45,8 @@ const cond: fc.Arbitrary<CondDesc> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<CondDesc>({ k: "any" }) },
   { weight: 4, arbitrary: simpleCond },
   { weight: 1, arbitrary: fc.constant<CondDesc>({ k: "gtPrev" }) },
+  { weight: 1, arbitrary: fc.constant<CondDesc>({ k: "gtPrevEvent" }) },
+  { weight: 1, arbitrary: fc.constant<CondDesc>({ k: "rising" }) },
   {
     weight: 1,
     arbitrary: fc.record({ k: fc.constant("countLt" as const), n: fc.integer({ min: 1, max: 3 }) }),
@@ -116,6 +122,16 @@ function condFn(d: CondDesc, self: string, prev: string | null): Fn | null {
         const p = prev === null ? null : (env[prev] as Row | null);
         return p === null || (rowOf(env)["v"] as number) > (p["v"] as number);
       };
+    case "gtPrevEvent":
+      return withPrev((env) => {
+        const p = env["$prev"] as Row | null;
+        return p !== null && (rowOf(env)["v"] as number) > (p["v"] as number);
+      });
+    case "rising":
+      return both(
+        local((env) => (rowOf(env)["v"] as number) >= 1),
+        condFn({ k: "gtPrevEvent" }, self, prev) as Fn,
+      );
     case "countLt":
       return (env) => ((env["$steps"] as Record<string, Row[]>)[self] as Row[]).length < d.n;
   }

@@ -135,3 +135,22 @@ for (const [what, op] of [
     assert.ok(r.writes >= 50, `writes ${r.writes}`);
   });
 }
+
+// With `prev(amount)` an event no step can take is still the previous event of the next one, so it
+// is buffered (store write, timer) until the watermark orders it, but never fed to the NFA.
+test("with prev(x), an inert event is buffered for prev but takes no part in matches", () => {
+  const prevAmount: Expr = { kind: "field", path: ["$prev", "amount"], type: T.float };
+  const op = cardTesting(
+    {},
+    {
+      condition: bin(
+        "and",
+        bin(">", field("big", "amount"), num(500)),
+        bin(">", field("big", "amount"), prevAmount),
+      ),
+    },
+  );
+  const r = countCalls(op, ordinary.slice(0, 50));
+  assert.ok(r.writes >= 50, `writes ${r.writes}`);
+  assert.ok(r.timers >= 50, `timers ${r.timers}`);
+});

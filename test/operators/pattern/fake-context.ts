@@ -29,18 +29,48 @@ export function local(fn: (env: Env) => boolean): (env: Env) => boolean {
   return fn;
 }
 
+/** JS predicates that read the candidate and `env.$prev` (what `prev(x)` compiles to). */
+const READS_PREV = new WeakSet<(env: Env) => boolean>();
+
+/** Marks a test predicate as reading the candidate and the key's previous event (`$prev`). */
+export function withPrev(fn: (env: Env) => boolean): (env: Env) => boolean {
+  READS_PREV.add(fn);
+  return fn;
+}
+
+/** `a and b` as one test predicate whose placeholder is an `and` of a's and b's (see `Predicates`). */
+const CONJUNCTIONS = new WeakMap<
+  (env: Env) => boolean,
+  readonly [(env: Env) => boolean, (env: Env) => boolean]
+>();
+
+export function both(a: (env: Env) => boolean, b: (env: Env) => boolean): (env: Env) => boolean {
+  const fn = (env: Env) => a(env) && b(env);
+  CONJUNCTIONS.set(fn, [a, b]);
+  return fn;
+}
+
 /**
  * Conditions as JS predicates: `cond(fn)` makes a placeholder Expr that `compile` maps back to fn.
- * The placeholder reads `ev` when fn is `local`, else `$steps`, so the cheap path's analysis of what
- * a condition reads sees what fn reads.
+ * The placeholder reads `ev` when fn is `local`, `ev` and `$prev` when it is `withPrev`, else
+ * `$steps`, so the cheap path's analysis of what a condition reads sees what fn reads.
  */
 export class Predicates {
   private readonly fns = new Map<Expr, (env: Env) => boolean>();
 
   cond(fn: (env: Env) => boolean): Expr {
-    const path = LOCAL.has(fn) ? ["ev"] : ["$steps"];
-    const arg: Expr = { kind: "field", path, type: { kind: "bool" } };
-    const e: Expr = { kind: "call", fn: `pred${this.fns.size}`, args: [arg], type: { kind: "bool" } };
+    const parts = CONJUNCTIONS.get(fn);
+    if (parts !== undefined) {
+      const [left, right] = [this.cond(parts[0]), this.cond(parts[1])];
+      const e: Expr = { kind: "binary", op: "and", left, right, type: { kind: "bool" } };
+      const l = this.compile(left);
+      const r = this.compile(right);
+      this.fns.set(e, (env) => l(env) === true && r(env) === true);
+      return e;
+    }
+    const paths = LOCAL.has(fn) ? [["ev"]] : READS_PREV.has(fn) ? [["ev"], ["$prev"]] : [["$steps"]];
+    const args: Expr[] = paths.map((path) => ({ kind: "field", path, type: { kind: "bool" } }));
+    const e: Expr = { kind: "call", fn: `pred${this.fns.size}`, args, type: { kind: "bool" } };
     this.fns.set(e, fn);
     return e;
   }

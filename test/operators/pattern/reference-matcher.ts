@@ -27,8 +27,12 @@ interface Ctx {
 
 const ALIAS = "ev";
 
-/** The environment of the definition: steps' last rows, `$steps`, candidate under its step and the alias. */
-function env(c: Ctx, prefix: readonly RefTake[], cand: RefEvent, name: string): Record<string, Value> {
+/**
+ * The environment of the definition: steps' last rows, `$steps`, the candidate under its step and
+ * the alias, and `$prev`: the row of the event just before the candidate in the key's order.
+ */
+function env(c: Ctx, prefix: readonly RefTake[], idx: number, name: string): Record<string, Value> {
+  const cand = c.ev[idx] as RefEvent;
   const e: Record<string, Value> = {};
   const steps: Record<string, Row[]> = {};
   for (const n of c.names) {
@@ -42,13 +46,14 @@ function env(c: Ctx, prefix: readonly RefTake[], cand: RefEvent, name: string): 
     (steps[n] as Row[]).push(row);
   }
   e["$steps"] = steps;
+  e["$prev"] = idx > 0 ? (c.ev[idx - 1] as RefEvent).row : null;
   e[ALIAS] = cand.row;
   e[name] = cand.row;
   return e;
 }
 
 function holds(c: Ctx, fn: Fn | null, prefix: readonly RefTake[], idx: number, name: string): boolean {
-  return fn === null || fn(env(c, prefix, c.ev[idx] as RefEvent, name));
+  return fn === null || fn(env(c, prefix, idx, name));
 }
 
 function negsBetween(c: Ctx, from: number, to: number): TestStep[] {

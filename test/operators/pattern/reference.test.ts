@@ -140,7 +140,7 @@ test("matches the reference with within (pruning from the first event)", () => {
 // satisfy no step, still match exactly as the reference does.
 test("matches the reference on the cheap path (inert events skipped)", () => {
   const onCandidate = (c: PatternDesc["steps"][number]["cond"]) =>
-    c.k !== "any" && c.k !== "gtPrev" && c.k !== "countLt";
+    c.k !== "any" && c.k !== "gtPrev" && c.k !== "countLt" && c.k !== "gtPrevEvent";
   const desc = patternDesc.map(
     (d): PatternDesc => ({
       ...d,
@@ -167,4 +167,32 @@ test("matches the reference with conditions on the candidate alone (strict and g
     }),
   );
   fc.assert(fc.property(desc, keyedEvents(8), check), runs(600));
+});
+
+// prev(x) (MATCH_RECOGNIZE's PREV): the key's physically previous event, taken or not. On the cheap
+// path the events no step can take are still the previous event of the next one (inert.ts).
+test("matches the reference with prev(x) in conditions (cheap path on and off)", () => {
+  const prevish = fc.constantFrom<PatternDesc["steps"][number]["cond"]>(
+    { k: "rising" },
+    { k: "gtPrevEvent" },
+    { k: "eq", c: 2 },
+  );
+  const desc = fc.tuple(patternDesc, fc.array(prevish, { minLength: 4, maxLength: 4 }), fc.boolean()).map(
+    ([d, conds, cheap]): PatternDesc => ({
+      ...d,
+      steps: d.steps.map((s, i) => {
+        const cond = s.negated ? s.cond : (conds[i] ?? s.cond);
+        if (!cheap) return { ...s, cond };
+        return {
+          ...s,
+          cond: cond.k === "gtPrevEvent" ? { k: "rising" } : cond,
+          until: null,
+          greedy: false,
+          contiguity: s.contiguity === "strict" ? "relaxed" : s.contiguity,
+          inner: s.inner === "strict" ? "non-deterministic" : s.inner,
+        };
+      }),
+    }),
+  );
+  fc.assert(fc.property(desc, keyedEvents(8), check), runs(400));
 });
