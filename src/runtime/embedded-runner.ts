@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Value } from "../core/value.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
 import { channelPartition, taskGroups } from "../plan/task-groups.ts";
+import { createCachedRocksDbStores } from "../state/cached-rocksdb-stores.ts";
 import { createMemoryTaskStores } from "../state/memory-stores.ts";
 import { createRocksDbTaskStores } from "../state/rocksdb-stores.ts";
 import type { TaskStateStores } from "../state/store.ts";
@@ -17,7 +18,7 @@ import type { PartitionedLog } from "./partitioned-log.ts";
 import { partitionForKey } from "./partitioner.ts";
 import { serializeRepartition } from "./repartition-serde.ts";
 import type { OperatorFactory } from "./segment-chain.ts";
-import { createTask, type LocalTaskRuntime } from "./task.ts";
+import { createTask, type LocalTaskRuntime, PINNED_STORES } from "./task.ts";
 
 export interface EmbeddedOptions {
   readonly plan: ProgramPlan;
@@ -30,6 +31,11 @@ export interface EmbeddedOptions {
   readonly commitEvery?: number;
   /** RocksDB stores under `<stateDir>/tasks/<task>` and a journal; absent: memory stores, no resume. */
   readonly stateDir?: string;
+  /**
+   * With stateDir: keep each task's state in RocksDB with a clean cache of at most this many bytes
+   * (prefetched before each batch), instead of all of it in memory.
+   */
+  readonly stateCacheBytes?: number;
   /** Stops like a crash (no commit) after this many records were pushed; rerun with the same stateDir to resume. */
   readonly stopAfter?: number;
   readonly params?: Readonly<Record<string, Value>>;
@@ -131,7 +137,7 @@ class EmbeddedRun {
   /** Runs to the end (true: stopped early by stopAfter, without committing). */
   async drive(): Promise<boolean> {
     for (;;) {
-      const { progressed, stopped } = this.round();
+      const { progressed, stopped } = await this.round();
       if (stopped) return true;
       if (this.sinceCommit >= this.commitEvery) await this.commitAll();
       if (!progressed) break;
@@ -140,11 +146,11 @@ class EmbeddedRun {
     return false;
   }
 
-  private round(): { progressed: boolean; stopped: boolean } {
+  private async round(): Promise<{ progressed: boolean; stopped: boolean }> {
     let progressed = false;
     for (const slot of this.slots) {
-      const fed = feed(slot, this.log, this.batch);
-      const finished = finishIfDone(slot);
+      const fed = await feed(slot, this.log, this.batch);
+      const finished = await finishIfDone(slot);
       progressed ||= fed.pushed > 0 || fed.ended || finished;
       this.pushed += fed.pushed;
       this.sinceCommit += fed.pushed;
@@ -197,7 +203,11 @@ function countInputRecords(plan: ProgramPlan, log: PartitionedLog): number {
 }
 
 /** Tops up each input of a task below `batch` buffered records, and ends the inputs that are done. */
-function feed(slot: Slot, log: PartitionedLog, batch: number): { pushed: number; ended: boolean } {
+async function feed(
+  slot: Slot,
+  log: PartitionedLog,
+  batch: number,
+): Promise<{ pushed: number; ended: boolean }> {
   if (slot.finished) return { pushed: 0, ended: false };
   const positions = slot.task.positions();
   let moved = 0;
@@ -208,11 +218,11 @@ function feed(slot: Slot, log: PartitionedLog, batch: number): { pushed: number;
     const records = log.read(input.topic, input.partition, input.nextPush, batch - buffered);
     if (records.length > 0) {
       input.nextPush += records.length;
-      slot.task.push(records);
+      await slot.task.process(records);
       moved += records.length;
     } else if (!input.ended && (input.from === null || input.upstream?.finished === true)) {
       input.ended = true;
-      slot.task.endOfPartition(input.topic, input.partition);
+      await slot.task.endPartition(input.topic, input.partition);
       ended = true;
     }
   }
@@ -220,9 +230,9 @@ function feed(slot: Slot, log: PartitionedLog, batch: number): { pushed: number;
 }
 
 /** Ends a task whose inputs all ended (fires every timer); true when that happened now. */
-function finishIfDone(slot: Slot): boolean {
+async function finishIfDone(slot: Slot): Promise<boolean> {
   if (slot.finished || !slot.inputs.every((i) => i.ended)) return false;
-  slot.task.endOfInput();
+  await slot.task.finish();
   slot.finished = true;
   return true;
 }
@@ -257,7 +267,7 @@ async function createSlots(opts: EmbeddedOptions, log: PartitionedLog, n: number
       const task = await createTask({
         id,
         plan: opts.plan,
-        stores: storesFor(opts.stateDir, id),
+        stores: storesFor(opts, id),
         partitions: inputs.map((i) => ({ topic: i.topic, partition: i.partition })),
         segments: group.segments,
         ...(opts.params ? { params: opts.params } : {}),
@@ -283,10 +293,11 @@ function input(topic: string, partition: number, from: SlotInput["from"]): SlotI
   return { topic, partition, id: inputId(topic, partition), from, upstream: null, nextPush: 0, ended: false };
 }
 
-function storesFor(stateDir: string | undefined, id: string): TaskStateStores {
-  return stateDir === undefined
-    ? createMemoryTaskStores()
-    : createRocksDbTaskStores(join(stateDir, "tasks", id));
+function storesFor(opts: EmbeddedOptions, id: string): TaskStateStores {
+  if (opts.stateDir === undefined) return createMemoryTaskStores();
+  const dir = join(opts.stateDir, "tasks", id);
+  if (opts.stateCacheBytes === undefined) return createRocksDbTaskStores(dir);
+  return createCachedRocksDbStores(dir, { cacheBytes: opts.stateCacheBytes, pinned: PINNED_STORES });
 }
 
 function ensureTopic(log: PartitionedLog, topic: string, partitions: number): PartitionedLog {

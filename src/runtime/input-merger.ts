@@ -58,6 +58,8 @@ export interface InputMerger<P> {
   /** Drops buffered records and sets positions (after a rollback or restore). */
   reset(positions: Readonly<Record<string, number>>): void;
   buffered(): number;
+  /** The buffered records, in no particular order (a state cache prefetches for them). */
+  held(): Iterable<PendingRecord<P>>;
 }
 
 export function inputId(topic: string, partition: number): string {
@@ -154,6 +156,9 @@ export function createInputMerger<P>(
       }
     },
     buffered: () => queues.reduce((n, q) => n + q.items.length - q.head, 0),
+    *held() {
+      for (const q of queues) for (let i = q.head; i < q.items.length; i++) yield q.items[i]!;
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { keyFromValues } from "../operators/store-keys.ts";
 import type { Expr } from "../plan/expr.ts";
 import type { PlanOp } from "../plan/plan.ts";
 import { joinDelay, type Segment } from "../plan/segments.ts";
+import { StateMissError } from "../state/state-errors.ts";
 import type { TaskStateStores } from "../state/store.ts";
 import { MAX_TIMER_TIME, type TaskTimers } from "../time/timer-service.ts";
 import { repartitionValue } from "./repartition-serde.ts";
@@ -66,6 +67,7 @@ export function buildSegmentChain(segment: Segment, env: ChainEnv): SegmentChain
       try {
         stages[index]!(record);
       } catch (e) {
+        if (e instanceof StateMissError) throw e; // not the record's fault: the task rolls back
         dead(record, "operator-error", `${stageName(segment, index)}: ${(e as Error).message ?? String(e)}`);
       }
     };

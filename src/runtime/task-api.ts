@@ -64,4 +64,20 @@ export interface TaskStats {
   readonly lateByRule: Readonly<Record<string, number>>;
   /** Pending event-time timers. */
   readonly pendingTimers: number;
+  /** The state cache's counters, for stores over a bounded cache (docs/architecture.md, "State"). */
+  readonly stateCache?: StateCacheStats;
+}
+
+export interface StateCacheStats {
+  /** Prefetched entries and scopes already in memory. */
+  readonly hits: number;
+  /** Prefetched entries and scopes read from RocksDB. */
+  readonly misses: number;
+  /** Reads on the synchronous path that were not prefetched (each one fails its batch; a bug). */
+  readonly faults: number;
+  /** Clean entries evicted to stay within the budget. */
+  readonly evictions: number;
+  /** Estimated bytes of clean cache now, and the budget. */
+  readonly bytes: number;
+  readonly limit: number;
 }

@@ -7,12 +7,17 @@ import { type ChainEnv, keyString, type SegmentChain } from "./segment-chain.ts"
 import type { InputRecord } from "./task-api.ts";
 import type { DecodedInput } from "./task-input.ts";
 
+type Payload = Exclude<DecodedInput, { kind: "error" }>;
+
 /** Feeds one decoded record (never a decode failure) to one consumer. */
-export type Route = (
-  input: InputRecord,
-  payload: Exclude<DecodedInput, { kind: "error" }>,
-  eventTime: number,
-) => void;
+export interface Route {
+  readonly chain: SegmentChain;
+  /** Index of the operator the record enters at. */
+  readonly entry: number;
+  /** The key the record takes on this route; undefined when the route ignores it. */
+  keyOf(input: InputRecord, payload: Payload): string | null | undefined;
+  feed(input: InputRecord, payload: Payload, eventTime: number): void;
+}
 
 /** For each topic, the routes its records take, in segment order. */
 export function buildRoutes(
@@ -25,18 +30,20 @@ export function buildRoutes(
     routes.set(topic, [...(routes.get(topic) ?? []), r]);
   };
   for (const chain of chains) {
-    const main = mainRoute(chain);
     const s = chain.segment;
+    const main = mainRoute(chain);
     const rule = s.rule.name;
-    add(
-      s.inputTopic,
+    const counted: Route =
       s.role === "rule" && s.index === 0
-        ? (i, p, t) => {
-            countInput(rule);
-            main(i, p, t);
+        ? {
+            ...main,
+            feed: (i, p, t) => {
+              countInput(rule);
+              main.feed(i, p, t);
+            },
           }
-        : main,
-    );
+        : main;
+    add(s.inputTopic, counted);
     for (const side of chain.segment.sideInputs) add(side.topic, sideRoute(chain, side, env));
   }
   return routes;
@@ -51,59 +58,100 @@ export function originOf(input: InputRecord): Origin {
 function mainRoute(chain: SegmentChain): Route {
   const s = chain.segment;
   const keyField = s.source.keyField;
-  return (input, payload, eventTime) => {
-    if (payload.kind === "env") {
-      const { env: value, origin, evidence } = payload;
+  const keyOf = (input: InputRecord, payload: Payload): string | null => {
+    if (payload.kind === "env") return input.key;
+    return input.key ?? (keyField && payload.row ? keyString([payload.row[keyField] ?? null]) : null);
+  };
+  return {
+    chain,
+    entry: 0,
+    keyOf,
+    feed: (input, payload, eventTime) => {
+      if (payload.kind === "env") {
+        const { env: value, origin, evidence } = payload;
+        chain.enter(0, {
+          key: input.key,
+          value,
+          timestamp: eventTime,
+          origin,
+          ...(evidence ? { evidence } : {}),
+        });
+        return;
+      }
+      const key = keyOf(input, payload);
       chain.enter(0, {
-        key: input.key,
-        value,
+        key,
+        value: { [s.alias]: payload.row },
         timestamp: eventTime,
-        origin,
-        ...(evidence ? { evidence } : {}),
+        origin: originOf(input),
       });
-      return;
-    }
-    const key = input.key ?? (keyField && payload.row ? keyString([payload.row[keyField] ?? null]) : null);
-    chain.enter(0, { key, value: { [s.alias]: payload.row }, timestamp: eventTime, origin: originOf(input) });
+    },
   };
 }
 
 function sideRoute(chain: SegmentChain, side: SideInput, env: ChainEnv): Route {
+  const entry = side.opIndex;
   if (side.kind === "table") {
     // The table-join operator materializes its table: an environment binding its alias is an update.
     const { alias } = side.op;
     const keyField = side.decl.keyField;
-    return (input, payload, eventTime) => {
-      if (payload.kind !== "row") return;
+    const keyOf = (input: InputRecord, payload: Payload): string | null | undefined => {
+      if (payload.kind !== "row") return undefined;
       const key = input.key ?? (payload.row ? keyString([payload.row[keyField] ?? null]) : null);
-      if (key === null) return;
-      const update: StreamRecord = {
-        key,
-        value: { [alias]: payload.row },
-        timestamp: eventTime,
-        origin: originOf(input),
-      };
-      chain.enter(side.opIndex, update);
+      return key === null ? undefined : key;
+    };
+    return {
+      chain,
+      entry,
+      keyOf,
+      feed: (input, payload, eventTime) => {
+        const key = keyOf(input, payload);
+        if (key === undefined || key === null || payload.kind !== "row") return;
+        const update: StreamRecord = {
+          key,
+          value: { [alias]: payload.row },
+          timestamp: eventTime,
+          origin: originOf(input),
+        };
+        chain.enter(entry, update);
+      },
     };
   }
   if (side.repartitioned) {
     // Re-keyed upstream by a right re-key segment: the environment already binds the right alias.
-    return (input, payload, eventTime) => {
-      if (payload.kind !== "env") return;
-      chain.enter(side.opIndex, {
-        key: input.key,
-        value: payload.env,
-        timestamp: eventTime,
-        origin: payload.origin,
-      });
+    return {
+      chain,
+      entry,
+      keyOf: (input, payload) => (payload.kind === "env" ? input.key : undefined),
+      feed: (input, payload, eventTime) => {
+        if (payload.kind !== "env") return;
+        chain.enter(entry, {
+          key: input.key,
+          value: payload.env,
+          timestamp: eventTime,
+          origin: payload.origin,
+        });
+      },
     };
   }
   const keys = side.op.rightKeys.map((k) => env.compile(k));
   const alias = side.op.right.alias;
-  return (input, payload, eventTime) => {
-    if (payload.kind !== "row" || payload.row === null) return;
-    const value: Row = { [alias]: payload.row };
-    const key = keys.length > 0 ? keyString(keys.map((k) => k(value))) : input.key;
-    chain.enter(side.opIndex, { key, value, timestamp: eventTime, origin: originOf(input) });
+  const rightKey = (input: InputRecord, value: Row): string | null =>
+    keys.length > 0 ? keyString(keys.map((k) => k(value))) : input.key;
+  return {
+    chain,
+    entry,
+    keyOf: (input, payload) =>
+      payload.kind !== "row" || payload.row === null ? undefined : rightKey(input, { [alias]: payload.row }),
+    feed: (input, payload, eventTime) => {
+      if (payload.kind !== "row" || payload.row === null) return;
+      const value: Row = { [alias]: payload.row };
+      chain.enter(entry, {
+        key: rightKey(input, value),
+        value,
+        timestamp: eventTime,
+        origin: originOf(input),
+      });
+    },
   };
 }

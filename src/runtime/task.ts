@@ -1,7 +1,6 @@
 // Runtime stage: the task. Runs every rule segment whose input topics it was given, over a
 // deterministic merge of its input partitions, with event-time watermarks, persisted timers and one
 // commit boundary. The same input partitions give the same output whatever the batching.
-import type { DeadLetter, OutputRecord } from "../core/record.ts";
 import type { Value } from "../core/value.ts";
 import { compileExpr } from "../eval/compile-expr.ts";
 import type { Operator } from "../operators/operator.ts";
@@ -14,6 +13,8 @@ import {
   segmentTopics,
   topicOrder,
 } from "../plan/segments.ts";
+import { isPrefetching, type PrefetchingStores } from "../state/cached-rocksdb-stores.ts";
+import { StateMissError } from "../state/state-errors.ts";
 import type { Checkpoint, KeyValueStore, TaskStateStores } from "../state/store.ts";
 import { createTaskTimers, type DueTimer, MAX_TIMER_TIME, type TaskTimers } from "../time/timer-service.ts";
 import {
@@ -30,15 +31,20 @@ import {
   type WallClockIdle,
 } from "./input-merger.ts";
 import { defaultOperatorFactory } from "./operator-factory.ts";
+import { OutputBuffer } from "./output-buffer.ts";
 import { buildSegmentChain, type ChainEnv, type OperatorFactory, timerOrigin } from "./segment-chain.ts";
 import type { InputRecord, TaskOutput, TaskRuntime, TaskStats } from "./task-api.ts";
 import { type DecodedInput, decodeInput, type TopicFormat, topicFormats } from "./task-input.ts";
+import { latestEventTime, TaskPrefetch, TIMER_CHUNK } from "./task-prefetch.ts";
 import { buildRoutes, originOf, type Route } from "./task-routes.ts";
 import { createTaskCounters, type TaskCounters } from "./task-stats.ts";
 
 // The task's own stores ($timers: its timers; $task: its watermark state) are named in the plan,
 // beside the operator stores, since their changelog topics are part of the deployed topology.
 export { TASK_STORE, TIMER_STORE } from "../plan/internal-topics.ts";
+
+/** The task's own stores, held whole in memory over a state cache (timers load at open). */
+export const PINNED_STORES: readonly string[] = [TIMER_STORE, TASK_STORE];
 
 export interface TaskOptions {
   readonly id: string;
@@ -64,6 +70,14 @@ export interface TaskOptions {
 /** A task as the embedded runner drives it: the contract plus per-partition end of input. */
 export interface LocalTaskRuntime extends TaskRuntime {
   endOfPartition(topic: string, partition: number): void;
+  /** push for stores over a bounded cache: prefetches what the records and due timers read (for memory stores: push). */
+  process(records: readonly InputRecord[]): Promise<void>;
+  /** advanceWatermark for stores over a bounded cache. */
+  advanceTo(t: number): Promise<void>;
+  /** endOfPartition for stores over a bounded cache (prefetches first; the same for memory stores). */
+  endPartition(topic: string, partition: number): Promise<void>;
+  /** endOfInput for stores over a bounded cache: fires the pending timers in prefetched chunks. */
+  finish(): Promise<void>;
   stats(): TaskStats;
   watermark(): number;
 }
@@ -86,6 +100,7 @@ interface TaskParts {
   readonly routes: ReadonlyMap<string, readonly Route[]>;
   readonly operators: ReadonlyMap<string, Operator>;
   readonly clock: FiringClock;
+  readonly prefetch: TaskPrefetch;
 }
 
 /**
@@ -136,6 +151,7 @@ function assemble(opts: TaskOptions): TaskParts {
     deadLetter: (d) => buffer.deadLetter(d),
   };
   const chains = segments.map((s) => buildSegmentChain(s, env));
+  const routes = buildRoutes(chains, env, (rule) => counters.ruleInput(rule));
   return {
     merger: createInputMerger<DecodedInput>(inputs, opts.wallClockIdle),
     tracker,
@@ -144,38 +160,11 @@ function assemble(opts: TaskOptions): TaskParts {
     counters,
     buffer,
     formats,
-    routes: buildRoutes(chains, env, (rule) => counters.ruleInput(rule)),
+    routes,
     operators: new Map(chains.flatMap((c) => [...c.operators])),
     clock,
+    prefetch: new TaskPrefetch(routes, chains),
   };
-}
-
-/** What a task produced since the last drain, counted as it is produced. */
-class OutputBuffer {
-  outputs: OutputRecord[] = [];
-  repartitions: OutputRecord[] = [];
-  deadLetters: DeadLetter[] = [];
-  private readonly counters: TaskCounters;
-
-  constructor(counters: TaskCounters) {
-    this.counters = counters;
-  }
-
-  output(o: OutputRecord): void {
-    this.counters.output(o.rule);
-    this.outputs.push(o);
-  }
-
-  deadLetter(d: DeadLetter): void {
-    this.counters.deadLetter(d);
-    this.deadLetters.push(d);
-  }
-
-  clear(): void {
-    this.outputs = [];
-    this.repartitions = [];
-    this.deadLetters = [];
-  }
 }
 
 class Task implements LocalTaskRuntime {
@@ -197,12 +186,43 @@ class Task implements LocalTaskRuntime {
   }
 
   push(records: readonly InputRecord[]): void {
-    for (const r of records) {
-      const format = this.parts.formats.get(r.topic);
-      if (!format) throw new Error(`task ${this.id}: no stream, table or repartition topic named ${r.topic}`);
-      this.parts.merger.push(decodeInput(r, format));
-    }
+    for (const r of records) this.parts.merger.push(this.decode(r));
     this.pump();
+  }
+
+  async process(records: readonly InputRecord[]): Promise<void> {
+    const stores = this.opts.stores;
+    if (!isPrefetching(stores)) return this.push(records);
+    for (const r of records) this.parts.merger.push(this.decode(r));
+    // The watermark cannot pass the latest buffered event time before more input comes.
+    const bound = Math.max(this.parts.tracker.current(), latestEventTime(this.parts.merger.held()));
+    await this.settle(stores, bound);
+  }
+
+  async endPartition(topic: string, partition: number): Promise<void> {
+    const stores = this.opts.stores;
+    if (!isPrefetching(stores)) return this.endOfPartition(topic, partition);
+    this.parts.merger.end(inputId(topic, partition));
+    await this.settle(stores, Number.POSITIVE_INFINITY);
+  }
+
+  async finish(): Promise<void> {
+    const stores = this.opts.stores;
+    if (!isPrefetching(stores)) return this.endOfInput();
+    for (const p of this.opts.partitions) this.parts.merger.end(inputId(p.topic, p.partition));
+    await this.settle(stores, Number.POSITIVE_INFINITY);
+    this.parts.tracker.endAll();
+    await this.settle(stores, Number.POSITIVE_INFINITY);
+    this.saveMarks(this.parts.tracker.snapshot());
+  }
+
+  async advanceTo(t: number): Promise<void> {
+    const stores = this.opts.stores;
+    if (!isPrefetching(stores)) return this.advanceWatermark(t);
+    if (Number.isNaN(t)) throw new Error(`task ${this.id}: advanceWatermark needs a time, got NaN`);
+    if (t <= this.parts.tracker.current()) return;
+    this.parts.tracker.raiseTo(t);
+    await this.settle(stores, t);
   }
 
   endOfPartition(topic: string, partition: number): void {
@@ -266,19 +286,53 @@ class Task implements LocalTaskRuntime {
   }
 
   stats(): TaskStats {
-    return this.parts.counters.snapshot(this.parts.timers.size());
+    const stats = this.parts.counters.snapshot(this.parts.timers.size());
+    const stores = this.opts.stores;
+    return isPrefetching(stores) ? { ...stats, stateCache: stores.cacheStats() } : stats;
   }
 
   watermark(): number {
     return this.parts.tracker.current();
   }
 
-  /** Releases what the merge allows; before each release, ended partitions and due timers are settled. */
-  private pump(): void {
+  private decode(r: InputRecord): PendingRecord<DecodedInput> {
+    const format = this.parts.formats.get(r.topic);
+    if (!format) throw new Error(`task ${this.id}: no stream, table or repartition topic named ${r.topic}`);
+    return decodeInput(r, format);
+  }
+
+  /**
+   * Pumps in steps, each after prefetching what it may read: the buffered records and the next
+   * TIMER_CHUNK timers due by `bound` (a step that would fire more stops before them). A read that
+   * still misses throws StateMissError out of here: the caller rolls the task back.
+   */
+  private async settle(stores: PrefetchingStores, bound: number): Promise<void> {
+    for (;;) {
+      const due = this.parts.timers.peekDue(bound, TIMER_CHUNK);
+      const needs = this.parts.prefetch.needs(this.parts.merger.held(), due);
+      if (!stores.holds(needs)) {
+        stores.trim();
+        await stores.prefetch(needs);
+      }
+      if (this.pump(due.length < TIMER_CHUNK ? Number.POSITIVE_INFINITY : due.length)) return;
+    }
+  }
+
+  /**
+   * Releases what the merge allows; before each release, ended partitions and due timers are settled.
+   * Fires at most `budget` timers: false when it stopped there (call again to go on), true when done.
+   */
+  private pump(budget = Number.POSITIVE_INFINITY): boolean {
     const { merger, tracker, formats } = this.parts;
+    let left = budget;
     for (;;) {
       for (const id of merger.drainedEnded()) tracker.end(id);
-      this.fireTimers();
+      const wm = tracker.advance();
+      left -= this.parts.timers.fireDue(wm, (t) => this.fireTimer(t), left);
+      if (left <= 0 && this.parts.timers.peekDue(wm, 1).length > 0) {
+        this.saveMarks(tracker.snapshot());
+        return false;
+      }
       const rec = merger.next();
       if (!rec) break;
       this.dispatch(rec);
@@ -288,6 +342,7 @@ class Task implements LocalTaskRuntime {
       }
     }
     this.saveMarks(tracker.snapshot());
+    return true;
   }
 
   /**
@@ -315,7 +370,7 @@ class Task implements LocalTaskRuntime {
       });
       return;
     }
-    for (const route of this.parts.routes.get(input.topic) ?? []) route(input, payload, eventTime);
+    for (const route of this.parts.routes.get(input.topic) ?? []) route.feed(input, payload, eventTime);
   }
 
   private fireTimers(): void {
@@ -330,6 +385,7 @@ class Task implements LocalTaskRuntime {
     try {
       op.onTimer(t.time, t.key);
     } catch (e) {
+      if (e instanceof StateMissError) throw e;
       const rule = t.operator.slice(0, t.operator.indexOf("."));
       const message = `${t.operator} timer: ${(e as Error).message}`;
       this.parts.buffer.deadLetter({

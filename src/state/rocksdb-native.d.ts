@@ -8,6 +8,11 @@ declare module "rocksdb-native" {
     destroy(): void;
   }
 
+  interface ReadBatch {
+    get(key: string | Buffer): Promise<Buffer | null>;
+    tryFlush(): void;
+  }
+
   interface IteratorEntry {
     readonly key: Buffer;
     readonly value: Buffer;
@@ -25,8 +30,14 @@ declare module "rocksdb-native" {
     ready(): Promise<void>;
     close(): Promise<void>;
     write(options?: { readonly autoDestroy?: boolean; readonly capacity?: number }): WriteBatch;
+    read(options?: { readonly autoDestroy?: boolean; readonly capacity?: number }): ReadBatch;
+    get(key: string | Buffer): Promise<Buffer | null>;
+    peek(range?: {
+      readonly gte?: string | Buffer;
+      readonly lt?: string | Buffer;
+    }): Promise<IteratorEntry | null>;
     iterator(
-      range?: { readonly gte?: string; readonly lt?: string },
+      range?: { readonly gte?: string | Buffer; readonly lt?: string | Buffer },
       options?: { readonly capacity?: number },
     ): AsyncIterable<IteratorEntry>;
   }

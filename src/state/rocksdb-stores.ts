@@ -69,22 +69,9 @@ class RocksDbStores implements RocksDbTaskStores {
 
   async open(): Promise<Checkpoint | null> {
     if (this.db !== null) throw new Error(`state in ${this.dir} is already open`);
-    const db = new RocksDB(this.dir);
-    try {
-      await db.ready();
-    } catch (error) {
-      await db.close().catch(() => undefined);
-      throw classifyOpenError(this.dir, error);
-    }
-    try {
-      const checkpoint = await this.load(db);
-      this.db = db;
-      return checkpoint;
-    } catch (error) {
-      await db.close().catch(() => undefined);
-      if (error instanceof CorruptStateError) throw error;
-      throw new CorruptStateError(this.dir, errorMessage(error), { cause: error });
-    }
+    const [db, checkpoint] = await openStateDb(this.dir, (d) => this.load(d));
+    this.db = db;
+    return checkpoint;
   }
 
   store(name: string): KeyValueStore {
@@ -190,6 +177,27 @@ class RocksDbStores implements RocksDbTaskStores {
     const text = meta.get(CHECKPOINT_KEY);
     if (text === undefined) throw new CorruptStateError(this.dir, "no checkpoint next to the state");
     return decodeCheckpoint(text);
+  }
+}
+
+/**
+ * Opens the database in `dir` and reads it with `read`; a failure closes it again and is classified
+ * (StateLockedError, CorruptStateError, or a path that is not a directory).
+ */
+export async function openStateDb<T>(dir: string, read: (db: RocksDB) => Promise<T>): Promise<[RocksDB, T]> {
+  const db = new RocksDB(dir);
+  try {
+    await db.ready();
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw classifyOpenError(dir, error);
+  }
+  try {
+    return [db, await read(db)];
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    if (error instanceof CorruptStateError) throw error;
+    throw new CorruptStateError(dir, errorMessage(error), { cause: error });
   }
 }
 

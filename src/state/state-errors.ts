@@ -22,3 +22,19 @@ export class StateLockedError extends Error {
     this.dir = dir;
   }
 }
+
+/**
+ * The synchronous path read a store entry that the bounded cache does not hold and was not asked
+ * to prefetch: a bug in an operator's declared state needs, never answered with a guess.
+ */
+export class StateMissError extends Error {
+  readonly store: string;
+  readonly key: string;
+
+  constructor(store: string, key: string) {
+    super(`store ${store}: key ${JSON.stringify(key)} was read but not prefetched (state cache miss)`);
+    this.name = "StateMissError";
+    this.store = store;
+    this.key = key;
+  }
+}

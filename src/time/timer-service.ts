@@ -53,7 +53,9 @@ export interface TaskTimers {
    * Fires every timer with time <= watermark, least (time, operator, key) first, removing each before
    * dispatching it; timers registered while firing that are already due fire in the same call.
    */
-  fireDue(watermark: number, dispatch: (timer: DueTimer) => void): number;
+  fireDue(watermark: number, dispatch: (timer: DueTimer) => void, limit?: number): number;
+  /** Up to `limit` of the timers fireDue(watermark) would fire first, in that order, without firing them. */
+  peekDue(watermark: number, limit: number): DueTimer[];
   /** Number of pending timers. */
   size(): number;
   /** Writes the changes since the last flush to the store (call before reading its changes or committing). */
@@ -100,15 +102,15 @@ class TimerTable implements TaskTimers {
     };
   }
 
-  fireDue(watermark: number, dispatch: (timer: DueTimer) => void): number {
+  fireDue(watermark: number, dispatch: (timer: DueTimer) => void, limit = Number.POSITIVE_INFINITY): number {
     let fired = 0;
     const outer = { time: this.firingTime, batch: this.batch, next: this.next };
     try {
       for (;;) {
         const time = this.leastTime();
-        if (time === undefined || time > watermark) break;
+        if (time === undefined || time > watermark || fired >= limit) break;
         this.startBatch(time);
-        while (this.next < this.batch.length && !this.stale) {
+        while (this.next < this.batch.length && !this.stale && fired < limit) {
           const [operator, key] = this.batch[this.next++] as [string, string];
           if (!this.remove(time, operator, key)) continue; // cancelled while firing
           dispatch({ time, operator, key });
@@ -123,6 +125,26 @@ class TimerTable implements TaskTimers {
       this.stale = outer.time !== null;
     }
     return fired;
+  }
+
+  peekDue(watermark: number, limit: number): DueTimer[] {
+    const out: DueTimer[] = [];
+    const popped: number[] = [];
+    while (out.length < limit) {
+      const time = this.leastTime();
+      if (time === undefined || time > watermark) break;
+      popped.push(this.times.pop() as number);
+      const entries: [string, string][] = [];
+      for (const [operator, keys] of this.byTime.get(time) ?? [])
+        for (const key of keys.keys()) entries.push([operator, key]);
+      entries.sort(compareEntries);
+      for (const [operator, key] of entries) {
+        if (out.length >= limit) break;
+        out.push({ time, operator, key });
+      }
+    }
+    for (const t of popped) this.times.push(t);
+    return out;
   }
 
   size(): number {

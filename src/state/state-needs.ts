@@ -1,0 +1,32 @@
+// State stage: what a batch may read, gathered before it runs so a bounded cache can prefetch it.
+// Operators name exact store keys (a key's one entry, a table row) and key scopes they scan.
+
+/** The store entries a batch may read: exact keys and complete scopes, per store. */
+export class StateNeeds {
+  readonly keys = new Map<string, Set<string>>();
+  readonly scopes = new Map<string, Set<string>>();
+
+  /** The entry `key` of `store` (present or not). */
+  key(store: string, key: string): void {
+    let set = this.keys.get(store);
+    if (set === undefined) {
+      set = new Set();
+      this.keys.set(store, set);
+    }
+    set.add(key);
+  }
+
+  /** Every entry of `store` whose key starts with `scope` (a length-prefixed key scope). */
+  scope(store: string, scope: string): void {
+    let set = this.scopes.get(store);
+    if (set === undefined) {
+      set = new Set();
+      this.scopes.set(store, set);
+    }
+    set.add(scope);
+  }
+
+  get empty(): boolean {
+    return this.keys.size === 0 && this.scopes.size === 0;
+  }
+}
