@@ -1,12 +1,14 @@
 // Kafka I/O stage: the worker (`vigil run`). Joins the consumer group with the task assignor, creates
 // the internal topics, and runs one WorkerTask per assigned partition: each fetched batch is pushed,
 // drained and committed in one transaction. stop() finishes the batch, leaves the group, closes tasks.
-import { type Consumer, type EachBatchPayload, Kafka, type KafkaMessage, logLevel } from "kafkajs";
+import { type Consumer, type EachBatchPayload, Kafka, type KafkaMessage } from "kafkajs";
 import type { Value } from "../core/value.ts";
+import { createEventLog } from "../log/logger.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
 import type { InputRecord } from "../runtime/task-api.ts";
 import { type Connection, describeConnection, kafkaClientConfig } from "./connection.ts";
 import { describeError } from "./kafka-errors.ts";
+import { kafkaLogging } from "./kafka-log.ts";
 import { taskAssigner } from "./task-assigner.ts";
 import {
   prepareLayouts,
@@ -82,20 +84,13 @@ function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord
   };
 }
 
-/** A JSON-lines logger on stderr. */
-export function jsonLog(stream: NodeJS.WritableStream = process.stderr): WorkerLog {
-  return (event, fields = {}) => {
-    stream.write(`${JSON.stringify({ time: new Date().toISOString(), event, ...fields })}\n`);
-  };
-}
-
 /**
  * Creates a worker; `start()` joins the group.
  * @example const w = createWorker({ connection, groupId: "fraud", plan }); await w.start(); ...; await w.stop();
  */
 export function createWorker(opts: WorkerOptions): Worker {
-  const log = opts.log ?? jsonLog();
-  const kafka = new Kafka(kafkaClientConfig(opts.connection, { logLevel: logLevel.NOTHING }));
+  const log = opts.log ?? createEventLog();
+  const kafka = new Kafka(kafkaClientConfig(opts.connection, kafkaLogging(log)));
   const admin = kafka.admin();
   const tasks = new Map<string, { task: WorkerTask; slot: Slot }>();
   let assigned = new Set<number>();

@@ -3,19 +3,16 @@
 // validated with clear errors, and secrets never reach the logs. SIGTERM/SIGINT stop it cleanly;
 // a second signal exits at once.
 
-import { readFileSync } from "node:fs";
-import type { Command } from "commander";
-import type { Value } from "../../core/value.ts";
+import { type Command, Option } from "commander";
 import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
-import {
-  type ConnectionSettings,
-  mergeSettings,
-  resolveConnection,
-  settingsFromEnv,
-} from "../../kafka/connection.ts";
-import { createWorker, jsonLog } from "../../kafka/worker.ts";
+import { describeError } from "../../kafka/kafka-errors.ts";
+import { createWorker } from "../../kafka/worker.ts";
+import { createEventLog, type EventLog, LOG_LEVELS } from "../../log/logger.ts";
 import { compileProgram } from "../../plan/compile.ts";
 import { resolveParamOverrides } from "../../plan/params.ts";
+import { ConfigFileError } from "../run-config/read-config.ts";
+import { RunConfigSchema } from "../run-config/schema.ts";
+import { type RunFlags, type RunSettings, runSettings } from "../run-config/settings.ts";
 import type { CliCommand } from "../shared/cli-command.ts";
 import { collect, integer } from "../shared/options.ts";
 import { unreadableRulesFiles } from "../shared/rules-files.ts";
@@ -25,26 +22,13 @@ Runs the rules as a Kafka worker: joins the consumer group <id>, runs one task p
 and writes outputs, changelogs, dead letters and consumed offsets in one transaction per batch.
 Several workers with the same group share the partitions.
 
-Config file (--config): { brokers, group, clientId, tls, sasl, params, deadLetterTopic,
-  sessionTimeoutMs }; tls: true or { caFile, certFile, keyFile }; sasl: { mechanism, username,
-  passwordEnv | passwordFile }. Flags win over the environment, which wins over the file.
+Config file (--config): a JSON object with the keys ${Object.keys(RunConfigSchema.shape).join(", ")}
+  (docs/operations.md describes each); an unknown key or a bad value is an error naming the key.
+  Flags win over the environment, which wins over the file.
 Environment: KAFKA_BROKERS, VIGIL_GROUP, VIGIL_STATE_DIR, VIGIL_KAFKA_TLS=1, VIGIL_KAFKA_TLS_CA_FILE,
   VIGIL_KAFKA_SASL_MECHANISM, VIGIL_KAFKA_SASL_USERNAME, VIGIL_KAFKA_SASL_PASSWORD or
   VIGIL_KAFKA_SASL_PASSWORD_FILE.
 Logs are JSON lines on stderr.`;
-
-/** The parsed flags of `vigil run` (commander's camel-cased names). */
-export interface RunFlags {
-  readonly brokers?: string;
-  readonly group?: string;
-  readonly config?: string;
-  readonly clientId?: string;
-  readonly param?: string[];
-  readonly deadLetterTopic?: string;
-  readonly sessionTimeout?: number;
-  readonly fetchBytes?: number;
-  readonly stateDir?: string;
-}
 
 export const command: CliCommand = {
   configure(cmd: Command) {
@@ -70,73 +54,17 @@ export const command: CliCommand = {
         "--state-dir <dir>",
         "RocksDB state under <dir>/<group>/<task> (env VIGIL_STATE_DIR); without it, state is rebuilt from the changelog in memory",
       )
+      .addOption(new Option("--log-level <level>", "lowest level logged (default info)").choices(LOG_LEVELS))
       .addHelpText("after", HELP_AFTER);
   },
   run: (files, opts) => runWorker(files, opts as RunFlags),
 };
 
-interface RunConfig extends ConnectionSettings {
-  readonly group?: string;
-  readonly params?: Record<string, Value>;
-  readonly deadLetterTopic?: string;
-  readonly sessionTimeoutMs?: number;
-}
-
-function readConfig(path: string | undefined): RunConfig {
-  if (path === undefined) return {};
-  const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-    throw new Error(`${path}: expected a JSON object`);
-  return parsed as RunConfig;
-}
-
-/** `--param name=value` flags as raw text: typed against the plan's params once it is compiled. */
-function parseParams(list: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list) {
-    const eq = item.indexOf("=");
-    if (eq <= 0) throw new Error(`--param '${item}': expected name=value`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  return out;
-}
-
-function settings(flags: RunFlags) {
-  const file = readConfig(flags.config);
-  const fromFlags: ConnectionSettings = {
-    ...(flags.brokers ? { brokers: flags.brokers } : {}),
-    ...(flags.clientId ? { clientId: flags.clientId } : {}),
-  };
-  const { group: _g, params: _p, deadLetterTopic: _d, sessionTimeoutMs: _s, ...fileConnection } = file;
-  const connection = resolveConnection(mergeSettings(fileConnection, settingsFromEnv(), fromFlags));
-  const group = flags.group ?? process.env["VIGIL_GROUP"] ?? file.group;
-  if (!group || !/^[A-Za-z0-9._-]+$/.test(group)) {
-    throw new Error(
-      group
-        ? `group '${group}' may only use letters, digits, '.', '_' and '-'`
-        : "no group: pass --group <id> (or set VIGIL_GROUP)",
-    );
-  }
-  const timeout = Number(flags.sessionTimeout ?? file.sessionTimeoutMs ?? 10_000);
-  if (!Number.isInteger(timeout) || timeout < 1000)
-    throw new Error("--session-timeout must be an integer >= 1000 (ms)");
-  const deadLetterTopic = flags.deadLetterTopic ?? file.deadLetterTopic;
-  const fetchBytes = Number(flags.fetchBytes ?? 1_048_576);
-  if (!Number.isInteger(fetchBytes) || fetchBytes < 1024)
-    throw new Error("--fetch-bytes must be an integer >= 1024");
-  const params: Record<string, string | Value> = {
-    ...(file.params ?? {}),
-    ...parseParams(flags.param ?? []),
-  };
-  const stateDir = flags.stateDir ?? process.env["VIGIL_STATE_DIR"];
-  return { connection, group, timeout, deadLetterTopic, params, fetchBytes, stateDir };
-}
-
 /**
  * A worker never dies silently: an error nothing caught is logged as `worker.fatal` and the process
  * exits 1, so its supervisor restarts it (its tasks' producers fence what it left open).
  */
-function exitLoudlyOnFatalErrors(log: ReturnType<typeof jsonLog>): void {
+function exitLoudlyOnFatalErrors(log: EventLog): void {
   const fatal = (kind: string) => (err: unknown) => {
     log("worker.fatal", { kind, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     process.exit(1);
@@ -163,11 +91,13 @@ async function runWorker(files: string[], flags: RunFlags): Promise<number> {
   const unreadable = unreadableRulesFiles(files);
   for (const p of unreadable) console.error(`vigil run: ${p}`);
   if (unreadable.length > 0) return 1;
-  let config: ReturnType<typeof settings>;
+  let config: RunSettings;
   try {
-    config = settings(flags);
+    config = runSettings(flags);
   } catch (err) {
-    console.error(`vigil run: ${(err as Error).message}`);
+    // Before the worker starts: plain lines for the person at the terminal, never JSON.
+    if (err instanceof ConfigFileError) for (const p of err.problems) console.error(p);
+    else console.error(`vigil run: ${(err as Error).message}`);
     return 2;
   }
   const compiled = compileProgram(files);
@@ -180,7 +110,7 @@ async function runWorker(files: string[], flags: RunFlags): Promise<number> {
     for (const e of params.errors) console.error(`vigil run: --param: ${e}`);
     return 2;
   }
-  const log = jsonLog();
+  const log = createEventLog({ level: config.logLevel });
   exitLoudlyOnFatalErrors(log);
   const worker = createWorker({
     connection: config.connection,
@@ -197,7 +127,7 @@ async function runWorker(files: string[], flags: RunFlags): Promise<number> {
   try {
     await worker.start();
   } catch (err) {
-    console.error(`vigil run: ${(err as Error).message}`);
+    log("worker.start-failed", { error: describeError(err) });
     await worker.stop().catch(() => undefined);
     return 1;
   }
