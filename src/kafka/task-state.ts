@@ -33,6 +33,8 @@ export interface TaskStateOptions {
   readonly committed: Readonly<Record<string, number>>;
   readonly log: WorkerLog;
   readonly heartbeat: () => Promise<void>;
+  /** Restore progress per changelog batch (metrics): records applied so far, position, end. */
+  readonly onProgress?: (changelog: string, restored: number, position: number, end: number) => void;
 }
 
 /** The task's state folder: `<state-dir>/<group>/<task>`. */
@@ -91,6 +93,7 @@ export async function restoreTaskState(opts: TaskStateOptions): Promise<TaskStat
           position: p.position,
           end: p.end,
         });
+        opts.onProgress?.(p.topic, restored, p.position, p.end);
         void opts.heartbeat().catch(() => undefined);
       },
     },

@@ -12,6 +12,7 @@ import type { InputRecord, TaskOutput } from "../runtime/task-api.ts";
 import { failpoint } from "./failpoints.ts";
 import { partitionId, topicOffsets } from "./partition-reader.ts";
 import { serializeChange, serializeDeadLetter, serializeOutput, type WireRecord } from "./serdes.ts";
+import { taskProbe } from "./task-probe.ts";
 import {
   createTaskProducer,
   type OffsetToCommit,
@@ -20,6 +21,7 @@ import {
 } from "./task-producer.ts";
 import { restoreTaskState } from "./task-state.ts";
 import { type TaskInput, type TaskLayout, taskInputs, type WorkerLog } from "./worker-layout.ts";
+import type { WorkerObserver } from "./worker-observer.ts";
 
 export type { TaskLayout, WorkerLog } from "./worker-layout.ts";
 
@@ -86,6 +88,7 @@ interface Ctx {
   readonly layout: TaskLayout;
   readonly partition: number;
   readonly log: WorkerLog;
+  readonly observer?: WorkerObserver;
 }
 
 interface TaskCtx extends Ctx {
@@ -97,6 +100,7 @@ export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>):
   const ctx: TaskCtx = { ...base, inputs: taskInputs(base.layout, base.partition) };
   const { kafka, admin, layout, partition, log } = ctx;
   const id = `${layout.taskPrefix}${partition}`;
+  ctx.observer?.taskOpening(id);
   const producer = createTaskProducer({ kafka, groupId: layout.groupId, taskId: id, log });
   await producer.start();
   const committed = await committedOffsets(admin, layout, ctx.inputs);
@@ -110,6 +114,12 @@ export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>):
     committed,
     log,
     heartbeat,
+    ...(ctx.observer
+      ? {
+          onProgress: (c: string, n: number, at: number, end: number) =>
+            ctx.observer?.restoreProgress(id, c, n, at, end),
+        }
+      : {}),
   });
   // Table partitions with records the task has not fetched yet; each leaves once fetched that far.
   const backlog =
@@ -132,6 +142,15 @@ export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>):
         }
       : {}),
   });
+  ctx.observer?.taskRunning(
+    id,
+    ctx.inputs.map((i) => ({
+      topic: i.kafkaTopic,
+      partition: i.partition,
+      committed: committed[partitionId(i.topic, i.partition)] ?? 0,
+    })),
+    taskProbe(layout, id, state.stores),
+  );
   return makeTask(ctx, id, producer, runtime, committed, state.changelogOffsets, backlog);
 }
 
@@ -195,6 +214,7 @@ function makeTask(
     }));
   const rollback = (): BatchResult => {
     runtime.rollback();
+    ctx.observer?.rolledBack(id, runtime.stats());
     return { kind: "rolled-back", seekTo: seekTo() };
   };
   let queue: Promise<unknown> = Promise.resolve();
@@ -235,10 +255,12 @@ function makeTask(
     const out = transactionRecords(ctx, drained, positions);
     // An idle tick that released nothing changed nothing (the task rewrites no unchanged watermark).
     if (out.length === 0 && offsets.length === 0) return { kind: "committed" };
+    const started = performance.now();
     const outcome = await producer.commit({
       records: out,
       offsets: offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
     });
+    ctx.observer?.transaction(id, outcome.kind, (performance.now() - started) / 1000);
     if (outcome.kind === "fenced") {
       ctx.log("task.fenced", { task: id, error: outcome.error });
       return { kind: "fenced" };
@@ -268,6 +290,12 @@ function makeTask(
     failpoint("after-checkpoint");
     for (const o of offsets) committed[o.id] = o.offset;
     committed = { ...committed };
+    ctx.observer?.committed(id, {
+      stats: runtime.stats(),
+      offsets,
+      watermark: runtime.watermark(),
+      written: out.length,
+    });
     ctx.log("task.committed", { task: id, records: records.length, written: out.length });
     return { kind: "committed" };
   }

@@ -17,6 +17,7 @@ import {
   taskPartitionOf,
   type WorkerLog,
 } from "./worker-layout.ts";
+import type { WorkerObserver } from "./worker-observer.ts";
 import { type BatchResult, openWorkerTask, type WorkerTask } from "./worker-task.ts";
 
 export interface WorkerOptions {
@@ -35,6 +36,8 @@ export interface WorkerOptions {
   /** RocksDB state under `<stateDir>/<group>/<task>` (restarts replay only the changelog tail). */
   readonly stateDir?: string;
   readonly log?: WorkerLog;
+  /** Metrics, health and the dashboard (src/observe) watch the worker through this. */
+  readonly observer?: WorkerObserver;
 }
 
 export interface Worker {
@@ -90,6 +93,7 @@ function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord
  */
 export function createWorker(opts: WorkerOptions): Worker {
   const log = opts.log ?? createEventLog();
+  const observer = opts.observer;
   const kafka = new Kafka(kafkaClientConfig(opts.connection, kafkaLogging(log)));
   const admin = kafka.admin();
   const tasks = new Map<string, { task: WorkerTask; slot: Slot }>();
@@ -108,6 +112,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     tasks.delete(id);
     if (entry) {
       await entry.task.close().catch(() => undefined);
+      observer?.taskClosed(id, why);
       log("task.closed", { task: id, why });
     }
   };
@@ -120,6 +125,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     }
     const revoked = [...tasks].filter(([, e]) => !mine.has(e.slot.partition)).map(([id]) => id);
     assigned = mine;
+    observer?.assigned([...mine].sort((a, b) => a - b));
     log("worker.assigned", { tasks: [...mine].sort((a, b) => a - b), revoked });
     chain = chain.then(async () => {
       for (const id of revoked) await dropTask(id, "revoked");
@@ -168,12 +174,13 @@ export function createWorker(opts: WorkerOptions): Worker {
       partition: taskPartitionOf(route.layout, route.topic, batch.partition),
     };
     if (!assigned.has(slot.partition)) return;
+    observer?.fetched(batch.topic, batch.partition, Number(batch.highWatermark));
     const id = `${slot.layout.taskPrefix}${slot.partition}`;
     try {
       let task = tasks.get(id)?.task;
       if (task === undefined) {
         log("task.opening", { task: id });
-        const ctx = { kafka, admin, layout: slot.layout, partition: slot.partition, log };
+        const ctx = { kafka, admin, layout: slot.layout, partition: slot.partition, log, observer };
         task = await openWorkerTask(ctx, heartbeat);
         tasks.set(id, { task, slot });
       }
@@ -198,6 +205,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     failed,
     async start() {
       log("worker.starting", { group: opts.groupId, connection: describeConnection(opts.connection) });
+      observer?.starting(opts.groupId);
       await admin.connect();
       layouts = await withRetries(() => prepareLayouts(admin, opts, log), log);
       routes = new Map(
@@ -218,6 +226,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       });
       consumer = c;
       c.on(c.events.GROUP_JOIN, (e) => onAssignment(e.payload.memberAssignment));
+      c.on(c.events.REBALANCING, () => observer?.rebalancing());
       // kafkajs restarts the consumer after retriable errors only; otherwise it stays stopped.
       c.on(c.events.CRASH, (e) => {
         log("worker.consumer-crashed", { error: describeError(e.payload.error), restart: e.payload.restart });
@@ -231,6 +240,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     },
     async stop() {
       log("worker.stopping", {});
+      observer?.stopping();
       if (ticker !== null) clearInterval(ticker);
       await consumer?.stop();
       for (const id of [...tasks.keys()]) await dropTask(id, "shutdown");

@@ -8,8 +8,10 @@ import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
 import { describeError } from "../../kafka/kafka-errors.ts";
 import { createWorker } from "../../kafka/worker.ts";
 import { createEventLog, type EventLog, LOG_LEVELS } from "../../log/logger.ts";
+import { parseListenAddress } from "../../observe/http-server.ts";
 import { compileProgram } from "../../plan/compile.ts";
 import { resolveParamOverrides } from "../../plan/params.ts";
+import type { ProgramPlan } from "../../plan/plan.ts";
 import { ConfigFileError } from "../run-config/read-config.ts";
 import { RunConfigSchema } from "../run-config/schema.ts";
 import { type RunFlags, type RunSettings, runSettings } from "../run-config/settings.ts";
@@ -55,9 +57,13 @@ export const command: CliCommand = {
         "RocksDB state under <dir>/<group>/<task> (env VIGIL_STATE_DIR); without it, state is rebuilt from the changelog in memory",
       )
       .addOption(new Option("--log-level <level>", "lowest level logged (default info)").choices(LOG_LEVELS))
+      .option(
+        "--http <host:port>",
+        "serve /metrics (Prometheus), /livez, /readyz, /status and the live dashboard at / (env VIGIL_HTTP; port 0 picks a free one, logged as http.listening)",
+      )
       .addHelpText("after", HELP_AFTER);
   },
-  run: (files, opts) => runWorker(files, opts as RunFlags),
+  run: (files, opts) => runWorker(files, opts as RunFlags & { readonly http?: string }),
 };
 
 /**
@@ -87,7 +93,7 @@ function firstSignal(): Promise<string> {
   });
 }
 
-async function runWorker(files: string[], flags: RunFlags): Promise<number> {
+async function runWorker(files: string[], flags: RunFlags & { readonly http?: string }): Promise<number> {
   const unreadable = unreadableRulesFiles(files);
   for (const p of unreadable) console.error(`vigil run: ${p}`);
   if (unreadable.length > 0) return 1;
@@ -110,8 +116,21 @@ async function runWorker(files: string[], flags: RunFlags): Promise<number> {
     for (const e of params.errors) console.error(`vigil run: --param: ${e}`);
     return 2;
   }
+  const http = flags.http ?? process.env["VIGIL_HTTP"];
+  try {
+    if (http !== undefined) parseListenAddress(http);
+  } catch (err) {
+    console.error(`vigil run: ${(err as Error).message}`);
+    return 2;
+  }
   const log = createEventLog({ level: config.logLevel });
   exitLoudlyOnFatalErrors(log);
+  const observe = http === undefined ? null : await startHttp(compiled.plan, config.group, http);
+  if (typeof observe === "string") {
+    console.error(`vigil run: ${observe}`);
+    return 1;
+  }
+  if (observe) log("http.listening", { url: observe.url });
   const worker = createWorker({
     connection: config.connection,
     groupId: config.group,
@@ -122,8 +141,11 @@ async function runWorker(files: string[], flags: RunFlags): Promise<number> {
     ...(config.deadLetterTopic ? { deadLetterTopic: config.deadLetterTopic } : {}),
     ...(config.stateDir ? { stateDir: config.stateDir } : {}),
     log,
+    ...(observe ? { observer: observe.observer } : {}),
   });
   const signal = firstSignal();
+  // Readiness goes false at the signal, before the drain.
+  void signal.then(() => observe?.stopping());
   try {
     await worker.start();
   } catch (err) {
@@ -155,6 +177,13 @@ async function runWorker(files: string[], flags: RunFlags): Promise<number> {
     process.exit(1);
   }, 30_000);
   await worker.stop();
+  await observe?.close();
   clearTimeout(deadline);
   return 0;
+}
+
+/** Starts /metrics, the probes and the dashboard; a port in use is a message, not a stack trace. */
+async function startHttp(plan: ProgramPlan, group: string, listen: string) {
+  const { startObservability } = await import("../../observe/serve.ts");
+  return startObservability(plan, group, listen).catch((err: Error) => `--http ${listen}: ${err.message}`);
 }
