@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run build` (and `npm pack`, through prepack): compiles src/ to JavaScript with .d.ts types
-// in dist/ (tsconfig.build.json), from a clean dist/, and makes the CLI executable.
+// in dist/ (tsconfig.build.json), from a clean dist/, copies the dashboard's files and makes the CLI executable.
 import { spawnSync } from "node:child_process";
-import { chmodSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,3 +14,5 @@ const tsc = spawnSync(join(root, "node_modules", ".bin", "tsc"), ["-p", "tsconfi
 });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 chmodSync(join(root, "dist", "cli", "main.js"), 0o755);
+// The worker's dashboard page is served from files beside its code (src/observe/http-server.ts).
+cpSync(join(root, "src", "observe", "dashboard"), join(root, "dist", "observe", "dashboard"), { recursive: true });
