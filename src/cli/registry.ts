@@ -41,6 +41,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/run.ts"),
   },
   {
+    name: "why",
+    summary: "print the input events an alert was built from (its evidence headers), read from Kafka",
+    load: () => import("./commands/why.ts"),
+  },
+  {
     name: "dev",
     summary: "developer tools: `vigil dev kafka` starts a local single-node broker",
     load: () => import("./commands/dev.ts"),

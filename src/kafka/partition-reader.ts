@@ -10,11 +10,12 @@
 import { randomUUID } from "node:crypto";
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 
-/** One partition to read from `from` (next offset to read) to its end. */
+/** One partition to read from `from` (next offset to read) to its end, or to `to` (exclusive) when given. */
 export interface PartitionToRead {
   readonly topic: string;
   readonly partition: number;
   readonly from: number;
+  readonly to?: number;
 }
 
 export interface ReadOptions {
@@ -106,8 +107,9 @@ export async function readPartitions(
     }
     // Below the log start (retention, deleted segments) there is nothing left to read.
     const part = { ...wanted, from: Math.max(wanted.from, range.low) };
-    readTo.set(partitionId(part.topic, part.partition), Math.max(part.from, range.end));
-    if (part.from < range.end) pending.set(partitionId(part.topic, part.partition), { part, end: range.end });
+    const end = Math.min(range.end, wanted.to ?? range.end);
+    readTo.set(partitionId(part.topic, part.partition), Math.max(part.from, end));
+    if (part.from < end) pending.set(partitionId(part.topic, part.partition), { part, end });
   }
   if (pending.size === 0) return readTo;
   const consumer = kafka.consumer({
