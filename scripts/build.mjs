@@ -15,4 +15,6 @@ const tsc = spawnSync(join(root, "node_modules", ".bin", "tsc"), ["-p", "tsconfi
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 chmodSync(join(root, "dist", "cli", "main.js"), 0o755);
 // The worker's dashboard page is served from files beside its code (src/observe/http-server.ts).
-cpSync(join(root, "src", "observe", "dashboard"), join(root, "dist", "observe", "dashboard"), { recursive: true });
+cpSync(join(root, "src", "observe", "dashboard"), join(root, "dist", "observe", "dashboard"), {
+  recursive: true,
+});
