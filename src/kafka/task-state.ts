@@ -5,6 +5,12 @@
 // Without one, memory stores are rebuilt from the whole changelog on every open.
 import { join } from "node:path";
 import type { Kafka } from "kafkajs";
+import { PINNED_STORES } from "../runtime/task.ts";
+import {
+  createCachedRocksDbStores,
+  isPrefetching,
+  type PrefetchingStores,
+} from "../state/cached-rocksdb-stores.ts";
 import { createMemoryTaskStores } from "../state/memory-stores.ts";
 import { CorruptStateError, createRocksDbTaskStores, wipeStateDir } from "../state/rocksdb-stores.ts";
 import type { Checkpoint, TaskStateStores } from "../state/store.ts";
@@ -24,6 +30,8 @@ export interface TaskStateOptions {
   readonly kafka: Kafka;
   /** Absent: memory stores. */
   readonly stateDir?: string;
+  /** With stateDir: the clean state cache's budget in bytes (RocksDB holds the rest). */
+  readonly stateCacheBytes?: number;
   readonly groupId: string;
   readonly taskId: string;
   readonly partition: number;
@@ -42,19 +50,26 @@ export function taskStateDir(stateDir: string, groupId: string, taskId: string):
   return join(stateDir, groupId, taskId);
 }
 
+/** RocksDB stores in `dir`: over a bounded cache when the options give one, else loaded whole. */
+function localStores(opts: TaskStateOptions, dir: string): TaskStateStores {
+  return opts.stateCacheBytes === undefined
+    ? createRocksDbTaskStores(dir)
+    : createCachedRocksDbStores(dir, { cacheBytes: opts.stateCacheBytes, pinned: PINNED_STORES });
+}
+
 /** Opens local stores; a CorruptStateError wipes the folder and starts empty. */
 async function openLocal(
   opts: TaskStateOptions,
   dir: string,
 ): Promise<{ stores: TaskStateStores; checkpoint: Checkpoint | null }> {
-  const stores = createRocksDbTaskStores(dir);
+  const stores = localStores(opts, dir);
   try {
     return { stores, checkpoint: await stores.open() };
   } catch (err) {
     if (!(err instanceof CorruptStateError)) throw err;
     opts.log("task.state-corrupt", { task: opts.taskId, dir, error: err.message });
     await wipeStateDir(dir);
-    const fresh = createRocksDbTaskStores(dir);
+    const fresh = localStores(opts, dir);
     return { stores: fresh, checkpoint: await fresh.open() };
   }
 }
@@ -111,14 +126,14 @@ export async function restoreTaskState(opts: TaskStateOptions): Promise<TaskStat
   // createTask opens the stores itself: hand it a fresh handle on the folder just committed.
   await stores.close();
   return {
-    stores: withChangelogOffsets(createRocksDbTaskStores(dir), changelogOffsets),
+    stores: withChangelogOffsets(localStores(opts, dir), changelogOffsets),
     changelogOffsets,
   };
 }
 
 /** Stores whose commits record the current changelog offsets (the runtime's task commits `{}`). */
 function withChangelogOffsets(inner: TaskStateStores, offsets: Record<string, number>): TaskStateStores {
-  return {
+  const stores: TaskStateStores = {
     open: () => inner.open(),
     store: (name) => inner.store(name),
     pendingChanges: () => inner.pendingChanges(),
@@ -127,4 +142,13 @@ function withChangelogOffsets(inner: TaskStateStores, offsets: Record<string, nu
     applyRestored: (changes) => inner.applyRestored(changes),
     close: () => inner.close(),
   };
+  if (!isPrefetching(inner)) return stores;
+  const cached: PrefetchingStores = {
+    ...stores,
+    prefetch: (needs) => inner.prefetch(needs),
+    holds: (needs) => inner.holds(needs),
+    trim: () => inner.trim(),
+    cacheStats: () => inner.cacheStats(),
+  };
+  return cached;
 }

@@ -16,6 +16,8 @@ import type { ProgramPlan } from "../plan/plan.ts";
 import { channelPartition, type TaskGroup, taskGroups } from "../plan/task-groups.ts";
 import { checkCopartitioned, ensureTopics, partitionCounts, type TopicRequest } from "./topics.ts";
 
+/** The default clean state cache of a task with a state folder. */
+export const DEFAULT_STATE_CACHE_BYTES = 64 * 1024 * 1024;
 /** Structured log of a worker: an event name and its fields (one JSON line each). */
 export type WorkerLog = (event: string, fields?: Record<string, unknown>) => void;
 
@@ -49,6 +51,8 @@ export interface TaskLayout {
   readonly idleMs: number;
   /** RocksDB state under `<stateDir>/<group>/<task>`; absent: memory stores rebuilt from the changelogs. */
   readonly stateDir?: string;
+  /** With stateDir: bytes of clean state cache per task (docs/architecture.md, "State beyond memory"). */
+  readonly stateCacheBytes: number;
 }
 
 /** One input partition of a task: the plan's topic name and partition, and the Kafka topic. */
@@ -96,6 +100,7 @@ export interface LayoutOptions {
   readonly deadLetterTopic?: string;
   readonly idleMs?: number;
   readonly stateDir?: string;
+  readonly stateCacheBytes?: number;
 }
 
 /** External topics must be read by one group only (one consumer-group offset per partition). */
@@ -160,5 +165,6 @@ export async function prepareLayouts(
     deadLetterPartitions: outCounts.get(deadLetterTopic) ?? 1,
     idleMs: opts.idleMs ?? 500,
     ...(opts.stateDir !== undefined ? { stateDir: opts.stateDir } : {}),
+    stateCacheBytes: opts.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES,
   }));
 }

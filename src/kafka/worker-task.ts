@@ -9,6 +9,7 @@ import { partitionForKey } from "../runtime/partitioner.ts";
 import { serializeRepartition } from "../runtime/repartition-serde.ts";
 import { createTask, type LocalTaskRuntime } from "../runtime/task.ts";
 import type { InputRecord, TaskOutput } from "../runtime/task-api.ts";
+import { StateMissError } from "../state/state-errors.ts";
 import { failpoint } from "./failpoints.ts";
 import { partitionId, topicOffsets } from "./partition-reader.ts";
 import { serializeChange, serializeDeadLetter, serializeOutput, type WireRecord } from "./serdes.ts";
@@ -106,7 +107,9 @@ export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>):
   const committed = await committedOffsets(admin, layout, ctx.inputs);
   const state = await restoreTaskState({
     kafka,
-    ...(layout.stateDir !== undefined ? { stateDir: layout.stateDir } : {}),
+    ...(layout.stateDir !== undefined
+      ? { stateDir: layout.stateDir, stateCacheBytes: layout.stateCacheBytes }
+      : {}),
     groupId: layout.groupId,
     taskId: id,
     partition,
@@ -235,13 +238,22 @@ function makeTask(
     async close() {
       await queue;
       await producer.close();
+      const cache = runtime.stats().stateCache;
+      if (cache !== undefined) ctx.log("task.state-cache", { task: id, ...cache });
       await runtime.close();
     },
   };
   return task;
 
   async function processNow(records: readonly InputRecord[]): Promise<BatchResult> {
-    runtime.push(records);
+    try {
+      await runtime.process(records);
+    } catch (err) {
+      if (!(err instanceof StateMissError)) throw err;
+      // A read the prefetch did not foresee: nothing of the batch is sent; the retry prefetches it.
+      ctx.log("task.state-miss", { task: id, store: err.store, key: err.key });
+      return rollback();
+    }
     const positions = { ...runtime.positions() };
     const drained = runtime.drain();
     const offsets = Object.entries(positions)

@@ -35,6 +35,8 @@ export interface WorkerOptions {
   readonly idleMs?: number;
   /** RocksDB state under `<stateDir>/<group>/<task>` (restarts replay only the changelog tail). */
   readonly stateDir?: string;
+  /** With stateDir: bytes of clean state cache per task (the rest stays on disk). Default 64 MB. */
+  readonly stateCacheBytes?: number;
   readonly log?: WorkerLog;
   /** Metrics, health and the dashboard (src/observe) watch the worker through this. */
   readonly observer?: WorkerObserver;

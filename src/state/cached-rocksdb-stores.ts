@@ -105,6 +105,10 @@ class CachedRocksDbStores implements PrefetchingStores {
 
   async prefetch(needs: StateNeeds): Promise<void> {
     const db = this.requireOpen();
+    for (const store of this.all()) {
+      for (const key of store.wanted.keys.splice(0)) needs.key(store.name, key);
+      for (const scope of store.wanted.scopes.splice(0)) needs.scope(store.name, scope);
+    }
     const reads: [CachedStore, string][] = [];
     for (const [name, keys] of needs.keys) {
       const store = this.storeOf(name);

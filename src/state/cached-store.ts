@@ -70,6 +70,8 @@ export class CachedStore implements KeyValueStore {
   /** Encoded sizes of the overlay's values, noted while a commit encodes them. */
   private readonly encoded = new Map<string, number>();
   private bytes = 0;
+  /** Reads that faulted (exact keys and scanned scopes): the next prefetch loads them. */
+  readonly wanted: { readonly keys: string[]; readonly scopes: string[] } = { keys: [], scopes: [] };
 
   constructor(
     name: string,
@@ -176,7 +178,18 @@ export class CachedStore implements KeyValueStore {
 
   /** Records that every entry under `scope` is now in memory (after loading them). */
   completeScope(scope: string): void {
-    if (this.pinned || this.complete.has(scope)) return;
+    if (this.pinned || this.inCompleteScope(scope)) return;
+    // Kept prefix-free (a fault may have completed a narrower scope inside this one).
+    const inside: string[] = [];
+    const pair: [string, undefined] = ["", undefined];
+    for (let p = this.complete.getPairOrNextHigher(scope, pair); p?.[0].startsWith(scope); ) {
+      inside.push(p[0]);
+      p = this.complete.nextHigherPair(p[0], pair);
+    }
+    for (const narrower of inside) {
+      this.complete.delete(narrower);
+      this.release(entryBytes(narrower, 0));
+    }
     this.complete.set(scope, undefined);
     this.charge(entryBytes(scope, 0));
   }
@@ -285,13 +298,14 @@ export class CachedStore implements KeyValueStore {
     this.account.used -= bytes;
   }
 
-  private fault(key: string): StateMissError {
+  private fault(key: string, scanned = false): StateMissError {
     this.counters.faults++;
+    (scanned ? this.wanted.scopes : this.wanted.keys).push(key);
     return new StateMissError(this.name, key);
   }
 
   private requireScope(from: string): void {
-    if (!this.pinned && !this.inCompleteScope(from)) throw this.fault(from);
+    if (!this.pinned && !this.inCompleteScope(from)) throw this.fault(from, true);
   }
 
   private inCompleteScope(key: string): boolean {

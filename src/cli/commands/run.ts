@@ -16,7 +16,7 @@ import { ConfigFileError } from "../run-config/read-config.ts";
 import { RunConfigSchema } from "../run-config/schema.ts";
 import { type RunFlags, type RunSettings, runSettings } from "../run-config/settings.ts";
 import type { CliCommand } from "../shared/cli-command.ts";
-import { collect, integer } from "../shared/options.ts";
+import { collect, integer, positiveNumber } from "../shared/options.ts";
 import { unreadableRulesFiles } from "../shared/rules-files.ts";
 
 const HELP_AFTER = `
@@ -55,6 +55,11 @@ export const command: CliCommand = {
       .option(
         "--state-dir <dir>",
         "RocksDB state under <dir>/<group>/<task> (env VIGIL_STATE_DIR); without it, state is rebuilt from the changelog in memory",
+      )
+      .option(
+        "--state-cache-mb <mb>",
+        "with --state-dir: memory for each task's clean state cache, MB (env VIGIL_STATE_CACHE_MB; default 64); the rest stays in RocksDB",
+        positiveNumber,
       )
       .addOption(new Option("--log-level <level>", "lowest level logged (default info)").choices(LOG_LEVELS))
       .option(
@@ -139,7 +144,7 @@ async function runWorker(files: string[], flags: RunFlags & { readonly http?: st
     sessionTimeoutMs: config.timeout,
     maxBytesPerPartition: config.fetchBytes,
     ...(config.deadLetterTopic ? { deadLetterTopic: config.deadLetterTopic } : {}),
-    ...(config.stateDir ? { stateDir: config.stateDir } : {}),
+    ...(config.stateDir ? { stateDir: config.stateDir, stateCacheBytes: config.stateCacheBytes } : {}),
     log,
     ...(observe ? { observer: observe.observer } : {}),
   });

@@ -71,6 +71,13 @@ export const RunConfigSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("RocksDB state under <stateDir>/<group>/<task> (flag --state-dir, env VIGIL_STATE_DIR)"),
+  stateCacheMb: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      "with stateDir: memory for each task's clean state cache in MB, the rest stays in RocksDB (flag --state-cache-mb, env VIGIL_STATE_CACHE_MB; default 64)",
+    ),
   logLevel: z
     .enum(["fatal", "error", "warn", "info", "debug", "silent"])
     .optional()

@@ -23,6 +23,7 @@ export interface RunFlags {
   readonly sessionTimeout?: number;
   readonly fetchBytes?: number;
   readonly stateDir?: string;
+  readonly stateCacheMb?: number;
   readonly logLevel?: LogLevel;
 }
 
@@ -35,7 +36,20 @@ export interface RunSettings {
   readonly params: Record<string, string | Value>;
   readonly fetchBytes: number;
   readonly stateDir: string | undefined;
+  /** Bytes of clean state cache per task (with stateDir). */
+  readonly stateCacheBytes: number;
   readonly logLevel: LogLevel;
+}
+
+const MB = 1024 * 1024;
+
+/** The state cache budget in MB: a positive number, default 64. */
+function cacheMb(given: number | string | undefined): number {
+  if (given === undefined) return 64;
+  const mb = Number(given);
+  if (!(mb > 0))
+    throw new Error(`state cache: '${given}' is not a positive number of megabytes (VIGIL_STATE_CACHE_MB)`);
+  return mb;
 }
 
 /** `--param name=value` flags as raw text. */
@@ -79,6 +93,9 @@ export function runSettings(flags: RunFlags, env: NodeJS.ProcessEnv = process.en
     params: { ...(file.params ?? {}), ...parseParams(flags.param ?? []) },
     fetchBytes: flags.fetchBytes ?? file.fetchBytes ?? 1_048_576,
     stateDir: flags.stateDir ?? env["VIGIL_STATE_DIR"] ?? file.stateDir,
+    stateCacheBytes: Math.round(
+      cacheMb(flags.stateCacheMb ?? env["VIGIL_STATE_CACHE_MB"] ?? file.stateCacheMb) * MB,
+    ),
     logLevel: flags.logLevel ?? file.logLevel ?? "info",
   };
 }

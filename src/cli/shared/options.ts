@@ -22,3 +22,11 @@ export function nonEmpty(text: string): string {
   if (text === "") throw new InvalidArgumentError("expected a value");
   return text;
 }
+
+/** A number > 0 (sizes such as megabytes, where fractions make sense). */
+export function positiveNumber(text: string): number {
+  const n = Number(text);
+  if (text.trim() === "" || !(n > 0) || !Number.isFinite(n))
+    throw new InvalidArgumentError("expected a number greater than 0");
+  return n;
+}
