@@ -35,3 +35,17 @@ export function describeError(err: unknown): string {
   const types = [...new Set(errorTypes(err))].filter((t) => t !== "Error" && t !== err.name);
   return `${err.name}: ${err.message}${types.length > 0 ? ` [${types.join(", ")}]` : ""}`;
 }
+
+/**
+ * A problem of the deployment, not of the moment (a plan the worker refuses, input topics that are
+ * not co-partitioned, internal topics with the wrong partition count): retrying cannot fix it, so
+ * `vigil run` reports it and exits at once.
+ */
+export class WorkerConfigError extends Error {
+  override readonly name = "WorkerConfigError";
+}
+
+/** True for an error no retry can fix (see WorkerConfigError). */
+export function isConfigError(err: unknown): boolean {
+  return err instanceof WorkerConfigError || /co-partitioned|wrong partition count/.test(String(err));
+}

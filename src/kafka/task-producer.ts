@@ -47,6 +47,8 @@ export type CommitOutcome =
 export interface TaskProducerOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
+  /** The consumer group whose offsets the transactions commit; default `groupId`. */
+  readonly consumerGroupId?: string;
   readonly taskId: string;
   /** Default 60 s; must be below the broker's transaction.max.timeout.ms. */
   readonly transactionTimeoutMs?: number;
@@ -176,7 +178,10 @@ export function createTaskProducer(options: TaskProducerOptions): TaskProducer {
       }
       failpoint("after-send");
       if (content.offsets.length > 0) {
-        await tx.sendOffsets({ consumerGroupId: options.groupId, topics: offsetTopics(content.offsets) });
+        await tx.sendOffsets({
+          consumerGroupId: options.consumerGroupId ?? options.groupId,
+          topics: offsetTopics(content.offsets),
+        });
       }
       failpoint("after-send-offsets");
       failpoint("before-commit");

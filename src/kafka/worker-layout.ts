@@ -13,7 +13,14 @@ import {
   resolvePartitionFormula,
 } from "../plan/internal-topics.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
-import { channelPartition, type TaskGroup, taskGroups } from "../plan/task-groups.ts";
+import { channelPartition, taskGroups } from "../plan/task-groups.ts";
+import {
+  consumerLanes,
+  externalTopicsOf,
+  laneConsumerGroup,
+  workerPlanProblems,
+} from "../plan/worker-lanes.ts";
+import { WorkerConfigError } from "./kafka-errors.ts";
 import { checkCopartitioned, ensureTopics, partitionCounts, type TopicRequest } from "./topics.ts";
 
 /** The default clean state cache of a task with a state folder. */
@@ -23,7 +30,12 @@ export type WorkerLog = (event: string, fields?: Record<string, unknown>) => voi
 
 /** What every task of one task group shares. */
 export interface TaskLayout {
+  /** The application id: prefix of internal topics and transactional ids. */
   readonly groupId: string;
+  /** The consumer lane of this task group (worker-lanes.ts). */
+  readonly lane: number;
+  /** The Kafka consumer group whose offsets this group's tasks commit (`<app>` in lane 0). */
+  readonly consumerGroup: string;
   /** Index of the task group (sub-topology); task ids are `<p>` for a single group, else `<g>_<p>`. */
   readonly groupIndex: number;
   /** Prefix of this group's task ids ("" for a plan with one group, else `<g>_`). */
@@ -103,19 +115,12 @@ export interface LayoutOptions {
   readonly stateCacheBytes?: number;
 }
 
-/** External topics must be read by one group only (one consumer-group offset per partition). */
-function checkSharedInputs(groups: readonly TaskGroup[]): void {
-  const readers = new Map<string, number[]>();
-  for (const g of groups) {
-    for (const t of g.topics)
-      if (!g.repartitionTopics.has(t)) readers.set(t, [...(readers.get(t) ?? []), g.index]);
-  }
-  const shared = [...readers].filter(([, gs]) => gs.length > 1).map(([t]) => `'${t}'`);
-  if (shared.length > 0) {
-    throw new Error(
-      `topics ${shared.join(", ")} are read both before and after a re-key (e.g. a table joined after ` +
-        "`partition by`, or a re-keyed stream-join side); the Kafka worker does not support this yet",
-    );
+/** Refuses a plan the worker cannot run (the same problems `vigil check` reports as V2502). */
+export function assertWorkerCanRun(plan: ProgramPlan): void {
+  const problems = workerPlanProblems(plan);
+  if (problems.length > 0) {
+    const lines = problems.map((p) => `rule ${p.rule}: ${p.message}`);
+    throw new WorkerConfigError(`the Kafka worker cannot run this plan: ${lines.join("; ")}`);
   }
 }
 
@@ -125,12 +130,13 @@ export async function prepareLayouts(
   opts: LayoutOptions,
   log: WorkerLog,
 ): Promise<TaskLayout[]> {
+  assertWorkerCanRun(opts.plan);
   const groups = taskGroups(opts.plan);
-  checkSharedInputs(groups);
-  const external = [...new Set(groups.flatMap((g) => g.topics.filter((t) => !g.repartitionTopics.has(t))))];
+  const laneOf = new Map(consumerLanes(groups).flatMap((l) => l.groups.map((g) => [g, l.index])));
+  const external = [...new Set(groups.flatMap((g) => externalTopicsOf(g)))];
   const counts = await partitionCounts(admin, external);
   const problems = checkCopartitioned([{ processor: "every task's inputs", topics: external }], counts);
-  if (problems.length > 0) throw new Error(problems.join("\n"));
+  if (problems.length > 0) throw new WorkerConfigError(problems.join("\n"));
   const n = counts.get(external[0]!) ?? 1;
   const reparts = [...new Set(groups.flatMap((g) => [...g.repartitionTopics]))];
   const kafkaTopics = new Map<string, string>(external.map((t) => [t, t]));
@@ -150,6 +156,8 @@ export async function prepareLayouts(
   const outCounts = await partitionCounts(admin, [...sinks, deadLetterTopic]);
   return groups.map((g) => ({
     groupId: opts.groupId,
+    lane: laneOf.get(g.index) ?? 0,
+    consumerGroup: laneConsumerGroup(opts.groupId, laneOf.get(g.index) ?? 0),
     groupIndex: g.index,
     taskPrefix: groups.length === 1 ? "" : `${g.index}_`,
     plan: opts.plan,

@@ -49,7 +49,7 @@ export interface WorkerTask {
 
 async function committedOffsets(admin: Admin, layout: TaskLayout, inputs: readonly TaskInput[]) {
   const topics = [...new Set(inputs.map((i) => i.kafkaTopic))];
-  const fetched = await admin.fetchOffsets({ groupId: layout.groupId, topics });
+  const fetched = await admin.fetchOffsets({ groupId: layout.consumerGroup, topics });
   const out: Record<string, number> = {};
   for (const i of inputs) {
     const t = fetched.find((x) => x.topic === i.kafkaTopic);
@@ -102,7 +102,13 @@ export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>):
   const { kafka, admin, layout, partition, log } = ctx;
   const id = `${layout.taskPrefix}${partition}`;
   ctx.observer?.taskOpening(id);
-  const producer = createTaskProducer({ kafka, groupId: layout.groupId, taskId: id, log });
+  const producer = createTaskProducer({
+    kafka,
+    groupId: layout.groupId,
+    consumerGroupId: layout.consumerGroup,
+    taskId: id,
+    log,
+  });
   await producer.start();
   const committed = await committedOffsets(admin, layout, ctx.inputs);
   const state = await restoreTaskState({

@@ -7,7 +7,7 @@ import { createEventLog } from "../log/logger.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
 import type { InputRecord } from "../runtime/task-api.ts";
 import { type Connection, describeConnection, kafkaClientConfig } from "./connection.ts";
-import { describeError } from "./kafka-errors.ts";
+import { describeError, isConfigError } from "./kafka-errors.ts";
 import { kafkaLogging } from "./kafka-log.ts";
 import { taskAssigner } from "./task-assigner.ts";
 import {
@@ -58,14 +58,15 @@ export { changelogTopic } from "./worker-layout.ts";
 
 /**
  * Workers starting together race to create the internal topics; right after a topic is created its
- * metadata may not be everywhere yet. Retries a few times, except on a layout problem.
+ * metadata may not be everywhere yet. Retries a few times, except on a configuration problem (a
+ * refused plan, topics not co-partitioned), which no retry fixes.
  */
 async function withRetries<T>(fn: () => Promise<T>, log: WorkerLog): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
-      if (attempt >= 6 || /co-partitioned|wrong partition count/.test(String(err))) throw err;
+      if (attempt >= 6 || isConfigError(err)) throw err;
       log("worker.retry", { step: "topics", attempt, error: describeError(err) });
       await new Promise((ok) => setTimeout(ok, 100 * attempt));
     }
@@ -76,6 +77,15 @@ async function withRetries<T>(fn: () => Promise<T>, log: WorkerLog): Promise<T> 
 interface Slot {
   readonly layout: TaskLayout;
   readonly partition: number;
+}
+
+/** One consumer of the worker (worker-lanes.ts): its task groups' topics, its assignment. */
+interface Lane {
+  readonly consumerGroup: string;
+  /** Kafka topic -> the group reading it and the plan's name of the topic. */
+  readonly routes: ReadonlyMap<string, { layout: TaskLayout; topic: string }>;
+  consumer: Consumer | null;
+  assigned: Set<number>;
 }
 
 function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord {
@@ -89,6 +99,24 @@ function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord
   };
 }
 
+/** The lanes of a set of layouts, in lane order, each with the Kafka topics it routes. */
+function lanesOf(layouts: readonly TaskLayout[]): Lane[] {
+  const byLane = new Map<number, TaskLayout[]>();
+  for (const l of layouts) byLane.set(l.lane, [...(byLane.get(l.lane) ?? []), l]);
+  return [...byLane.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, ls]) => ({
+      consumerGroup: ls[0]!.consumerGroup,
+      routes: new Map(
+        ls.flatMap((layout) =>
+          layout.inputTopics.map((topic) => [layout.kafkaTopics.get(topic) ?? topic, { layout, topic }]),
+        ),
+      ),
+      consumer: null,
+      assigned: new Set<number>(),
+    }));
+}
+
 /**
  * Creates a worker; `start()` joins the group.
  * @example const w = createWorker({ connection, groupId: "fraud", plan }); await w.start(); ...; await w.stop();
@@ -99,11 +127,8 @@ export function createWorker(opts: WorkerOptions): Worker {
   const kafka = new Kafka(kafkaClientConfig(opts.connection, kafkaLogging(log)));
   const admin = kafka.admin();
   const tasks = new Map<string, { task: WorkerTask; slot: Slot }>();
-  let assigned = new Set<number>();
-  let consumer: Consumer | null = null;
+  let lanes: Lane[] = [];
   let layouts: TaskLayout[] = [];
-  /** Kafka topic -> the group reading it and the plan's name of the topic. */
-  let routes = new Map<string, { layout: TaskLayout; topic: string }>();
   let chain: Promise<void> = Promise.resolve();
   let ticker: NodeJS.Timeout | null = null;
   let fail: (err: Error) => void = () => undefined;
@@ -119,24 +144,35 @@ export function createWorker(opts: WorkerOptions): Worker {
     }
   };
 
-  const onAssignment = (assignment: Record<string, number[]>) => {
+  const onAssignment = (lane: Lane, assignment: Record<string, number[]>) => {
     const mine = new Set<number>();
     for (const [topic, parts] of Object.entries(assignment)) {
-      const route = routes.get(topic);
+      const route = lane.routes.get(topic);
       for (const p of parts) mine.add(route ? taskPartitionOf(route.layout, route.topic, p) : p);
     }
-    const revoked = [...tasks].filter(([, e]) => !mine.has(e.slot.partition)).map(([id]) => id);
-    assigned = mine;
-    observer?.assigned([...mine].sort((a, b) => a - b));
-    log("worker.assigned", { tasks: [...mine].sort((a, b) => a - b), revoked });
+    const revoked = [...tasks]
+      .filter(([, e]) => e.slot.layout.consumerGroup === lane.consumerGroup && !mine.has(e.slot.partition))
+      .map(([id]) => id);
+    lane.assigned = mine;
+    // The observer sees one worker: the task partitions it holds in any lane.
+    observer?.assigned([...new Set(lanes.flatMap((l) => [...l.assigned]))].sort((a, b) => a - b));
+    log("worker.assigned", {
+      consumerGroup: lane.consumerGroup,
+      tasks: [...mine].sort((a, b) => a - b),
+      revoked,
+    });
     chain = chain.then(async () => {
       for (const id of revoked) await dropTask(id, "revoked");
     });
   };
 
+  const laneOf = (layout: TaskLayout): Lane | undefined =>
+    lanes.find((l) => l.consumerGroup === layout.consumerGroup);
+
   /** Handles a task's batch result: seek back after a rollback, drop a fenced task. */
-  const settle = async (id: string, result: BatchResult): Promise<boolean> => {
+  const settle = async (id: string, slot: Slot, result: BatchResult): Promise<boolean> => {
     if (result.kind === "rolled-back") {
+      const consumer = laneOf(slot.layout)?.consumer;
       for (const o of result.seekTo) {
         consumer?.seek({ topic: o.topic, partition: o.partition, offset: String(o.offset) });
       }
@@ -151,7 +187,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     for (const [id, { task, slot }] of tasks) {
       if (taskInputs(slot.layout, slot.partition).length < 2) continue;
       task.process([]).then(
-        (r) => settle(id, r),
+        (r) => settle(id, slot, r),
         (err: unknown) => log("task.error", { task: task.id, error: describeError(err) }),
       );
     }
@@ -159,48 +195,81 @@ export function createWorker(opts: WorkerOptions): Worker {
 
   /** After an error: re-read the task's inputs from the committed offsets (it reopens on the next batch). */
   const rewind = async (slot: Slot) => {
-    if (consumer === null) return;
+    const consumer = laneOf(slot.layout)?.consumer;
+    if (consumer === null || consumer === undefined) return;
     for (const input of taskInputs(slot.layout, slot.partition)) {
-      const offsets = await admin.fetchOffsets({ groupId: opts.groupId, topics: [input.kafkaTopic] });
+      const groupId = slot.layout.consumerGroup;
+      const offsets = await admin.fetchOffsets({ groupId, topics: [input.kafkaTopic] });
       const at = offsets[0]?.partitions.find((x) => x.partition === input.partition)?.offset ?? "-1";
       if (Number(at) >= 0) consumer.seek({ topic: input.kafkaTopic, partition: input.partition, offset: at });
     }
   };
 
-  const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning }: EachBatchPayload) => {
-    await chain;
-    const route = routes.get(batch.topic);
-    if (route === undefined || !isRunning() || consumer === null) return;
-    const slot: Slot = {
-      layout: route.layout,
-      partition: taskPartitionOf(route.layout, route.topic, batch.partition),
-    };
-    if (!assigned.has(slot.partition)) return;
-    observer?.fetched(batch.topic, batch.partition, Number(batch.highWatermark));
-    const id = `${slot.layout.taskPrefix}${slot.partition}`;
-    try {
-      let task = tasks.get(id)?.task;
-      if (task === undefined) {
-        log("task.opening", { task: id });
-        const ctx = { kafka, admin, layout: slot.layout, partition: slot.partition, log, observer };
-        task = await openWorkerTask(ctx, heartbeat);
-        tasks.set(id, { task, slot });
-      }
-      const records = batch.messages.map((m) => toInput(route.topic, batch.partition, m));
-      const fetched = {
-        topic: route.topic,
-        partition: batch.partition,
-        next: Number(batch.lastOffset()) + 1,
+  const eachBatch =
+    (lane: Lane) =>
+    async ({ batch, resolveOffset, heartbeat, isRunning }: EachBatchPayload) => {
+      await chain;
+      const route = lane.routes.get(batch.topic);
+      if (route === undefined || !isRunning() || lane.consumer === null) return;
+      const slot: Slot = {
+        layout: route.layout,
+        partition: taskPartitionOf(route.layout, route.topic, batch.partition),
       };
-      if (await settle(id, await task.process(records, fetched))) {
-        resolveOffset(batch.lastOffset());
-        await heartbeat();
+      if (!lane.assigned.has(slot.partition)) return;
+      observer?.fetched(batch.topic, batch.partition, Number(batch.highWatermark));
+      const id = `${slot.layout.taskPrefix}${slot.partition}`;
+      try {
+        let task = tasks.get(id)?.task;
+        if (task === undefined) {
+          log("task.opening", { task: id });
+          const ctx = { kafka, admin, layout: slot.layout, partition: slot.partition, log, observer };
+          task = await openWorkerTask(ctx, heartbeat);
+          tasks.set(id, { task, slot });
+        }
+        const records = batch.messages.map((m) => toInput(route.topic, batch.partition, m));
+        const fetched = {
+          topic: route.topic,
+          partition: batch.partition,
+          next: Number(batch.lastOffset()) + 1,
+        };
+        if (await settle(id, slot, await task.process(records, fetched))) {
+          resolveOffset(batch.lastOffset());
+          await heartbeat();
+        }
+      } catch (err) {
+        log("task.error", { task: id, error: describeError(err) });
+        await dropTask(id, "error");
+        await rewind(slot);
       }
-    } catch (err) {
-      log("task.error", { task: id, error: describeError(err) });
-      await dropTask(id, "error");
-      await rewind(slot);
-    }
+    };
+
+  const startLane = async (lane: Lane) => {
+    const c = kafka.consumer({
+      groupId: lane.consumerGroup,
+      partitionAssigners: [taskAssigner],
+      sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: Math.max(100, Math.floor((opts.sessionTimeoutMs ?? 10_000) / 5)),
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+      // Bounds how long stop() waits for an idle fetch to return.
+      maxWaitTimeInMs: 1_000,
+      ...(opts.maxBytesPerPartition ? { maxBytesPerPartition: opts.maxBytesPerPartition } : {}),
+    });
+    lane.consumer = c;
+    c.on(c.events.GROUP_JOIN, (e) => onAssignment(lane, e.payload.memberAssignment));
+    c.on(c.events.REBALANCING, () => observer?.rebalancing());
+    // kafkajs restarts the consumer after retriable errors only; otherwise it stays stopped.
+    c.on(c.events.CRASH, (e) => {
+      log("worker.consumer-crashed", {
+        consumerGroup: lane.consumerGroup,
+        error: describeError(e.payload.error),
+        restart: e.payload.restart,
+      });
+      if (!e.payload.restart) fail(e.payload.error);
+    });
+    await c.connect();
+    await c.subscribe({ topics: [...lane.routes.keys()], fromBeginning: true });
+    await c.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: eachBatch(lane) });
   };
 
   return {
@@ -210,43 +279,18 @@ export function createWorker(opts: WorkerOptions): Worker {
       observer?.starting(opts.groupId);
       await admin.connect();
       layouts = await withRetries(() => prepareLayouts(admin, opts, log), log);
-      routes = new Map(
-        layouts.flatMap((layout) =>
-          layout.inputTopics.map((topic) => [layout.kafkaTopics.get(topic) ?? topic, { layout, topic }]),
-        ),
-      );
-      const c = kafka.consumer({
-        groupId: opts.groupId,
-        partitionAssigners: [taskAssigner],
-        sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
-        heartbeatInterval: Math.max(100, Math.floor((opts.sessionTimeoutMs ?? 10_000) / 5)),
-        readUncommitted: false,
-        allowAutoTopicCreation: false,
-        // Bounds how long stop() waits for an idle fetch to return.
-        maxWaitTimeInMs: 1_000,
-        ...(opts.maxBytesPerPartition ? { maxBytesPerPartition: opts.maxBytesPerPartition } : {}),
-      });
-      consumer = c;
-      c.on(c.events.GROUP_JOIN, (e) => onAssignment(e.payload.memberAssignment));
-      c.on(c.events.REBALANCING, () => observer?.rebalancing());
-      // kafkajs restarts the consumer after retriable errors only; otherwise it stays stopped.
-      c.on(c.events.CRASH, (e) => {
-        log("worker.consumer-crashed", { error: describeError(e.payload.error), restart: e.payload.restart });
-        if (!e.payload.restart) fail(e.payload.error);
-      });
-      await c.connect();
-      await c.subscribe({ topics: [...routes.keys()], fromBeginning: true });
-      await c.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
-      ticker = setInterval(tick, Math.min(...layouts.map((l) => l.idleMs)));
-      log("worker.joined", { group: opts.groupId });
+      lanes = lanesOf(layouts);
+      for (const lane of lanes) await startLane(lane);
+      if (layouts.length > 0) ticker = setInterval(tick, Math.min(...layouts.map((l) => l.idleMs)));
+      log("worker.joined", { group: opts.groupId, consumerGroups: lanes.map((l) => l.consumerGroup) });
     },
     async stop() {
       log("worker.stopping", {});
       observer?.stopping();
       if (ticker !== null) clearInterval(ticker);
-      await consumer?.stop();
+      for (const lane of lanes) await lane.consumer?.stop();
       for (const id of [...tasks.keys()]) await dropTask(id, "shutdown");
-      await consumer?.disconnect();
+      for (const lane of lanes) await lane.consumer?.disconnect();
       await admin.disconnect();
       log("worker.stopped", {});
     },

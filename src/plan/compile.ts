@@ -9,6 +9,7 @@ import { type Diagnostic, hasErrors, sortDiagnostics } from "../dsl/diagnostics/
 import { buildPlan, operatorNames } from "./build-plan.ts";
 import { loadSources, type ReadFile, readFileOrUndefined, type SourceInput } from "./load-sources.ts";
 import type { ProgramPlan } from "./plan.ts";
+import { workerPlanProblems } from "./worker-lanes.ts";
 
 export type { ReadFile, SourceInput } from "./load-sources.ts";
 
@@ -57,8 +58,14 @@ export function compileProgram(inputs: readonly SourceInput[], options: CompileO
     const rep = new Reporter();
     const checked = checkProgram(loaded.programs, rep, loaded.incomplete);
     checkUniqueNames(checked, rep);
+    const built = hasErrors([...loaded.diagnostics, ...rep.diagnostics]) ? null : buildPlan(checked);
+    // What `vigil run` would refuse is refused here already (the worker's own, pure test).
+    for (const p of built === null ? [] : workerPlanProblems(built)) {
+      const rule = checked.rules.find((r) => r.name === p.rule);
+      if (rule) rep.report("V2502", rule.span, { message: p.message });
+    }
     const diagnostics = sortDiagnostics([...loaded.diagnostics, ...rep.diagnostics]);
-    const plan = hasErrors(diagnostics) ? null : buildPlan(checked);
+    const plan = hasErrors(diagnostics) ? null : built;
     return { plan, diagnostics, sources, files: [...sources.keys()] };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

@@ -63,7 +63,7 @@ test("rule: every clause", () => {
   for (const expected of [
     "FromClause stream=payments alias=p",
     'StreamJoinClause joinType=inner stream=logins alias=l on=(= l.user p.user) within=5m grace=1s named="j1"',
-    'TableJoinClause joinType=left table=cards alias=c named="cards"',
+    'TableJoinClause joinType=left table=cards alias=c on=- named="cards"',
     "WhereClause condition=(> amount 0)",
     'PartitionClause keys=[card_id, merchant] named="by_card"',
     'WindowClause grace=10s named="w" having=(> n 3)',

@@ -5,7 +5,7 @@
 
 import { type Command, Option } from "commander";
 import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
-import { describeError } from "../../kafka/kafka-errors.ts";
+import { describeError, isConfigError } from "../../kafka/kafka-errors.ts";
 import { createWorker } from "../../kafka/worker.ts";
 import { createEventLog, type EventLog, LOG_LEVELS } from "../../log/logger.ts";
 import { parseListenAddress } from "../../observe/http-server.ts";
@@ -156,7 +156,8 @@ async function runWorker(files: string[], flags: RunFlags & { readonly http?: st
   } catch (err) {
     log("worker.start-failed", { error: describeError(err) });
     await worker.stop().catch(() => undefined);
-    return 1;
+    // A refused plan or mis-partitioned topics: a configuration error (exit 2), never retried.
+    return isConfigError(err) ? 2 : 1;
   }
   const ended = await Promise.race([
     signal.then((name) => ({ kind: "signal" as const, name })),

@@ -1,5 +1,5 @@
 // DSL front end, AST: a rule and its clauses, in the fixed order the grammar allows:
-// from, join*, where?, partition by?, (window ... | match ...)?, emit.
+// from, join*, where?, partition by?, join*, (window ... | match ...)?, emit.
 import type { Span } from "../span.ts";
 import type { Ident } from "./common.ts";
 import type { DurationLit, Expr, StringLit } from "./expr.ts";
@@ -13,6 +13,8 @@ export interface RuleDecl {
   readonly joins: readonly JoinClause[];
   readonly where: WhereClause | null;
   readonly partitionBy: PartitionClause | null;
+  /** Joins written after `partition by`: they see the re-keyed records. */
+  readonly joinsAfterPartition: readonly JoinClause[];
   readonly body: WindowClause | MatchClause | null;
   readonly emit: EmitClause | null;
   readonly span: Span;
@@ -42,12 +44,16 @@ export interface StreamJoinClause {
   readonly span: Span;
 }
 
-/** `[left] join table cards [as c] [named "x"]`: the table row for the current key. */
+/**
+ * `[left] join table cards [as c] [on c.card_id = card] [named "x"]`: the table row for the current
+ * key, or for the stream expression `on` equates with the table's key field (the stream is re-keyed by it).
+ */
 export interface TableJoinClause {
   readonly kind: "TableJoinClause";
   readonly joinType: "inner" | "left";
   readonly table: Ident;
   readonly alias: Ident | null;
+  readonly on: Expr | null;
   readonly named: StringLit | null;
   readonly span: Span;
 }

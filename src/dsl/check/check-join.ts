@@ -1,7 +1,8 @@
 // DSL checker: joins. A stream-stream join must be co-partitioned: its `on` must equate the left
 // side's key with an expression over the right side (that expression keys the right side). A table
-// join looks the table up by the stream's key, so the table's key field must be the stream's key.
-import { formatType } from "../../core/schema.ts";
+// join looks the table up by the records' key (then the table's key field must be that key), or,
+// with `on t.<key> = <expr>`, by any expression of the records, re-keying them by it when needed.
+import { formatType, type RecordSchema, type FieldType as Type } from "../../core/schema.ts";
 import { conjuncts, type Expr } from "../../plan/expr.ts";
 import type * as ast from "../ast/index.ts";
 import type { Span } from "../span.ts";
@@ -26,6 +27,91 @@ function claimAlias(ctx: RuleContext, alias: ast.Ident | null, fallback: ast.Ide
   return name;
 }
 
+interface TableKey {
+  readonly name: string;
+  readonly type: Type | undefined;
+}
+
+/** `join table T` without `on`: T is looked up by the records' current key, which must be T's key field. */
+function checkLookupByKey(ctx: RuleContext, j: ast.TableJoinClause, name: string, tableKey: TableKey): void {
+  const keyed = ctx.key?.exprs.length === 1 ? { name: ctx.key.names[0]!, expr: ctx.key.exprs[0]! } : null;
+  const rekeyed = ctx.ops.some((op) => op.kind === "rekey" && !op.isSourceKey);
+  const hint = `join on a field of the records with \`join table ${name}${j.alias ? ` as ${j.alias.name}` : ""} on ${j.alias?.name ?? name}.${tableKey.name} = <field>\` (the records are re-keyed by it)`;
+  if (keyed === null || keyed.name !== tableKey.name) {
+    const by = keyed === null ? null : `\`${keyed.name}\``;
+    const message =
+      by === null
+        ? `table \`${name}\` is looked up by key, but ${rekeyed ? "the records are" : `stream \`${ctx.sourceStream.name}\` is`} not keyed by one field`
+        : rekeyed
+          ? `table \`${name}\` is keyed by \`${tableKey.name}\` but the records are keyed by ${by} here`
+          : `table \`${name}\` is keyed by \`${tableKey.name}\` but stream \`${ctx.sourceStream.name}\` is keyed by ${by}`;
+    ctx.rep.report("V2501", j.table.span, { message }, hint);
+    return;
+  }
+  reportKeyTypes(ctx, j.table.span, keyed.name, keyed.expr.type, name, tableKey);
+}
+
+function reportKeyTypes(
+  ctx: RuleContext,
+  span: Span,
+  what: string,
+  type: Type,
+  table: string,
+  key: TableKey,
+): void {
+  if (key.type === undefined || type.kind === "any" || key.type.kind === "any") return;
+  if (formatType(type) === formatType(key.type)) return;
+  const message = `key \`${what}\` is ${formatType(type)} in the stream but ${formatType(key.type)} in table \`${table}\``;
+  ctx.rep.report("V2501", span, { message }, "");
+}
+
+/**
+ * `join table T as t on t.<key> = <expr>`: T is looked up by the value of a stream expression. When
+ * the records are not keyed by it already, a re-key by it goes before the join (like `partition by`).
+ */
+function checkLookupOn(
+  ctx: RuleContext,
+  on: ast.Expr,
+  alias: string,
+  table: { readonly name: string; readonly schema: RecordSchema },
+  tableKey: TableKey,
+): void {
+  const scope = {
+    ...ctx.scope,
+    rows: new Map(ctx.scope.rows).set(alias, row(alias, table.schema, `table \`${table.name}\``)),
+  };
+  const cond = checkCondition(on, inClause(scope, "join `on`"), ctx.rep);
+  if (cond.type.kind === "any") return;
+  const keyRef: Expr = { kind: "field", path: [alias, tableKey.name], type: { kind: "any" } };
+  const streamSide =
+    cond.kind === "binary" && cond.op === "="
+      ? [cond.right, cond.left].find((side, i) => {
+          const other = i === 0 ? cond.left : cond.right;
+          return sameField(other, keyRef) && !bindingsOf(side).has(alias);
+        })
+      : undefined;
+  if (streamSide === undefined) {
+    const message = `a table join's \`on\` must be one equality between the table's key \`${alias}.${tableKey.name}\` and an expression of the records`;
+    ctx.rep.report(
+      "V2501",
+      on.span,
+      { message },
+      `write \`on ${alias}.${tableKey.name} = <field>\`, and put other conditions in \`where\``,
+    );
+    return;
+  }
+  reportKeyTypes(ctx, on.span, printKey(streamSide), streamSide.type, table.name, tableKey);
+  const current = ctx.key?.exprs.length === 1 ? ctx.key.exprs[0]! : null;
+  if (current !== null && sameField(current, streamSide)) return;
+  ctx.ops.push({ kind: "rekey", keys: [streamSide], isSourceKey: false, named: null });
+  ctx.key = { exprs: [streamSide], names: [printKey(streamSide)] };
+}
+
+/** A key's name for messages and output: a field's last name, else `key_1`. */
+function printKey(e: Expr): string {
+  return e.kind === "field" ? (e.path[e.path.length - 1] ?? "key_1") : "key_1";
+}
+
 export function checkTableJoin(ctx: RuleContext, j: ast.TableJoinClause): void {
   const table = ctx.decls.tables.get(j.table.name);
   if (table === undefined) {
@@ -39,20 +125,12 @@ export function checkTableJoin(ctx: RuleContext, j: ast.TableJoinClause): void {
   }
   const alias = claimAlias(ctx, j.alias, j.table);
   if (alias === null) return;
-  const key = ctx.sourceStream.keyField;
-  const streamKeyType = ctx.sourceStream.schema.fields.find((f) => f.name === key)?.type;
-  const tableKeyType = table.schema.fields.find((f) => f.name === table.keyField)?.type;
-  if (key === null || key !== table.keyField) {
-    const message =
-      key === null
-        ? `table \`${table.name}\` is looked up by key, but stream \`${ctx.sourceStream.name}\` is not keyed`
-        : `table \`${table.name}\` is keyed by \`${table.keyField}\` but stream \`${ctx.sourceStream.name}\` is keyed by \`${key}\``;
-    const hint = "a table join looks the table up by the stream's key: join a table keyed by the same field";
-    ctx.rep.report("V2501", j.table.span, { message }, hint);
-  } else if (streamKeyType && tableKeyType && formatType(streamKeyType) !== formatType(tableKeyType)) {
-    const message = `key \`${key}\` is ${formatType(streamKeyType)} in the stream but ${formatType(tableKeyType)} in table \`${table.name}\``;
-    ctx.rep.report("V2501", j.table.span, { message }, "");
-  }
+  const tableKey = {
+    name: table.keyField,
+    type: table.schema.fields.find((f) => f.name === table.keyField)?.type,
+  };
+  if (j.on === null) checkLookupByKey(ctx, j, table.name, tableKey);
+  else checkLookupOn(ctx, j.on, alias, table, tableKey);
   const rows = new Map(ctx.scope.rows);
   rows.set(alias, {
     ...row(alias, table.schema, `table \`${table.name}\``),

@@ -1,5 +1,5 @@
 // DSL checker: one rule, clause by clause in the order records flow (from, joins, where,
-// partition by, window or match, emit). Each clause is checked in the scope the previous ones left.
+// partition by, joins after it, window or match, emit). Each clause is checked in the scope the previous ones left.
 import type { FieldSchema } from "../../core/schema.ts";
 import { formatType } from "../../core/schema.ts";
 import type { Expr } from "../../plan/expr.ts";
@@ -87,7 +87,9 @@ function checkPartition(ctx: RuleContext, p: ast.PartitionClause): void {
     names.push(n);
   });
   const srcKey = ctx.sourceStream.keyField;
+  // Elided only while the records are still keyed by the source key (a table join may have re-keyed them).
   const isSourceKey =
+    !ctx.ops.some((op) => op.kind === "rekey" && !op.isSourceKey) &&
     exprs.length === 1 &&
     srcKey !== null &&
     sameField(exprs[0]!, { kind: "field", path: [ctx.sourceAlias, srcKey], type: { kind: "any" } });
@@ -162,15 +164,17 @@ export function checkRule(r: ast.RuleDecl, decls: Declarations, rep: Reporter): 
   if (r.from === null) return null;
   const ctx = startRule(r, r.from, decls, rep);
   if (ctx === null) return null;
-  for (const j of r.joins) {
+  const checkJoin = (j: ast.JoinClause): void => {
     if (j.kind === "TableJoinClause") checkTableJoin(ctx, j);
     else checkStreamJoin(ctx, j);
-  }
+  };
+  for (const j of r.joins) checkJoin(j);
   if (r.where !== null) {
     const predicate = checkCondition(r.where.condition, inClause(ctx.scope, "`where`"), rep);
     ctx.ops.push({ kind: "filter", predicate, named: null });
   }
   if (r.partitionBy !== null) checkPartition(ctx, r.partitionBy);
+  for (const j of r.joinsAfterPartition) checkJoin(j);
   const mode = r.emit?.mode ?? null;
   if (r.body?.kind === "WindowClause") checkWindow(ctx, r.body, mode);
   else if (r.body?.kind === "MatchClause") checkMatch(ctx, r.body);

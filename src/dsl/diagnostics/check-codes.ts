@@ -115,6 +115,12 @@ export const CHECK_CODES = {
   V2408: { severity: "error", message: "{message}", hint: "{hint}" },
   // joins (V25xx)
   V2501: { severity: "error", message: "{message}", hint: "{hint}" },
+  // what the Kafka worker refuses (src/plan/worker-lanes.ts: the worker's own test, so check and run agree)
+  V2502: {
+    severity: "error",
+    message: "the Kafka worker cannot run this: {message}",
+    hint: "a rule's output may feed other rules through a declared stream, but not come back to itself: emit the last rule of the cycle to another topic",
+  },
   // emit (V26xx)
   V2601: {
     severity: "error",

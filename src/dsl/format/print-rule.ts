@@ -34,6 +34,7 @@ export function printRule(r: RuleDecl, ctx: LayoutContext): Line[] {
       line(1, `partition by ${p.keys.map((k) => printExpr(k)).join(", ")}${named(p.named)}`, p.span.start),
     );
   }
+  for (const j of r.joinsAfterPartition) lines.push(line(1, printJoin(j), j.span.start));
   if (r.body?.kind === "WindowClause") lines.push(...printWindow(r.body));
   if (r.body?.kind === "MatchClause") lines.push(...printMatch(r.body));
   if (r.emit !== null) lines.push(...printEmit(r.emit, ctx));
@@ -47,7 +48,10 @@ function named(n: StringLit | null): string {
 function printJoin(j: JoinClause): string {
   const left = j.joinType === "left" ? "left " : "";
   const alias = j.alias === null ? "" : ` as ${j.alias.name}`;
-  if (j.kind === "TableJoinClause") return `${left}join table ${j.table.name}${alias}${named(j.named)}`;
+  if (j.kind === "TableJoinClause") {
+    const on = j.on === null ? "" : ` on ${printExpr(j.on)}`;
+    return `${left}join table ${j.table.name}${alias}${on}${named(j.named)}`;
+  }
   const grace = j.grace === null ? "" : ` grace ${duration(j.grace)}`;
   return `${left}join ${j.stream.name}${alias} on ${printExpr(j.on)} within ${duration(j.within)}${grace}${named(j.named)}`;
 }

@@ -26,6 +26,7 @@ interface RuleSlots {
   joins: JoinClause[];
   where: WhereClause | null;
   partitionBy: PartitionClause | null;
+  joinsAfterPartition: JoinClause[];
   body: WindowClause | MatchClause | null;
   emit: EmitClause | null;
 }
@@ -47,14 +48,24 @@ const CLAUSE_LABEL = ["from", "join", "where", "partition by", "window/match", "
 export function parseRule(c: Cursor): RuleDecl {
   const start = c.expectWord("rule").span;
   const name = c.expectIdent("a rule name");
-  const slots: RuleSlots = { from: null, joins: [], where: null, partitionBy: null, body: null, emit: null };
+  const slots: RuleSlots = {
+    from: null,
+    joins: [],
+    where: null,
+    partitionBy: null,
+    joinsAfterPartition: [],
+    body: null,
+    emit: null,
+  };
   let last = -1;
   let failed = false;
   for (;;) {
     const t = c.token;
     const order = t.kind === "ident" ? CLAUSE_ORDER[t.text] : undefined;
     if (order === undefined || (t.text === "left" && !c.isWord("join", 1))) break;
-    if (order < last) {
+    // A join may also follow `partition by` (it then sees the re-keyed records).
+    const lateJoin = order === CLAUSE_ORDER["join"] && last === CLAUSE_ORDER["partition"];
+    if (order < last && !lateJoin) {
       const label = CLAUSE_LABEL[order] ?? t.text;
       c.report("V1015", t.span, { clause: label, other: CLAUSE_LABEL[last] ?? "" }, ruleOrderHint());
     }
@@ -91,7 +102,7 @@ function parseClauseGuarded(c: Cursor, name: Ident, slots: RuleSlots): boolean {
 const RESUME_WORDS: ReadonlySet<string> = new Set([...Object.keys(CLAUSE_ORDER), ...DECLARATION_WORDS]);
 
 function ruleOrderHint(): string {
-  return "a rule reads: from, join, where, partition by, window or match, emit";
+  return "a rule reads: from, join, where, partition by, join, window or match, emit";
 }
 
 function reportMissing(c: Cursor, name: Ident, slots: RuleSlots): void {
@@ -126,7 +137,7 @@ function parseClause(c: Cursor, rule: Ident, s: RuleSlots): void {
       return;
     case "join":
     case "left":
-      s.joins.push(parseJoin(c));
+      (s.partitionBy === null ? s.joins : s.joinsAfterPartition).push(parseJoin(c));
       return;
     case "where":
       duplicate(c, t.span, "where", rule, s.where !== null);
@@ -167,8 +178,9 @@ function parseJoin(c: Cursor): JoinClause {
     c.next();
     const table = c.expectIdent("a table name");
     const alias = parseAlias(c);
+    const on = c.eatWord("on") ? parseExpr(c) : null;
     const named = c.named();
-    return { kind: "TableJoinClause", joinType, table, alias, named, span: c.spanFrom(start) };
+    return { kind: "TableJoinClause", joinType, table, alias, on, named, span: c.spanFrom(start) };
   }
   const stream = c.expectIdent("a stream name (or `table NAME`) after `join`");
   const alias = parseAlias(c);

@@ -50,6 +50,21 @@ const ERRORS: readonly [string, string, string][] = [
   [`rule r from cards emit to "a" { x }`, "V2003", "is a table"],
   [rule("join table cardz"), "V2004", "did you mean `cards`?"],
   [rule("join table customers"), "V2501", "keyed by `customer_id`"],
+  [rule("join table customers"), "V2501", "join table customers on customers.customer_id = <field>"],
+  [rule("partition by merchant join table cards"), "V2501", "the records are keyed by `merchant` here"],
+  [rule("join table customers as c on c.seg = customer_id"), "V2501", "one equality between the table's key"],
+  [rule("join table customers as c on c.customer_id = c.seg"), "V2501", "one equality"],
+  [rule("join table customers as c on c.customer_id = n"), "V2501", "is int in the stream but string"],
+  [
+    rule("join table customers as c on c.customer_id = customer_id and amount > 1"),
+    "V2501",
+    "put other conditions in `where`",
+  ],
+  [
+    `stream f from topic "f" key card_id schema { card_id: string } rule loop from f emit to "f" { card_id }`,
+    "V2502",
+    'cycle through topics: loop -> "f" -> loop',
+  ],
   [rule("join logins on logins.device_id = device_id within 1m"), "V2501", "not co-partitioned"],
   [
     `stream u from topic "u" schema { id: string, ts: timestamp } event time ts
@@ -152,6 +167,13 @@ const VALID: readonly string[] = [
   rule('where amount between 1 and big and country in ("NL", "BE") and n % 2 = 0'),
   rule("where ts - 1h < ts and (ts - ts) < 5m and 1.5 * n > amount"),
   rule("join table cards where cards.home != country"),
+  rule("join table customers as c on c.customer_id = customer_id where c.seg = label"),
+  rule("left join table customers on customer_id = customers.customer_id"),
+  rule(
+    "partition by customer_id join table customers join logins on logins.customer_id = customer_id within 1m",
+  ),
+  rule("partition by merchant join table cards on cards.card_id = card_id"),
+  `rule r from logins join table cards as c on c.card_id = device_id emit to "a" { x: c.home }`,
   rule("left join table cards as c where c.home is null"),
   `rule r from logins as l join payments as p on p.customer_id = l.customer_id within 1m emit to "a" { x: p.card_id }`,
   rule(
