@@ -56,7 +56,15 @@ export function loadInputs(plan: ProgramPlan, inputs: EmbeddedInputs, partitions
   return log;
 }
 
-function linesOf(inputs: EmbeddedInputs, name: string, topic: string): readonly (string | Row)[] {
+/** True when an input was given for a stream or table (by name or topic), without reading a file. */
+export function hasInput(inputs: EmbeddedInputs, name: string, topic: string): boolean {
+  if ("records" in inputs) return (inputs.records[name] ?? inputs.records[topic] ?? []).length > 0;
+  if ("files" in inputs) return (inputs.files[name] ?? inputs.files[topic]) !== undefined;
+  return true;
+}
+
+/** The input given for a stream or table (by name, else topic); [] when none (or for a ready log). */
+export function linesOf(inputs: EmbeddedInputs, name: string, topic: string): readonly (string | Row)[] {
   if ("records" in inputs) return inputs.records[name] ?? inputs.records[topic] ?? [];
   if ("files" in inputs) {
     const path = inputs.files[name] ?? inputs.files[topic];

@@ -74,6 +74,46 @@ export function summarize(
   };
 }
 
+/**
+ * One result for a chained run's stages (embedded-chain.ts): outputs and dead letters stage by
+ * stage, task ids of stage d > 0 prefixed `stage<d>/` (every stage has its own tasks).
+ */
+export function combineStages(results: readonly EmbeddedResult[], partitions: number): EmbeddedResult {
+  if (results.length === 1) return results[0]!;
+  const prefix = (d: number, id: string) => (d === 0 ? id : `stage${d}/${id}`);
+  const byTask: Record<string, readonly OutputRecord[]> = {};
+  results.forEach((r, d) => {
+    for (const [id, outs] of Object.entries(r.byTask)) byTask[prefix(d, id)] = outs;
+  });
+  const outputs = results.flatMap((r) => r.outputs);
+  const deadLetters = results.flatMap((r) => r.deadLetters);
+  let byPartition: Record<string, OutputRecord[][]> | undefined;
+  let canonical: OutputRecord[] | undefined;
+  const stats = results.map((r) => r.stats);
+  return {
+    outputs,
+    byTask,
+    get byPartition() {
+      byPartition ??= partitionOutputs(outputs, partitions);
+      return byPartition;
+    },
+    get canonical() {
+      canonical ??= canonicalOrder(outputs);
+      return canonical;
+    },
+    deadLetters,
+    stats: {
+      recordsIn: stats.reduce((n, s) => n + s.recordsIn, 0),
+      inputsByRule: sumBy(stats.map((s) => s.inputsByRule)),
+      outputsByRule: sumBy(stats.map((s) => s.outputsByRule)),
+      deadLettersByReason: sumBy(stats.map((s) => s.deadLettersByReason)),
+      lateByRule: sumBy(stats.map((s) => s.lateByRule)),
+      tasks: stats.flatMap((s, d) => s.tasks.map((t) => ({ ...t, id: prefix(d, t.id) }))),
+    },
+    stopped: results.some((r) => r.stopped),
+  };
+}
+
 function partitionOutputs(
   outputs: readonly OutputRecord[],
   partitions: number,

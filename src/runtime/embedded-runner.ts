@@ -9,6 +9,7 @@ import { createCachedRocksDbStores } from "../state/cached-rocksdb-stores.ts";
 import { createMemoryTaskStores } from "../state/memory-stores.ts";
 import { createRocksDbTaskStores } from "../state/rocksdb-stores.ts";
 import type { TaskStateStores } from "../state/store.ts";
+import { chainStages, runStages } from "./embedded-chain.ts";
 import { type EmbeddedInputs, loadInputs } from "./embedded-inputs.ts";
 import { type EmbeddedJournal, type JournalEntry, openJournal } from "./embedded-journal.ts";
 import { type EmbeddedResult, summarize } from "./embedded-result.ts";
@@ -84,6 +85,14 @@ export interface EmbeddedProgress {
  * returns the outputs (per task, per output partition, and in a canonical order), dead letters and stats.
  */
 export async function runEmbedded(opts: EmbeddedOptions): Promise<EmbeddedResult> {
+  // Rules fed by other rules' outputs run in stages (embedded-chain.ts); most plans are one stage.
+  const stages = chainStages(opts.plan, opts.inputs);
+  if (stages.length > 1) return runStages(opts, stages, opts.partitions ?? 1, runStage);
+  return runStage(opts);
+}
+
+/** One stage: every rule of `opts.plan` over the given inputs. */
+async function runStage(opts: EmbeddedOptions): Promise<EmbeddedResult> {
   // A given log is only read: the run's repartition channels go to a layer of its own.
   const log =
     "log" in opts.inputs

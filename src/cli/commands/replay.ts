@@ -121,7 +121,9 @@ function inputFiles(
       existsSync(p),
     );
     if (path === undefined) {
-      counts.push(`${d.name} (no file)`);
+      // A stream without a file is fed by the rules emitting to its topic, as on Kafka (chained rules).
+      const feeders = plan.rules.filter((r) => r.sink.topic === d.topic).map((r) => r.name);
+      counts.push(`${d.name} (${feeders.length > 0 ? `fed by ${feeders.join(", ")}` : "no file"})`);
       continue;
     }
     const text = readFileSync(path, "utf8");
