@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import type { Admin, Kafka } from "kafkajs";
 import type { Row } from "../../src/core/value.ts";
 import { resolveConnection } from "../../src/kafka/connection.ts";
+import { isConfigError } from "../../src/kafka/kafka-errors.ts";
 import { readPartitions } from "../../src/kafka/partition-reader.ts";
 import { createWorker } from "../../src/kafka/worker.ts";
 import { repartitionTopic } from "../../src/kafka/worker-layout.ts";
@@ -270,3 +271,32 @@ async function readPartitionsCount(kafka: Kafka, topic: string): Promise<number>
   });
   return n;
 }
+
+kafkaTest("a plan the worker refuses is a configuration error at start: no retries", async (brokers) => {
+  const s = uniqueName("refused");
+  const text = `stream f from topic "f-${s}" key card_id schema { card_id: string }
+rule loop from f emit to "o-${s}" { card_id }`;
+  const compiled = compileProgram([{ path: "loop.vigil", text }]).plan!;
+  // A rule emitting to the topic it reads: check reports V2502; a hand-built plan reaches the worker.
+  const plan = {
+    ...compiled,
+    rules: compiled.rules.map((r) => ({ ...r, sink: { ...r.sink, topic: `f-${s}` } })),
+  };
+  const events: string[] = [];
+  const worker = createWorker({
+    connection: resolveConnection({ brokers }, {}),
+    groupId: uniqueName("refused-app"),
+    plan,
+    log: (event) => events.push(event),
+  });
+  await assert.rejects(worker.start(), (err: Error) => {
+    assert.ok(isConfigError(err), String(err));
+    assert.match(err.message, /cycle through topics: loop -> "f-/);
+    return true;
+  });
+  await worker.stop().catch(() => undefined);
+  assert.deepEqual(
+    events.filter((e) => e === "worker.retry"),
+    [],
+  );
+});
