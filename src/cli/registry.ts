@@ -46,6 +46,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/why.ts"),
   },
   {
+    name: "lag",
+    summary: "per partition: a group's committed offset, log end, lag and owner",
+    load: () => import("./commands/lag.ts"),
+  },
+  {
+    name: "dlq",
+    summary: "dead letters: `list` counts and samples, `replay --reason r` re-drives them exactly once",
+    load: () => import("./commands/dlq.ts"),
+  },
+  {
     name: "dev",
     summary: "developer tools: `vigil dev kafka` starts a local single-node broker",
     load: () => import("./commands/dev.ts"),

@@ -35,7 +35,8 @@ export interface Explanation {
 
 const coord = (o: Origin) => `${o.topic}/${o.partition}/${o.offset}`;
 
-function headerText(headers: RawHeaders | undefined): Record<string, string> {
+/** Header values as text (the first of repeated headers). */
+export function headerText(headers: RawHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers ?? {})) {
     const one = Array.isArray(v) ? v[0] : v;

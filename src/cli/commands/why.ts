@@ -3,7 +3,7 @@
 // from their topics; at most --limit events, and it says so when it shows fewer than there are.
 import type { Command } from "commander";
 import type { Explanation, FetchedRecord } from "../../kafka/evidence-reader.ts";
-import { addConnectionOptions, type ConnectionFlags, connectionOf } from "../ops/connection-flags.ts";
+import { addConnectionOptions, type ConnectionFlags, connectionOrReport } from "../ops/connection-flags.ts";
 import type { CliCommand } from "../shared/cli-command.ts";
 import { integer } from "../shared/options.ts";
 
@@ -56,13 +56,8 @@ export function renderExplanation(e: Explanation, limit: number): string {
 
 async function why(topic: string, partition: number, offset: number, flags: WhyFlags): Promise<number> {
   const limit = flags.limit ?? 100;
-  let connection: ReturnType<typeof connectionOf>;
-  try {
-    connection = connectionOf(flags);
-  } catch (err) {
-    console.error(`vigil why: ${(err as Error).message}`);
-    return 2;
-  }
+  const connection = connectionOrReport("why", flags);
+  if (connection === null) return 2;
   const { explainAt } = await import("../../kafka/evidence-reader.ts");
   const e = await explainAt(connection, { topic, partition, offset }, { limit });
   if (e === null) {

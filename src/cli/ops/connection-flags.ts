@@ -19,6 +19,16 @@ export function addConnectionOptions(cmd: Command): Command {
     .option("--client-id <id>", "Kafka client id (default vigil)");
 }
 
+/** The connection, or null after printing the problems (bad brokers, TLS/SASL settings) as `vigil <command>: ...`. */
+export function connectionOrReport(command: string, flags: ConnectionFlags): Connection | null {
+  try {
+    return connectionOf(flags);
+  } catch (err) {
+    console.error(`vigil ${command}: ${(err as Error).message}`);
+    return null;
+  }
+}
+
 /** Throws with the connection problems listed (bad brokers, TLS/SASL settings). */
 export function connectionOf(flags: ConnectionFlags): Connection {
   return resolveConnection(
