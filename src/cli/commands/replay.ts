@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import type { Value } from "../../core/value.ts";
 import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
+import { metricsSummary } from "../../observe/run-summary.ts";
 import { compileProgram } from "../../plan/compile.ts";
 import { resolveParamOverrides } from "../../plan/params.ts";
 import type { ProgramPlan } from "../../plan/plan.ts";
@@ -176,6 +177,7 @@ async function replay(
   );
   lines.push(...summaryTable(scores, labels !== null), ...missedLine(scores), "");
   lines.push(...deadLetterLines(result.deadLetters), "");
+  lines.push(...metricsSummary(result.stats, Number(seconds)), "");
   lines.push(
     `Done in ${seconds}s: ${result.stats.recordsIn.toLocaleString("en-US")} records in, ${alerts.length} alerts${args.out ? ` (written to ${args.out})` : ""}.`,
   );

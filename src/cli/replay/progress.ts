@@ -17,13 +17,15 @@ export function createProgress(
   const started = performance.now();
   let shown = false;
   const line = (processed: number): string => {
-    const secs = ((performance.now() - started) / 1000).toFixed(1);
+    const elapsed = (performance.now() - started) / 1000;
+    const secs = elapsed.toFixed(1);
+    const rate = elapsed > 0 ? ` (${Math.round(processed / elapsed).toLocaleString("en-US")}/s)` : "";
     const count = processed.toLocaleString("en-US");
     // Processed records include re-keyed ones read back from repartition topics, so they can pass the input count.
     if (processed >= inputRecords)
-      return `replay: ${count} records processed (input read; finishing re-keyed streams), ${secs}s`;
+      return `replay: ${count} records processed (input read; finishing re-keyed streams), ${secs}s${rate}`;
     const pct = Math.floor((100 * processed) / inputRecords);
-    return `replay: ${count} records processed (about ${pct}% of ${inputRecords.toLocaleString("en-US")} input), ${secs}s`;
+    return `replay: ${count} records processed (about ${pct}% of ${inputRecords.toLocaleString("en-US")} input), ${secs}s${rate}`;
   };
   return {
     update(processed) {
