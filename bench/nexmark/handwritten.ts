@@ -129,6 +129,23 @@ export function q3(l: StreamLines): OutRow[] {
   return out;
 }
 
+/** A persons map by id, then one pass over the auctions: a seller counts from its registration time on. */
+export function q3Table(l: StreamLines): OutRow[] {
+  const persons = new Map<number, Person>();
+  for (const line of l.persons) {
+    const p = JSON.parse(line) as Person;
+    persons.set(p.id, p);
+  }
+  const out: OutRow[] = [];
+  for (const line of l.auctions) {
+    const a = JSON.parse(line) as Auction;
+    const p = persons.get(a.seller);
+    if (a.category === 10 && p !== undefined && p.dateTime <= a.dateTime && Q3_STATES.has(p.state))
+      out.push({ name: p.name, city: p.city, state: p.state, id: a.id });
+  }
+  return out;
+}
+
 interface OpenAuction {
   readonly a: Auction;
   max: number;

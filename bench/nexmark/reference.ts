@@ -48,6 +48,20 @@ export function q3(s: NexmarkStreams): OutRow[] {
   return out;
 }
 
+/**
+ * q3 as a temporal table join: every auction of category 10 with its seller as the persons table
+ * holds it at the auction's time (registered at or before it; a table update at t comes before a
+ * stream record at t).
+ */
+export function q3Table(s: NexmarkStreams): OutRow[] {
+  const out: OutRow[] = [];
+  for (const a of s.auctions)
+    for (const p of s.persons)
+      if (a.seller === p.id && p.dateTime <= a.dateTime && a.category === 10 && Q3_STATES.has(p.state))
+        out.push({ name: p.name, city: p.city, state: p.state, id: a.id });
+  return out;
+}
+
 /** Splits sorted times into sessions: runs whose consecutive times are less than `gap` apart. */
 function sessions<T>(items: readonly T[], time: (t: T) => number, gap: number): T[][] {
   const sorted = [...items].sort((x, y) => time(x) - time(y));

@@ -3,14 +3,16 @@
 // Kafka. The run goes in stages (ruleStages, src/plan/worker-lanes.ts): stage 0 runs the rules fed
 // by the given inputs only; stage d runs the rules reading what stages < d emitted, fed with those
 // outputs in canonical order (event time first, so a replay is the same whatever the partitioning
-// of the earlier stage). Each stage is an ordinary embedded run, so each is deterministic, and a
-// plan without chained rules is one stage: exactly the run it was before.
+// of the earlier stage), each keeping its output timestamp as log time (as a Kafka sink record
+// does), so a fed stream without an event-time field is timed as on Kafka. Each stage is an
+// ordinary embedded run, so each is deterministic, and a plan without chained rules is one stage:
+// exactly the run it was before.
 import { join } from "node:path";
 import type { OutputRecord } from "../core/record.ts";
 import type { Row } from "../core/value.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
 import { ruleStages } from "../plan/worker-lanes.ts";
-import { type EmbeddedInputs, hasInput, linesOf } from "./embedded-inputs.ts";
+import { appendLine, type EmbeddedInputs, hasInput, linesOf, loadInputs } from "./embedded-inputs.ts";
 import { combineStages, type EmbeddedResult } from "./embedded-result.ts";
 
 /** The rule stages of a run over `inputs`; one stage when no rule feeds another (or the log is given). */
@@ -47,14 +49,13 @@ export async function runStages<O extends { plan: ProgramPlan; inputs: EmbeddedI
   const results: EmbeddedResult[] = [];
   for (const [d, names] of stages.entries()) {
     const plan = { ...opts.plan, rules: opts.plan.rules.filter((r) => names.includes(r.name)) };
-    const fed: Record<string, (string | Row)[]> = { ...records };
-    for (const s of [...opts.plan.streams, ...opts.plan.tables]) {
-      if (s.name in records) continue;
-      const rows = emitted.filter((o) => o.topic === s.topic).map((o) => o.value);
-      if (rows.length > 0) fed[s.name] = rows;
+    const log = loadInputs(plan, { records }, partitions);
+    for (const decl of [...opts.plan.streams, ...opts.plan.tables]) {
+      if (decl.name in records) continue;
+      for (const o of emitted) if (o.topic === decl.topic) appendLine(log, decl, o.value, o.timestamp);
     }
     const stateDir = opts.stateDir === undefined ? {} : { stateDir: join(opts.stateDir, `stage-${d}`) };
-    const result = await run({ ...opts, plan, inputs: { records: fed }, ...stateDir });
+    const result = await run({ ...opts, plan, inputs: { log }, ...stateDir });
     results.push(result);
     if (result.stopped) break;
     emitted.push(...result.canonical);

@@ -44,16 +44,34 @@ export function loadInputs(plan: ProgramPlan, inputs: EmbeddedInputs, partitions
   }
   for (const { d, lines } of chosen.values()) {
     log.createTopic(d.topic, partitions);
-    for (const line of lines) {
-      const text = typeof line === "string" ? line : JSON.stringify(line);
-      const row = typeof line === "string" ? tryParse(text) : line;
-      const keyValue = row && d.keyField ? row[d.keyField] : undefined;
-      const key = keyValue === undefined || keyValue === null ? null : keyString([keyValue]);
-      const t = row && d.timeField ? decodeTimestamp(row[d.timeField]) : null;
-      log.append(d.topic, key, text, t ?? 0);
-    }
+    for (const line of lines) appendLine(log, d, line, 0);
   }
   return log;
+}
+
+/** What placing a record needs of its declaration. */
+export interface PlacedDecl {
+  readonly topic: string;
+  readonly keyField: string | null;
+  readonly timeField: string | null;
+}
+
+/**
+ * Appends one input line to its topic: keyed by the key field, log timestamp its event time, else
+ * `fallbackTime` (0 for files; a chained rule's output keeps its own timestamp, as on Kafka).
+ */
+export function appendLine(
+  log: PartitionedLog,
+  d: PlacedDecl,
+  line: string | Row,
+  fallbackTime: number,
+): void {
+  const text = typeof line === "string" ? line : JSON.stringify(line);
+  const row = typeof line === "string" ? tryParse(text) : line;
+  const keyValue = row && d.keyField ? row[d.keyField] : undefined;
+  const key = keyValue === undefined || keyValue === null ? null : keyString([keyValue]);
+  const t = row && d.timeField ? decodeTimestamp(row[d.timeField]) : null;
+  log.append(d.topic, key, text, t ?? fallbackTime);
 }
 
 /** True when an input was given for a stream or table (by name or topic), without reading a file. */
