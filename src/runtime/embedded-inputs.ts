@@ -1,15 +1,21 @@
-// Runtime stage: loads the embedded runner's inputs (JSONL files or in-memory records) into a
-// partitioned log, placing each record by its stream's key field with Kafka's partitioner.
+// Runtime stage: the embedded runner's inputs: JSONL files streamed through a StreamingLog, or
+// in-memory records loaded into a partitioned log, each record placed by its stream's key field
+// with Kafka's partitioner.
 import { readFileSync } from "node:fs";
-import type { Row, Value } from "../core/value.ts";
+import type { Row } from "../core/value.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
-import { decodeTimestamp } from "./decode.ts";
+import { taskGroups } from "../plan/task-groups.ts";
+import { type InputDecl, keyAndTime, tryParse } from "./file-topic.ts";
 import { createPartitionedLog, type PartitionedLog } from "./partitioned-log.ts";
-import { keyString } from "./segment-chain.ts";
+import { createStreamingLog, type StreamingLog } from "./streaming-log.ts";
 
-/** Inputs by stream or table name (or topic): JSONL file paths, records in memory, or a ready log. */
+/**
+ * Inputs by stream or table name (or topic): JSONL file paths (read as the tasks need them, in
+ * bounded memory; `onOpen` gets the log, whose progress() tells how far each file was read),
+ * records in memory, or a ready log.
+ */
 export type EmbeddedInputs =
-  | { readonly files: Readonly<Record<string, string>> }
+  | { readonly files: Readonly<Record<string, string>>; readonly onOpen?: (log: StreamingLog) => void }
   | { readonly records: Readonly<Record<string, readonly (string | Row)[]>> }
   | { readonly log: PartitionedLog };
 
@@ -20,21 +26,9 @@ export type EmbeddedInputs =
  */
 export function loadInputs(plan: ProgramPlan, inputs: EmbeddedInputs, partitions: number): PartitionedLog {
   if ("log" in inputs) return inputs.log;
+  if ("files" in inputs) return openFiles(plan, inputs, partitions);
   const log = createPartitionedLog();
-  const decls = [
-    ...plan.tables.map((t) => ({
-      name: t.name,
-      topic: t.topic,
-      keyField: t.keyField,
-      timeField: t.timeField,
-    })),
-    ...plan.streams.map((s) => ({
-      name: s.name,
-      topic: s.topic,
-      keyField: s.keyField,
-      timeField: s.timeField,
-    })),
-  ];
+  const decls = inputDecls(plan);
   // One topic, one content: from the first declaration on it whose input was given (a table and a
   // stream may both read a topic, and either name may be the one the input is filed under).
   const chosen = new Map<string, { d: (typeof decls)[number]; lines: readonly (string | Row)[] }>();
@@ -67,11 +61,37 @@ export function appendLine(
   fallbackTime: number,
 ): void {
   const text = typeof line === "string" ? line : JSON.stringify(line);
-  const row = typeof line === "string" ? tryParse(text) : line;
-  const keyValue = row && d.keyField ? row[d.keyField] : undefined;
-  const key = keyValue === undefined || keyValue === null ? null : keyString([keyValue]);
-  const t = row && d.timeField ? decodeTimestamp(row[d.timeField]) : null;
-  log.append(d.topic, key, text, t ?? fallbackTime);
+  const { key, timestamp } = keyAndTime(typeof line === "string" ? tryParse(text) : line, d);
+  log.append(d.topic, key, text, timestamp ?? fallbackTime);
+}
+
+/** Tables first, then streams: the declaration of a topic whose input was given first wins. */
+function inputDecls(plan: ProgramPlan): InputDecl[] {
+  return [...plan.tables, ...plan.streams].map((d) => ({
+    name: d.name,
+    topic: d.topic,
+    keyField: d.keyField,
+    timeField: d.timeField,
+  }));
+}
+
+/** A streaming log over the input files; declared topics without a file are empty topics. */
+function openFiles(
+  plan: ProgramPlan,
+  inputs: { readonly files: Readonly<Record<string, string>>; readonly onOpen?: (log: StreamingLog) => void },
+  partitions: number,
+): StreamingLog {
+  const files = new Map<string, { decl: InputDecl; path: string }>();
+  for (const d of inputDecls(plan)) {
+    const path = inputs.files[d.name] ?? inputs.files[d.topic];
+    if (path !== undefined && !files.has(d.topic)) files.set(d.topic, { decl: d, path });
+  }
+  const groups = taskGroups(plan);
+  const readers = (topic: string): number => groups.filter((g) => g.topics.includes(topic)).length;
+  const log = createStreamingLog(files, partitions, readers);
+  for (const d of inputDecls(plan)) if (!log.hasTopic(d.topic)) log.createTopic(d.topic, partitions);
+  inputs.onOpen?.(log);
+  return log;
 }
 
 /** True when an input was given for a stream or table (by name or topic), without reading a file. */
@@ -92,13 +112,4 @@ export function linesOf(inputs: EmbeddedInputs, name: string, topic: string): re
       .filter((l) => l.trim() !== "");
   }
   return [];
-}
-
-function tryParse(text: string): Row | null {
-  try {
-    const v = JSON.parse(text) as Value;
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Row) : null;
-  } catch {
-    return null;
-  }
 }

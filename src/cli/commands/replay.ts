@@ -1,20 +1,17 @@
 // CLI command `vigil replay`: compiles rules, runs them embedded (no Kafka) over JSONL files, prints
 // a sample of alerts, a per-rule summary (precision and recall when labels are given) and the dead
 // letters. `vigil replay examples/fraud` is the demo: it generates the data first when missing.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Command } from "commander";
-import type { Value } from "../../core/value.ts";
+import { type Command, Option } from "commander";
 import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
-import { metricsSummary } from "../../observe/run-summary.ts";
 import { compileProgram } from "../../plan/compile.ts";
 import { resolveParamOverrides } from "../../plan/params.ts";
-import type { ProgramPlan } from "../../plan/plan.ts";
-import { type ReplayArgs, type ReplayFlags, resolveReplayArgs } from "../replay/args.ts";
-import { createProgress } from "../replay/progress.ts";
-import { alertSample, deadLetterLines, missedLine, summaryTable } from "../replay/report.ts";
-import { type IncidentLabel, parseLabels, scoreAlerts } from "../replay/score.ts";
+import { type ReplayFlags, resolveReplayArgs } from "../replay/args.ts";
+import { ALERT_FORMATS } from "../replay/output.ts";
+import { runReplay } from "../replay/run-replay.ts";
+import { type IncidentLabel, parseLabels } from "../replay/score.ts";
 import type { CliCommand } from "../shared/cli-command.ts";
 import { collect, integer, nonEmpty } from "../shared/options.ts";
 import { unreadableRulesFiles } from "../shared/rules-files.ts";
@@ -43,7 +40,15 @@ export const command: CliCommand = {
         collect,
       )
       .option("--sample <n>", "alerts to show", integer(0, 256), 12)
-      .option("--out <file>", "write every alert (JSONL, canonical order)", nonEmpty)
+      .option(
+        "--out <file>",
+        "write every alert, in canonical order, to FILE (- for stdout; checked before the run)",
+        nonEmpty,
+      )
+      .addOption(new Option("--format <format>", "format of --out").choices(ALERT_FORMATS).default("jsonl"))
+      .option("--dead-letters <file>", "write every dead letter (JSONL, with its file and line)", nonEmpty)
+      .option("--json", "print the summary as JSON (for CI) instead of the report")
+      .option("--strict", "exit 1 on a warning (a stream with no input file, --data naming a file)")
       .option("--progress", "show progress on stderr even when it is not a terminal")
       .addHelpText(
         "after",
@@ -79,7 +84,7 @@ async function replayCommand(operands: string[], flags: ReplayFlags): Promise<nu
   }
   const labels = loadLabels(args.labels);
   if (typeof labels === "string") return fail(labels);
-  return replay(args, compiled.plan, labels, Object.fromEntries(params.values));
+  return runReplay(args, compiled.plan, labels, Object.fromEntries(params.values));
 }
 
 function fail(message: string): number {
@@ -107,80 +112,4 @@ function loadLabels(path: string | null): IncidentLabel[] | null | string {
   const { labels, errors } = parseLabels(readFileSync(path, "utf8"));
   for (const e of errors.slice(0, 5)) console.error(`vigil replay: ${path}: ${e} (line skipped)`);
   return labels;
-}
-
-/** Input files by stream/table name: `<name>.jsonl`, else `<topic>.jsonl`; with their line counts. */
-function inputFiles(
-  plan: ProgramPlan,
-  dataDir: string,
-): { files: Record<string, string>; counts: string[]; total: number } {
-  const files: Record<string, string> = {};
-  const counts: string[] = [];
-  let total = 0;
-  for (const d of [...plan.streams, ...plan.tables]) {
-    const path = [join(dataDir, `${d.name}.jsonl`), join(dataDir, `${d.topic}.jsonl`)].find((p) =>
-      existsSync(p),
-    );
-    if (path === undefined) {
-      // A stream without a file is fed by the rules emitting to its topic, as on Kafka (chained rules).
-      const feeders = plan.rules.filter((r) => r.sink.topic === d.topic).map((r) => r.name);
-      counts.push(`${d.name} (${feeders.length > 0 ? `fed by ${feeders.join(", ")}` : "no file"})`);
-      continue;
-    }
-    const text = readFileSync(path, "utf8");
-    const lines = text.split("\n").filter((l) => l.trim() !== "").length;
-    files[d.name] = path;
-    total += lines;
-    counts.push(`${d.name} ${lines.toLocaleString("en-US")}`);
-  }
-  return { files, counts, total };
-}
-
-async function replay(
-  args: ReplayArgs,
-  plan: ProgramPlan,
-  labels: IncidentLabel[] | null,
-  params: Record<string, Value>,
-): Promise<number> {
-  const inputs = inputFiles(plan, args.dataDir);
-  const parts = args.partitions === 1 ? "1 partition" : `${args.partitions} partitions`;
-  console.log(`Replaying ${plan.rules.length} rules over ${args.dataDir} (${parts}, embedded, no Kafka)`);
-  console.log(`  input records: ${inputs.counts.join(", ")}`);
-  const { runEmbedded } = await import("../../runtime/embedded-runner.ts");
-  const progress = createProgress(inputs.total, args.progress);
-  const started = performance.now();
-  let result: Awaited<ReturnType<typeof runEmbedded>>;
-  try {
-    result = await runEmbedded({
-      plan,
-      inputs: { files: inputs.files },
-      partitions: args.partitions,
-      commitEvery: 5_000,
-      params,
-      onProgress: (n) => progress.update(n),
-    });
-  } catch (e) {
-    progress.done();
-    return fail(`the run failed: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  progress.done();
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const alerts = result.canonical;
-  if (args.out !== null)
-    writeFileSync(args.out, alerts.map((a) => JSON.stringify(a)).join("\n") + (alerts.length ? "\n" : ""));
-  const lines = ["", ...alertSample(alerts, plan.rules, args.sample), ""];
-  const scores = scoreAlerts(plan.rules, alerts, labels ?? []);
-  lines.push(
-    labels === null
-      ? "Per-rule summary:"
-      : `Per-rule summary against ${labels.length} labels (${args.labels}):`,
-  );
-  lines.push(...summaryTable(scores, labels !== null), ...missedLine(scores), "");
-  lines.push(...deadLetterLines(result.deadLetters), "");
-  lines.push(...metricsSummary(result.stats, Number(seconds)), "");
-  lines.push(
-    `Done in ${seconds}s: ${result.stats.recordsIn.toLocaleString("en-US")} records in, ${alerts.length} alerts${args.out ? ` (written to ${args.out})` : ""}.`,
-  );
-  console.log(lines.join("\n"));
-  return 0;
 }

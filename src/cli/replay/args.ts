@@ -2,6 +2,7 @@
 // `vigil replay DIR` on an example directory (rules.vigil + data/, maybe generate.ts) needs no flags.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { AlertFormat } from "./output.ts";
 
 export interface ReplayArgs {
   /** Rule files (directories expanded to their *.vigil files). */
@@ -13,7 +14,14 @@ export interface ReplayArgs {
   readonly partitions: number;
   readonly progress: boolean;
   readonly sample: number;
+  /** Where every alert goes (`-`: stdout), and in which format. */
   readonly out: string | null;
+  readonly format: AlertFormat;
+  readonly deadLetters: string | null;
+  /** Print the summary as JSON (for CI) instead of the report. */
+  readonly json: boolean;
+  /** Warnings (an input with no file, --data naming a file) fail the run (exit 1). */
+  readonly strict: boolean;
   /** `--param name=value` as written; typed against the plan by resolveParamOverrides. */
   readonly params: Readonly<Record<string, string>>;
 }
@@ -26,6 +34,10 @@ export interface ReplayFlags {
   readonly progress?: boolean;
   readonly sample: number;
   readonly out?: string;
+  readonly format: AlertFormat;
+  readonly deadLetters?: string;
+  readonly json?: boolean;
+  readonly strict?: boolean;
   readonly param?: string[];
 }
 
@@ -54,6 +66,10 @@ export function resolveReplayArgs(positional: readonly string[], flags: ReplayFl
     progress: flags.progress === true,
     sample: flags.sample,
     out: flags.out ?? null,
+    format: flags.format,
+    deadLetters: flags.deadLetters ?? null,
+    json: flags.json === true,
+    strict: flags.strict === true,
     params,
   };
 }

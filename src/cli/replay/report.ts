@@ -28,8 +28,13 @@ export function formatAlert(a: OutputRecord, schema: RecordSchema | undefined, r
 
 /** Up to `n` alerts, the earliest of each rule first (round-robin over rules), in time order. */
 export function sampleAlerts(alerts: readonly OutputRecord[], n: number): OutputRecord[] {
+  // Only the first n of each rule can be picked: lists stop growing there (linear in the alerts).
   const byRule = new Map<string, OutputRecord[]>();
-  for (const a of alerts) byRule.set(a.rule, [...(byRule.get(a.rule) ?? []), a]);
+  for (const a of alerts) {
+    const list = byRule.get(a.rule);
+    if (list === undefined) byRule.set(a.rule, [a]);
+    else if (list.length < n) list.push(a);
+  }
   const picked: OutputRecord[] = [];
   for (let round = 0; picked.length < n && round < alerts.length; round++) {
     let any = false;
@@ -66,9 +71,16 @@ export function summaryTable(scores: readonly RuleScore[], withLabels: boolean):
   const head = withLabels
     ? ["rule", "alerts", "true pos", "precision", "incidents", "detected", "recall"]
     : ["rule", "alerts"];
+  // The total precision counts the alerts of labelled rules only (the others have none to show).
   const total = scores.reduce(
-    (t, s) => ({ a: t.a + s.alerts, tp: t.tp + s.truePositives, i: t.i + s.incidents, d: t.d + s.detected }),
-    { a: 0, tp: 0, i: 0, d: 0 },
+    (t, s) => ({
+      a: t.a + s.alerts,
+      la: t.la + (s.incidents > 0 ? s.alerts : 0),
+      tp: t.tp + s.truePositives,
+      i: t.i + s.incidents,
+      d: t.d + s.detected,
+    }),
+    { a: 0, la: 0, tp: 0, i: 0, d: 0 },
   );
   const row = (s: RuleScore): string[] =>
     withLabels
@@ -87,7 +99,7 @@ export function summaryTable(scores: readonly RuleScore[], withLabels: boolean):
         "total",
         `${total.a}`,
         `${total.tp}`,
-        pct(total.a ? total.tp / total.a : null),
+        pct(total.la ? total.tp / total.la : null),
         `${total.i}`,
         `${total.d}`,
         pct(total.i ? total.d / total.i : null),
@@ -105,18 +117,45 @@ function table(rows: readonly string[][]): string[] {
   return [line(rows[0]!), sep, ...rows.slice(1, -1).map(line), sep, line(rows[rows.length - 1]!)];
 }
 
-/** Dead letters by reason, each with its first example. */
-export function deadLetterLines(letters: readonly DeadLetter[]): string[] {
+/**
+ * Each dead letter once: when two task groups read one stream, both decode its bad line and report
+ * the same letter (same reason, origin, rule and message).
+ */
+export function uniqueDeadLetters(letters: readonly DeadLetter[]): DeadLetter[] {
+  const seen = new Set<string>();
+  return letters.filter((d) => {
+    const id = JSON.stringify([
+      d.reason,
+      d.origin.topic,
+      d.origin.partition,
+      d.origin.offset,
+      d.rule,
+      d.message,
+    ]);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/** Where a dead letter came from: `topic[partition]@offset` unless `where` knows better (a file line). */
+export type OriginText = (d: DeadLetter) => string;
+
+const offsetText: OriginText = (d) => `${d.origin.topic}[${d.origin.partition}]@${d.origin.offset}`;
+
+/** Dead letters by reason, each with its first example (linear in the letters). */
+export function deadLetterLines(letters: readonly DeadLetter[], where: OriginText = offsetText): string[] {
   if (letters.length === 0) return ["Dead letters: none"];
-  const byReason = new Map<string, DeadLetter[]>();
-  for (const d of letters) byReason.set(d.reason, [...(byReason.get(d.reason) ?? []), d]);
-  const counts = [...byReason].map(([r, l]) => `${r} ${l.length}`).join(", ");
-  const lines = [`Dead letters: ${letters.length} (${counts})`];
-  for (const [reason, list] of byReason) {
-    const d = list[0]!;
-    const where = `${d.origin.topic}[${d.origin.partition}]@${d.origin.offset}`;
-    lines.push(`  ${reason}: ${where}${d.rule === null ? "" : ` (rule ${d.rule})`}: ${d.message}`);
+  const byReason = new Map<string, { first: DeadLetter; count: number }>();
+  for (const d of letters) {
+    const entry = byReason.get(d.reason);
+    if (entry === undefined) byReason.set(d.reason, { first: d, count: 1 });
+    else entry.count++;
   }
+  const counts = [...byReason].map(([r, e]) => `${r} ${e.count}`).join(", ");
+  const lines = [`Dead letters: ${letters.length} (${counts})`];
+  for (const [reason, { first: d }] of byReason)
+    lines.push(`  ${reason}: ${where(d)}${d.rule === null ? "" : ` (rule ${d.rule})`}: ${d.message}`);
   return lines;
 }
 

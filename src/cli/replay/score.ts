@@ -66,7 +66,11 @@ export function scoreAlerts(
     const bound = ruleTimeBound(rule);
     const mine = labels.filter((l) => l.scenario === rule.name);
     const byKey = new Map<string, IncidentLabel[]>();
-    for (const l of mine) byKey.set(l.key, [...(byKey.get(l.key) ?? []), l]);
+    for (const l of mine) {
+      const list = byKey.get(l.key);
+      if (list === undefined) byKey.set(l.key, [l]);
+      else list.push(l);
+    }
     const ruleAlerts = alerts.filter((a) => a.rule === rule.name);
     const detected = new Set<IncidentLabel>();
     let truePositives = 0;
@@ -83,7 +87,8 @@ export function scoreAlerts(
       truePositives,
       incidents: mine.length,
       detected: detected.size,
-      precision: ruleAlerts.length === 0 ? null : truePositives / ruleAlerts.length,
+      // A rule with no labels has no precision to show: its alerts are neither right nor wrong.
+      precision: ruleAlerts.length === 0 || mine.length === 0 ? null : truePositives / ruleAlerts.length,
       recall: mine.length === 0 ? null : detected.size / mine.length,
       missed: mine.filter((l) => !detected.has(l)),
     };
