@@ -3,6 +3,8 @@
 import { deadLetterTopic, internalTopics, repartitionTopic } from "../plan/internal-topics.ts";
 import type { PlanOp, ProgramPlan, RekeyOp, RulePlan, StreamJoinOp, TableJoinOp } from "../plan/plan.ts";
 import { rightNeedsRepartition, rightRepartitionTopic } from "../plan/segments.ts";
+import { taskGroups } from "../plan/task-groups.ts";
+import { consumerLanes, laneConsumerGroup } from "../plan/worker-lanes.ts";
 import { GraphBuilder } from "./graph-builder.ts";
 import { describeOp } from "./op-detail.ts";
 import { copartitionGroups } from "./partitions.ts";
@@ -83,6 +85,10 @@ export function buildTopology(plan: ProgramPlan, app: string = DEFAULT_APP_ID): 
     stores,
     topics,
     copartitionGroups: copartitionGroups(st.graph, st.joins),
+    consumerGroups: consumerLanes(taskGroups(plan)).map((lane) => ({
+      name: laneConsumerGroup(app, lane.index),
+      taskGroups: lane.groups,
+    })),
   };
 }
 

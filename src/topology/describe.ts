@@ -80,6 +80,11 @@ function describeExtras(t: Topology): string[] {
     for (const topic of t.topics.internal) lines.push(`  ${internalTopicLine(topic)}`);
     lines.push("");
   }
+  if (t.consumerGroups.length > 1) {
+    lines.push("Consumer groups (an input topic is read by several task groups: one group per lane):");
+    for (const g of t.consumerGroups) lines.push(`  ${g.name} (task groups ${g.taskGroups.join(", ")})`);
+    lines.push("");
+  }
   if (t.copartitionGroups.length > 0) {
     lines.push("Co-partitioned topics:");
     for (const g of t.copartitionGroups) lines.push(`  [${g.topics.join(", ")}] (join: ${g.processor})`);

@@ -40,6 +40,7 @@ export function canonicalTopology(t: Topology): Topology {
       })),
     },
     copartitionGroups: t.copartitionGroups.map((g) => ({ processor: g.processor, topics: [...g.topics] })),
+    consumerGroups: t.consumerGroups.map((g) => ({ name: g.name, taskGroups: [...g.taskGroups] })),
   };
 }
 

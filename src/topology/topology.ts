@@ -19,6 +19,11 @@ export interface Topology {
   readonly topics: TopologyTopics;
   /** Topics that must have the same partition count (both sides of a join). */
   readonly copartitionGroups: readonly CopartitionGroup[];
+  /**
+   * The Kafka consumer groups a worker of `app` joins, one per lane (src/plan/worker-lanes.ts), with
+   * the task groups each feeds. One entry (`app`) unless an input topic is read by several task groups.
+   */
+  readonly consumerGroups: readonly { readonly name: string; readonly taskGroups: readonly number[] }[];
 }
 
 export interface SubTopology {

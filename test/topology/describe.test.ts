@@ -88,6 +88,7 @@ test("json: parses back to the model, canonical key order, stable across builds"
     "stores",
     "topics",
     "copartitionGroups",
+    "consumerGroups",
   ]);
   assert.deepEqual(Object.keys(parsed.subTopologies[0].nodes[0]), [
     "kind",
