@@ -40,7 +40,12 @@ export interface OutputRecord {
 }
 
 /** Why a record went to the dead-letter output. Stable codes: metrics count by them. */
-export type DeadLetterReason = "decode-error" | "schema-mismatch" | "late-record" | "operator-error";
+export type DeadLetterReason =
+  | "decode-error"
+  | "schema-mismatch"
+  | "late-record"
+  | "operator-error"
+  | "record-too-large";
 
 export interface DeadLetter {
   readonly reason: DeadLetterReason;

@@ -29,6 +29,19 @@ export function isFenced(err: unknown): boolean {
   return errorTypes(err).some((t) => FENCED.has(t));
 }
 
+/** Group errors after which a member must rejoin (kafkajs rejoins when eachBatch throws one). */
+const REJOIN = new Set([
+  "REBALANCE_IN_PROGRESS",
+  "ILLEGAL_GENERATION",
+  "NOT_COORDINATOR_FOR_GROUP",
+  "UNKNOWN_MEMBER_ID",
+]);
+
+/** True when the group moved on (a rebalance started, or this member was expelled): rejoin, not a task failure. */
+export function isRebalance(err: unknown): boolean {
+  return errorTypes(err).some((t) => REJOIN.has(t));
+}
+
 /** A short one-line description for logs. */
 export function describeError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);

@@ -84,6 +84,7 @@ const REASONS: readonly DeadLetterReason[] = [
   "schema-mismatch",
   "late-record",
   "operator-error",
+  "record-too-large",
 ];
 
 /** Reads a dead letter back (tests, tooling); null when the headers are not a Vigil dead letter. */

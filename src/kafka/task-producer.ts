@@ -6,6 +6,12 @@
 import type { Kafka, Producer, TopicMessages } from "kafkajs";
 import { failpoint } from "./failpoints.ts";
 import { describeError, isFenced } from "./kafka-errors.ts";
+import {
+  chunkRecords,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_SEND_BYTES,
+  type SendBounds,
+} from "./record-size.ts";
 import type { WireRecord } from "./serdes.ts";
 
 /** The broker's default `transaction.max.timeout.ms` (15 min); transactionTimeout must stay below it. */
@@ -52,8 +58,10 @@ export interface TaskProducerOptions {
   readonly taskId: string;
   /** Default 60 s; must be below the broker's transaction.max.timeout.ms. */
   readonly transactionTimeoutMs?: number;
-  /** Records per send (kafkajs never splits a batch; the broker refuses batches over 1 MB). Default 2000. */
-  readonly chunkSize?: number;
+  /** Per topic, its max.message.bytes: bounds each partition's batch in a send (default 1 MB). */
+  readonly maxMessageBytes?: (topic: string) => number;
+  /** Bytes per send over all partitions (default 8 MB). */
+  readonly maxSendBytes?: number;
   readonly log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
@@ -66,21 +74,6 @@ export interface TaskProducer {
   start(): Promise<void>;
   commit(content: TransactionContent): Promise<CommitOutcome>;
   close(): Promise<void>;
-}
-
-/** Splits records into sends of at most `size`, grouped by topic, keeping order within a topic. */
-export function chunkRecords(records: readonly TopicRecord[], size: number): TopicMessages[][] {
-  const chunks: TopicMessages[][] = [];
-  for (let i = 0; i < records.length; i += size) {
-    const byTopic = new Map<string, TopicMessages["messages"]>();
-    for (const { topic, record } of records.slice(i, i + size)) {
-      let list = byTopic.get(topic);
-      if (list === undefined) byTopic.set(topic, (list = []));
-      list.push(record as TopicMessages["messages"][number]);
-    }
-    chunks.push([...byTopic].map(([topic, messages]) => ({ topic, messages })));
-  }
-  return chunks;
 }
 
 function offsetTopics(offsets: readonly OffsetToCommit[]) {
@@ -125,12 +118,16 @@ export function createTaskProducer(options: TaskProducerOptions): TaskProducer {
       `transactionTimeout ${timeout} ms: must be 1 s or more and below the broker's ${BROKER_MAX_TRANSACTION_TIMEOUT_MS} ms`,
     );
   }
-  const chunkSize = options.chunkSize ?? 2000;
+  const bounds: SendBounds = {
+    maxMessageBytes: options.maxMessageBytes ?? (() => DEFAULT_MAX_MESSAGE_BYTES),
+    maxSendBytes: options.maxSendBytes ?? DEFAULT_MAX_SEND_BYTES,
+  };
   const transactionalId = `${options.groupId}-${options.taskId}`;
   const log = options.log ?? (() => undefined);
   let producer: Producer | null = null;
   let generation = 0;
   let busy = false;
+  let fenced: string | null = null;
 
   async function init(): Promise<Producer> {
     generation += 1;
@@ -160,19 +157,29 @@ export function createTaskProducer(options: TaskProducerOptions): TaskProducer {
 
   async function abortAndReplace(tx: { abort(): Promise<void> }, err: unknown): Promise<CommitOutcome> {
     const error = describeError(err);
-    if (isFenced(err)) return { kind: "fenced", error };
+    if (isFenced(err)) return fence(error);
     await tx.abort().catch(() => undefined);
     await replace(`aborted: ${error}`);
     return { kind: "aborted", error };
   }
 
+  /**
+   * Once fenced, the producer is dead: its transaction stays open on the client side, so a later
+   * commit (the task may have a batch queued before it is dropped) would fail to begin one.
+   */
+  function fence(error: string): CommitOutcome {
+    fenced = error;
+    return { kind: "fenced", error };
+  }
+
   async function run(content: TransactionContent): Promise<CommitOutcome> {
+    if (fenced !== null) return { kind: "fenced", error: fenced };
     if (producer === null) throw new Error(`task producer ${transactionalId}: start() first`);
     const tx = await producer.transaction();
     // Per `topic/partition`: the offset after the last record sent (valid once the commit holds).
     const ends: Record<string, number> = {};
     try {
-      for (const topicMessages of chunkRecords(content.records, chunkSize)) {
+      for (const topicMessages of chunkRecords(content.records, bounds)) {
         const meta = await tx.sendBatch({ topicMessages, acks: -1 });
         noteEnds(ends, topicMessages, meta);
       }
@@ -194,7 +201,7 @@ export function createTaskProducer(options: TaskProducerOptions): TaskProducer {
       return { kind: "committed", ends };
     } catch (err) {
       const error = describeError(err);
-      if (isFenced(err)) return { kind: "fenced", error };
+      if (isFenced(err)) return fence(error);
       // Never abort after an unknown commit: a new producer's InitProducerId settles it.
       await replace(`commit failed: ${error}`);
       return { kind: "ambiguous", error, ends };

@@ -1,7 +1,7 @@
 // Kafka I/O stage: internal topics (compacted changelogs, repartition topics) created idempotently
 // with the partition counts the topology requires, partition counts described, and co-partitioning
 // checked with a message that says which topics differ and what to do.
-import type { Admin, ITopicConfig } from "kafkajs";
+import kafkajs, { type Admin, type ITopicConfig } from "kafkajs";
 
 /** A topic the application needs. */
 export interface TopicRequest {
@@ -25,6 +25,45 @@ export class TopicLayoutError extends Error {
     super(message);
     this.name = "TopicLayoutError";
   }
+}
+
+/**
+ * How the worker creates an output (or dead-letter) topic that does not exist yet; an existing topic
+ * is used as it is. Every field is optional: absent ones take the defaults below.
+ */
+export interface SinkTopicSettings {
+  /** Default: the input topics' partition count N. */
+  readonly partitions?: number;
+  /** Default: the broker's default.replication.factor. */
+  readonly replicationFactor?: number;
+  /** `retention.ms`; default -1 (keep): records carry their event time as the Kafka timestamp. */
+  readonly retentionMs?: number;
+  /** `cleanup.policy`; default `delete`. */
+  readonly cleanupPolicy?: "delete" | "compact" | "compact,delete";
+  /** Any other topic config, e.g. `{ "max.message.bytes": "2097152" }`. */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Outputs keep their records until told otherwise: a record's timestamp is its event time, so with
+ * a time retention shorter than the age of the data the broker would delete outputs just written.
+ */
+export const SINK_RETENTION_DEFAULT_MS = -1;
+
+/** The request for a sink topic the worker creates: defaults, then the sink's settings. */
+export function sinkTopicRequest(name: string, n: number, settings: SinkTopicSettings = {}): TopicRequest {
+  const policy = settings.cleanupPolicy ?? "delete";
+  return {
+    name,
+    partitions: settings.partitions ?? n,
+    compacted: false,
+    ...(settings.replicationFactor !== undefined ? { replicationFactor: settings.replicationFactor } : {}),
+    config: {
+      "cleanup.policy": policy,
+      "retention.ms": String(settings.retentionMs ?? SINK_RETENTION_DEFAULT_MS),
+      ...settings.config,
+    },
+  };
 }
 
 function topicConfig(req: TopicRequest): ITopicConfig {
@@ -90,6 +129,38 @@ export async function ensureTopics(
 
 const LISTED_TIMEOUT_MS = 15_000;
 
+/** What a broker answers for a partition whose leadership has not settled yet (a new topic). */
+const NOT_LED_YET = /NOT_LEADER|LEADER_NOT_AVAILABLE|UNKNOWN_TOPIC_OR_PARTITION/;
+
+/**
+ * Waits until every partition of `topics` answers ListOffsets from its leader. Right after a topic
+ * is created the broker answers "not the leader" for a few seconds; a kafkajs consumer that fetches
+ * then meets each such error by refreshing metadata and rejoining its group (consumerGroup.js
+ * recoverFromFetch), dozens of rejoins at start. Returns the attempts it took.
+ */
+export async function waitForLeaders(
+  admin: Admin,
+  topics: readonly string[],
+  timeoutMs = 60_000,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let attempts = 0;
+  for (const topic of new Set(topics)) {
+    for (let wait = 20; ; wait = Math.min(500, wait * 2)) {
+      attempts += 1;
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (err) {
+        const type = String((err as { type?: string }).type);
+        if (!NOT_LED_YET.test(type) || Date.now() > deadline) throw err;
+        await new Promise((ok) => setTimeout(ok, wait));
+      }
+    }
+  }
+  return attempts;
+}
+
 async function waitUntilListed(admin: Admin, names: readonly string[]): Promise<void> {
   const deadline = Date.now() + LISTED_TIMEOUT_MS;
   for (let wait = 50; ; wait = Math.min(1000, wait * 2)) {
@@ -151,4 +222,28 @@ export function checkCopartitioned(
     );
   }
   return problems;
+}
+
+/** The effective value of `names` for each topic (broker defaults included), topic -> name -> value. */
+export async function topicConfigs(
+  admin: Admin,
+  topics: readonly string[],
+  names: readonly string[],
+): Promise<Map<string, Map<string, string>>> {
+  const unique = [...new Set(topics)];
+  if (unique.length === 0) return new Map();
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: unique.map((name) => ({
+      type: kafkajs.ConfigResourceTypes.TOPIC,
+      name,
+      configNames: [...names],
+    })),
+  });
+  return new Map(
+    described.resources.map((r) => [
+      r.resourceName,
+      new Map(r.configEntries.map((e) => [e.configName, e.configValue])),
+    ]),
+  );
 }

@@ -21,7 +21,16 @@ import {
   workerPlanProblems,
 } from "../plan/worker-lanes.ts";
 import { WorkerConfigError } from "./kafka-errors.ts";
-import { checkCopartitioned, ensureTopics, partitionCounts, type TopicRequest } from "./topics.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "./record-size.ts";
+import {
+  checkCopartitioned,
+  ensureTopics,
+  partitionCounts,
+  type SinkTopicSettings,
+  sinkTopicRequest,
+  type TopicRequest,
+  topicConfigs,
+} from "./topics.ts";
 
 /** The default clean state cache of a task with a state folder. */
 export const DEFAULT_STATE_CACHE_BYTES = 64 * 1024 * 1024;
@@ -56,6 +65,8 @@ export interface TaskLayout {
   readonly sinkPartitions: ReadonlyMap<string, number>;
   readonly deadLetterTopic: string;
   readonly deadLetterPartitions: number;
+  /** max.message.bytes of every topic the tasks write (outputs, dead letters, changelogs, repartition). */
+  readonly maxMessageBytes: ReadonlyMap<string, number>;
   /**
    * Wall-clock idle time (ms) after which a task reading several partitions stops waiting for an
    * input that has no data (else a quiet table partition would hold its stream records forever).
@@ -102,6 +113,9 @@ export function internalTopicRequests(plan: ProgramPlan, groupId: string, n: num
     name: t.name,
     partitions: resolvePartitionFormula(t.partitions, n),
     compacted: t.compacted,
+    // As Kafka Streams does: no time retention (records carry event times, maybe old ones); the
+    // worker deletes what the downstream task has committed (repartition-purge.ts).
+    ...(t.kind === "repartition" ? { config: { "retention.ms": "-1" } } : {}),
   }));
 }
 
@@ -113,6 +127,8 @@ export interface LayoutOptions {
   readonly idleMs?: number;
   readonly stateDir?: string;
   readonly stateCacheBytes?: number;
+  /** Settings of output / dead-letter topics the worker creates, by topic name. */
+  readonly sinkTopics?: Readonly<Record<string, SinkTopicSettings>>;
 }
 
 /** Refuses a plan the worker cannot run (the same problems `vigil check` reports as V2502). */
@@ -144,16 +160,29 @@ export async function prepareLayouts(
   const changelogs = groups.map((g) => groupChangelogs(opts.plan, opts.groupId, g));
   const deadLetterTopic = opts.deadLetterTopic ?? defaultDeadLetterTopic(opts.groupId);
   const sinks = [...new Set(opts.plan.rules.map((r) => r.sink.topic))];
+  const writable = [...sinks, deadLetterTopic];
+  const unknown = Object.keys(opts.sinkTopics ?? {}).filter((t) => !writable.includes(t));
+  if (unknown.length > 0) {
+    throw new WorkerConfigError(
+      `topic settings for ${unknown.map((t) => `'${t}'`).join(", ")}: no rule emits there ` +
+        `(outputs and dead letters: ${writable.map((t) => `'${t}'`).join(", ")})`,
+    );
+  }
   const present = new Set(await admin.listTopics());
   const requests: TopicRequest[] = [
     ...internalTopicRequests(opts.plan, opts.groupId, n),
-    ...[...sinks, deadLetterTopic]
+    ...writable
       .filter((name) => !present.has(name))
-      .map((name) => ({ name, partitions: n, compacted: false })),
+      .map((name) => sinkTopicRequest(name, n, opts.sinkTopics?.[name])),
   ];
   const made = await ensureTopics(admin, requests);
   log("worker.topics", { inputs: external, partitions: n, created: made.created, sinks, deadLetterTopic });
   const outCounts = await partitionCounts(admin, [...sinks, deadLetterTopic]);
+  const written = [...writable, ...requests.map((r) => r.name)];
+  const limits = await topicConfigs(admin, written, ["max.message.bytes"]);
+  const maxMessageBytes = new Map(
+    [...limits].map(([topic, c]) => [topic, Number(c.get("max.message.bytes") ?? DEFAULT_MAX_MESSAGE_BYTES)]),
+  );
   return groups.map((g) => ({
     groupId: opts.groupId,
     lane: laneOf.get(g.index) ?? 0,
@@ -171,6 +200,7 @@ export async function prepareLayouts(
     sinkPartitions: outCounts,
     deadLetterTopic,
     deadLetterPartitions: outCounts.get(deadLetterTopic) ?? 1,
+    maxMessageBytes,
     idleMs: opts.idleMs ?? 500,
     ...(opts.stateDir !== undefined ? { stateDir: opts.stateDir } : {}),
     stateCacheBytes: opts.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES,

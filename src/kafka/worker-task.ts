@@ -11,6 +11,7 @@ import { createTask, type LocalTaskRuntime } from "../runtime/task.ts";
 import type { InputRecord, TaskOutput } from "../runtime/task-api.ts";
 import { StateMissError } from "../state/state-errors.ts";
 import { failpoint } from "./failpoints.ts";
+import { divertOversized, oversizeRules } from "./oversize.ts";
 import { partitionId, topicOffsets } from "./partition-reader.ts";
 import { serializeChange, serializeDeadLetter, serializeOutput, type WireRecord } from "./serdes.ts";
 import { taskProbe } from "./task-probe.ts";
@@ -44,6 +45,10 @@ export interface WorkerTask {
   readonly partition: number;
   /** `fetched`: where the consumer stands in the partition the records come from, when known. */
   process(records: readonly InputRecord[], fetched?: FetchedTo): Promise<BatchResult>;
+  /** The task's watermark (event time, ms; -Infinity before any record). */
+  watermark(): number;
+  /** The group's committed position (next offset) of each input partition, as of the last commit. */
+  committed(): readonly OffsetToCommit[];
   close(): Promise<void>;
 }
 
@@ -108,6 +113,7 @@ export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>):
     consumerGroupId: layout.consumerGroup,
     taskId: id,
     log,
+    maxMessageBytes: oversizeRules(layout, partition, log).maxMessageBytes,
   });
   await producer.start();
   const committed = await committedOffsets(admin, layout, ctx.inputs);
@@ -227,6 +233,7 @@ function makeTask(
     return { kind: "rolled-back", seekTo: seekTo() };
   };
   let queue: Promise<unknown> = Promise.resolve();
+  const oversize = oversizeRules(ctx.layout, ctx.partition, ctx.log);
   const task: WorkerTask = {
     id,
     partition: ctx.partition,
@@ -241,6 +248,8 @@ function makeTask(
       queue = next.catch(() => undefined);
       return next;
     },
+    committed: seekTo,
+    watermark: () => runtime.watermark(),
     async close() {
       await queue;
       await producer.close();
@@ -270,7 +279,7 @@ function makeTask(
         partition: byId.get(k)!.partition,
         offset: next,
       }));
-    const out = transactionRecords(ctx, drained, positions);
+    const out = divertOversized(transactionRecords(ctx, drained, positions), oversize);
     // An idle tick that released nothing changed nothing (the task rewrites no unchanged watermark).
     if (out.length === 0 && offsets.length === 0) return { kind: "committed" };
     const started = performance.now();

@@ -7,9 +7,11 @@ import { createEventLog } from "../log/logger.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
 import type { InputRecord } from "../runtime/task-api.ts";
 import { type Connection, describeConnection, kafkaClientConfig } from "./connection.ts";
-import { describeError, isConfigError } from "./kafka-errors.ts";
+import { describeError, isConfigError, isRebalance } from "./kafka-errors.ts";
 import { kafkaLogging } from "./kafka-log.ts";
+import { createRepartitionPurger, DEFAULT_PURGE_INTERVAL_MS } from "./repartition-purge.ts";
 import { taskAssigner } from "./task-assigner.ts";
+import { type SinkTopicSettings, waitForLeaders } from "./topics.ts";
 import {
   prepareLayouts,
   type TaskLayout,
@@ -18,6 +20,7 @@ import {
   type WorkerLog,
 } from "./worker-layout.ts";
 import type { WorkerObserver } from "./worker-observer.ts";
+import { createStatusBoard, DEFAULT_STATUS_INTERVAL_MS } from "./worker-status.ts";
 import { type BatchResult, openWorkerTask, type WorkerTask } from "./worker-task.ts";
 
 export interface WorkerOptions {
@@ -37,6 +40,12 @@ export interface WorkerOptions {
   readonly stateDir?: string;
   /** With stateDir: bytes of clean state cache per task (the rest stays on disk). Default 64 MB. */
   readonly stateCacheBytes?: number;
+  /** How output / dead-letter topics the worker creates are configured, by topic name. */
+  readonly sinkTopics?: Readonly<Record<string, SinkTopicSettings>>;
+  /** How often committed repartition records are deleted. Default 30 s (Kafka Streams' default). */
+  readonly purgeIntervalMs?: number;
+  /** How often the worker logs `worker.status` (tasks, lag, records/s, watermark). Default 30 s; 0: never. */
+  readonly statusIntervalMs?: number;
   readonly log?: WorkerLog;
   /** Metrics, health and the dashboard (src/observe) watch the worker through this. */
   readonly observer?: WorkerObserver;
@@ -86,6 +95,23 @@ interface Lane {
   readonly routes: ReadonlyMap<string, { layout: TaskLayout; topic: string }>;
   consumer: Consumer | null;
   assigned: Set<number>;
+  /** The group error that ended the lane's generation; batches fetched before the rejoin are skipped. */
+  rebalancing: unknown;
+}
+
+/**
+ * The repartition topics the purger may delete from: those read by one task group only (its
+ * committed offsets then say what nobody needs any more).
+ */
+function purgeableTopics(layouts: readonly TaskLayout[]): Set<string> {
+  const readers = new Map<string, number>();
+  for (const l of layouts) {
+    for (const t of l.repartitionInputs) {
+      const topic = l.kafkaTopics.get(t) ?? t;
+      readers.set(topic, (readers.get(topic) ?? 0) + 1);
+    }
+  }
+  return new Set([...readers].filter(([, n]) => n === 1).map(([t]) => t));
 }
 
 function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord {
@@ -114,6 +140,7 @@ function lanesOf(layouts: readonly TaskLayout[]): Lane[] {
       ),
       consumer: null,
       assigned: new Set<number>(),
+      rebalancing: null,
     }));
 }
 
@@ -131,6 +158,19 @@ export function createWorker(opts: WorkerOptions): Worker {
   let layouts: TaskLayout[] = [];
   let chain: Promise<void> = Promise.resolve();
   let ticker: NodeJS.Timeout | null = null;
+  const purger = createRepartitionPurger(admin, log);
+  let purgeable = new Set<string>();
+  let purgeTimer: NodeJS.Timeout | null = null;
+  const status = createStatusBoard();
+  let statusTimer: NodeJS.Timeout | null = null;
+  const logStatus = () =>
+    log(
+      "worker.status",
+      status.line(
+        [...tasks.values()].map((e) => ({ watermark: e.task.watermark() })),
+        [...new Set(lanes.flatMap((l) => [...l.assigned]))],
+      ),
+    );
   let fail: (err: Error) => void = () => undefined;
   const failed = new Promise<Error>((ok) => (fail = ok));
 
@@ -154,6 +194,11 @@ export function createWorker(opts: WorkerOptions): Worker {
       .filter(([, e]) => e.slot.layout.consumerGroup === lane.consumerGroup && !mine.has(e.slot.partition))
       .map(([id]) => id);
     lane.assigned = mine;
+    lane.rebalancing = null;
+    status.retain((topic, p) => {
+      const route = lane.routes.get(topic);
+      return route === undefined || mine.has(taskPartitionOf(route.layout, route.topic, p));
+    });
     // The observer sees one worker: the task partitions it holds in any lane.
     observer?.assigned([...new Set(lanes.flatMap((l) => [...l.assigned]))].sort((a, b) => a - b));
     log("worker.assigned", {
@@ -178,6 +223,11 @@ export function createWorker(opts: WorkerOptions): Worker {
       }
     } else if (result.kind === "fenced") {
       await dropTask(id, "fenced");
+    } else {
+      const entry = tasks.get(id);
+      if (entry !== undefined && purgeable.size > 0) {
+        purger.note(entry.task.committed().filter((o) => purgeable.has(o.topic) && o.offset > 0));
+      }
     }
     return result.kind === "committed";
   };
@@ -209,6 +259,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     (lane: Lane) =>
     async ({ batch, resolveOffset, heartbeat, isRunning }: EachBatchPayload) => {
       await chain;
+      if (lane.rebalancing !== null) throw lane.rebalancing;
       const route = lane.routes.get(batch.topic);
       if (route === undefined || !isRunning() || lane.consumer === null) return;
       const slot: Slot = {
@@ -218,6 +269,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       if (!lane.assigned.has(slot.partition)) return;
       observer?.fetched(batch.topic, batch.partition, Number(batch.highWatermark));
       const id = `${slot.layout.taskPrefix}${slot.partition}`;
+      let committed = false;
       try {
         let task = tasks.get(id)?.task;
         if (task === undefined) {
@@ -232,14 +284,32 @@ export function createWorker(opts: WorkerOptions): Worker {
           partition: batch.partition,
           next: Number(batch.lastOffset()) + 1,
         };
-        if (await settle(id, slot, await task.process(records, fetched))) {
+        committed = await settle(id, slot, await task.process(records, fetched));
+        if (committed) {
           resolveOffset(batch.lastOffset());
-          await heartbeat();
+          const high = Number(batch.highWatermark);
+          status.fetched(batch.topic, batch.partition, high, fetched.next, records.length);
         }
       } catch (err) {
         log("task.error", { task: id, error: describeError(err) });
         await dropTask(id, "error");
         await rewind(slot);
+      }
+      // Outside the task's try: a heartbeat error is the group's, not the task's. REBALANCE_IN_PROGRESS
+      // after a committed batch is a rebalance: thrown back to kafkajs, which rejoins; the new
+      // assignment closes only the tasks that moved (the batch is committed, nothing is redone).
+      if (committed) {
+        try {
+          await heartbeat();
+        } catch (err) {
+          if (isRebalance(err)) {
+            if (lane.rebalancing === null) {
+              log("worker.rebalancing", { consumerGroup: lane.consumerGroup, error: describeError(err) });
+            }
+            lane.rebalancing = err;
+          }
+          throw err;
+        }
       }
     };
 
@@ -280,15 +350,30 @@ export function createWorker(opts: WorkerOptions): Worker {
       await admin.connect();
       layouts = await withRetries(() => prepareLayouts(admin, opts, log), log);
       lanes = lanesOf(layouts);
+      // Joining before the new topics have leaders made kafkajs rejoin once per failed fetch.
+      const read = lanes.flatMap((l) => [...l.routes.keys()]);
+      const attempts = await waitForLeaders(admin, read);
+      if (attempts > new Set(read).size) log("worker.leaders-settled", { attempts });
       for (const lane of lanes) await startLane(lane);
       if (layouts.length > 0) ticker = setInterval(tick, Math.min(...layouts.map((l) => l.idleMs)));
+      const every = opts.statusIntervalMs ?? DEFAULT_STATUS_INTERVAL_MS;
+      if (every > 0) statusTimer = setInterval(logStatus, every);
+      purgeable = purgeableTopics(layouts);
+      if (purgeable.size > 0) {
+        const purgeEvery = opts.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
+        purgeTimer = setInterval(() => void purger.purge(), purgeEvery);
+      }
       log("worker.joined", { group: opts.groupId, consumerGroups: lanes.map((l) => l.consumerGroup) });
     },
     async stop() {
       log("worker.stopping", {});
       observer?.stopping();
       if (ticker !== null) clearInterval(ticker);
+      if (purgeTimer !== null) clearInterval(purgeTimer);
+      if (statusTimer !== null) clearInterval(statusTimer);
       for (const lane of lanes) await lane.consumer?.stop();
+      // The last line counts the records since the one before, the batch in flight included.
+      if (statusTimer !== null) logStatus();
       for (const id of [...tasks.keys()]) await dropTask(id, "shutdown");
       for (const lane of lanes) await lane.consumer?.disconnect();
       await admin.disconnect();

@@ -19,6 +19,7 @@ const WARN_EVENTS = new Set([
   "task.aborted",
   "task.commit-ambiguous",
   "producer.replace",
+  "task.record-too-large",
 ]);
 
 /** The level of an event: `*.fatal`/`*.error`/`*.warn` by suffix, a few known warnings, else info. */

@@ -101,3 +101,27 @@ test("docs/operations.md documents the config with the schema's own table", () =
   const doc = readFileSync(join(ROOT, "docs/operations.md"), "utf8");
   assert.ok(doc.includes(configReference()), "docs/operations.md lacks the table from configReference()");
 });
+
+test("topic settings per sink, the status and purge intervals: checked by key, handed to the worker", () => {
+  const got = problems(
+    JSON.stringify({
+      topics: { alerts: { retentionMs: "7d", cleanupPolicy: "forever", partitons: 3 } },
+      statusIntervalMs: -1,
+    }),
+  );
+  assert.deepEqual(got.sort(), [
+    "cfg.json: statusIntervalMs: Too small: expected number to be >=0",
+    'cfg.json: topics.alerts.cleanupPolicy: expected one of "delete"|"compact"|"compact,delete"',
+    "cfg.json: topics.alerts.partitons: unknown key",
+    "cfg.json: topics.alerts.retentionMs: expected number, received string",
+  ]);
+  const path = join(dir, "topics.json");
+  const topics = {
+    alerts: { retentionMs: 604_800_000, partitions: 12, config: { "segment.ms": "3600000" } },
+  };
+  writeFileSync(path, JSON.stringify({ brokers: "k:9092", group: "g", topics, statusIntervalMs: 5000 }));
+  const settings = runSettings({ config: path }, {});
+  assert.deepEqual(settings.sinkTopics, topics);
+  assert.equal(settings.statusIntervalMs, 5000);
+  assert.equal(settings.purgeIntervalMs, undefined);
+});

@@ -6,7 +6,7 @@ import { after, before } from "node:test";
 import type { Admin, Kafka, KafkaMessage } from "kafkajs";
 import { setFailpointHandler } from "../../src/kafka/failpoints.ts";
 import { readPartitions } from "../../src/kafka/partition-reader.ts";
-import { chunkRecords, createTaskProducer, type TopicRecord } from "../../src/kafka/task-producer.ts";
+import { createTaskProducer, type TopicRecord } from "../../src/kafka/task-producer.ts";
 import { kafkaBrokers, kafkaTest, testKafka, uniqueName } from "../support/kafka-env.ts";
 
 let kafka: Kafka;
@@ -62,19 +62,33 @@ const records = (topic: string, prefix: string, n: number, partitions = 2): Topi
     record: { key: `${prefix}${i}`, value: `${prefix}${i}`, partition: i % partitions },
   }));
 
-kafkaTest("chunkRecords keeps order per topic and never exceeds the chunk size", async () => {
-  const rs = [...records("a", "x", 5), ...records("b", "y", 2), ...records("a", "z", 1)];
-  const chunks = chunkRecords(rs, 3);
+kafkaTest("3 MB for one partition in one transaction: sent in batches under max.message.bytes", async () => {
+  const [out, input] = await topics(1, "tp-bytes-out", "tp-bytes-in");
+  const groupId = uniqueName("tp-bytes-group");
+  const producer = createTaskProducer({ kafka, groupId, taskId: "0" });
+  await producer.start();
+  // 1,500 records of 2 KB: under the old 2,000-record sends one 3 MB batch, refused by the broker.
+  const batch = Array.from({ length: 1500 }, (_, i) => ({
+    topic: out!,
+    record: { key: `k${i}`, value: `${i}:${"v".repeat(2048)}`, partition: 0 },
+  }));
+  const outcome = await producer.commit({
+    records: batch,
+    offsets: [{ topic: input!, partition: 0, offset: 7 }],
+  });
+  assert.equal(outcome.kind, "committed", JSON.stringify(outcome));
+  const seen = await committedValues(out!, 1, 1500);
   assert.deepEqual(
-    chunks.map((c) => c.map((t) => `${t.topic}:${t.messages.map((m) => m.value).join(",")}`)),
-    [["a:x0,x1,x2"], ["a:x3,x4", "b:y0"], ["b:y1", "a:z0"]],
+    seen[0],
+    batch.map((r) => r.record.value),
   );
+  await producer.close();
 });
 
 kafkaTest("a commit makes records (chunked over several sends) and offsets visible together", async () => {
   const [out, input] = await topics(2, "tp-out", "tp-in");
   const groupId = uniqueName("tp-group");
-  const producer = createTaskProducer({ kafka, groupId, taskId: "0", chunkSize: 700 });
+  const producer = createTaskProducer({ kafka, groupId, taskId: "0", maxSendBytes: 30_000 });
   await producer.start();
   assert.equal(producer.transactionalId, `${groupId}-0`);
   const batch = records(out!, "r", 2500);
@@ -170,6 +184,8 @@ kafkaTest("a newer producer of the same task fences the older one", async () => 
   await owner.start();
   const outcome = await zombie.commit({ records: records(out!, "z", 2, 1), offsets: [] });
   assert.equal(outcome.kind, "fenced", JSON.stringify(outcome));
+  // A batch queued behind the fenced one is fenced too (not "an ongoing transaction" error).
+  assert.equal((await zombie.commit({ records: records(out!, "y", 1, 1), offsets: [] })).kind, "fenced");
   assert.equal((await owner.commit({ records: records(out!, "o", 2, 1), offsets: [] })).kind, "committed");
   assert.deepEqual(await committedValues(out!, 1, 2 + 1), [["o0", "o1"]]);
   await zombie.close();

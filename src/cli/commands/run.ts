@@ -145,6 +145,9 @@ async function runWorker(files: string[], flags: RunFlags & { readonly http?: st
     maxBytesPerPartition: config.fetchBytes,
     ...(config.deadLetterTopic ? { deadLetterTopic: config.deadLetterTopic } : {}),
     ...(config.stateDir ? { stateDir: config.stateDir, stateCacheBytes: config.stateCacheBytes } : {}),
+    sinkTopics: config.sinkTopics,
+    ...(config.statusIntervalMs !== undefined ? { statusIntervalMs: config.statusIntervalMs } : {}),
+    ...(config.purgeIntervalMs !== undefined ? { purgeIntervalMs: config.purgeIntervalMs } : {}),
     log,
     ...(observe ? { observer: observe.observer } : {}),
   });

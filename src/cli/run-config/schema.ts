@@ -22,6 +22,15 @@ const Sasl = z.strictObject({
 
 const PARAM_VALUE = z.union([z.string(), z.number(), z.boolean()]);
 
+/** How the worker creates an output or dead-letter topic (src/kafka/topics.ts SinkTopicSettings). */
+const SinkTopic = z.strictObject({
+  partitions: z.number().int().min(1).optional(),
+  replicationFactor: z.number().int().min(1).optional(),
+  retentionMs: z.number().int().min(-1).optional(),
+  cleanupPolicy: z.enum(["delete", "compact", "compact,delete"]).optional(),
+  config: z.record(z.string(), z.string()).optional(),
+});
+
 /** The keys of a `vigil run --config` file. Flags win over the environment, which wins over the file. */
 export const RunConfigSchema = z.strictObject({
   brokers: z
@@ -82,6 +91,24 @@ export const RunConfigSchema = z.strictObject({
     .enum(["fatal", "error", "warn", "info", "debug", "silent"])
     .optional()
     .describe("lowest level logged (flag --log-level; default info)"),
+  topics: z
+    .record(z.string(), SinkTopic)
+    .optional()
+    .describe(
+      "output and dead-letter topics the worker creates, by name: { partitions, replicationFactor, retentionMs (default -1: keep), cleanupPolicy, config }",
+    ),
+  statusIntervalMs: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("interval of the worker.status log line in ms, 0 for none (default 30000)"),
+  purgeIntervalMs: z
+    .number()
+    .int()
+    .min(100)
+    .optional()
+    .describe("how often committed repartition records are deleted, in ms (default 30000)"),
 });
 
 export type RunConfig = z.infer<typeof RunConfigSchema>;

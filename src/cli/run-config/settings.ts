@@ -9,6 +9,7 @@ import {
   resolveConnection,
   settingsFromEnv,
 } from "../../kafka/connection.ts";
+import type { SinkTopicSettings } from "../../kafka/topics.ts";
 import type { LogLevel } from "../../log/logger.ts";
 import { readRunConfig } from "./read-config.ts";
 
@@ -39,6 +40,9 @@ export interface RunSettings {
   /** Bytes of clean state cache per task (with stateDir). */
   readonly stateCacheBytes: number;
   readonly logLevel: LogLevel;
+  readonly sinkTopics: Readonly<Record<string, SinkTopicSettings>>;
+  readonly statusIntervalMs: number | undefined;
+  readonly purgeIntervalMs: number | undefined;
 }
 
 const MB = 1024 * 1024;
@@ -97,5 +101,8 @@ export function runSettings(flags: RunFlags, env: NodeJS.ProcessEnv = process.en
       cacheMb(flags.stateCacheMb ?? env["VIGIL_STATE_CACHE_MB"] ?? file.stateCacheMb) * MB,
     ),
     logLevel: flags.logLevel ?? file.logLevel ?? "info",
+    sinkTopics: file.topics ?? {},
+    statusIntervalMs: file.statusIntervalMs,
+    purgeIntervalMs: file.purgeIntervalMs,
   };
 }
