@@ -33,7 +33,13 @@ export function createRepartitionPurger(admin: Admin, log: WorkerLog): Repartiti
       try {
         const partitions = list.map((o) => ({ partition: o.partition, offset: String(o.offset) }));
         await admin.deleteTopicRecords({ topic, partitions });
-        for (const o of list) purged.set(partitionId(topic, o.partition), o.offset);
+        for (const o of list) {
+          const id = partitionId(topic, o.partition);
+          purged.set(id, o.offset);
+          // Forgotten until the partition's task commits again here: a task that moved to another
+          // worker is purged by that worker, and a stale position would only be refused.
+          if (wanted.get(id) === o) wanted.delete(id);
+        }
         log("repartition.purged", { topic, partitions: list.length });
       } catch (err) {
         // Harmless: the records stay until the next purge.

@@ -20,7 +20,7 @@ const KILL_SEED = Number(process.env["VIGIL_KILL_SEED"] ?? 0x5eed);
 /** Waits until the worker logged an assignment with at least one task (up to 30 s). */
 async function assignedTasks(run: WorkerRun): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    if (/"event":"worker\.assigned","tasks":\[\d/.test(run.stderr())) return;
+    if (/"event":"worker\.assigned",("consumerGroup":"[^"]*",)?"tasks":\[\d/.test(run.stderr())) return;
     await sleep(50);
   }
   assert.fail(`the added worker was never assigned a task: ${run.stderr().slice(-2000)}`);
