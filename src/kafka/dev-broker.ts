@@ -137,7 +137,9 @@ async function launch(dir: string, jarsDir: string, options: DevBrokerOptions) {
   };
   const { serverFile, log4jFile, logFile } = await writeBrokerFiles(layout);
   const classpath = `${jarsDir}/*`;
-  const clusterId = randomBytes(16).toString("base64url");
+  // An id starting with '-' is read by the storage tool as an option ("-t: expected one argument"):
+  // one start in 64 failed. 'A' keeps it 22 base64url characters (16 bytes).
+  const clusterId = randomBytes(16).toString("base64url").replace(/^-/, "A");
   const outFile = join(dir, "broker.out");
   const format = ["-cp", classpath, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", serverFile];
   const formatCode = await runJava(format, outFile);
