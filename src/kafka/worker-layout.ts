@@ -12,6 +12,7 @@ import {
   repartitionTopic,
   resolvePartitionFormula,
 } from "../plan/internal-topics.ts";
+import { outputTopics } from "../plan/outputs.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
 import { channelPartition, taskGroups } from "../plan/task-groups.ts";
 import {
@@ -159,7 +160,7 @@ export async function prepareLayouts(
   for (const t of reparts) kafkaTopics.set(t, repartitionTopic(opts.groupId, t));
   const changelogs = groups.map((g) => groupChangelogs(opts.plan, opts.groupId, g));
   const deadLetterTopic = opts.deadLetterTopic ?? defaultDeadLetterTopic(opts.groupId);
-  const sinks = [...new Set(opts.plan.rules.map((r) => r.sink.topic))];
+  const sinks = outputTopics(opts.plan); // rule outputs and pattern timeout outputs
   const writable = [...sinks, deadLetterTopic];
   const unknown = Object.keys(opts.sinkTopics ?? {}).filter((t) => !writable.includes(t));
   if (unknown.length > 0) {

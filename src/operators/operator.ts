@@ -21,6 +21,11 @@ export interface OperatorContext {
   watermark(): number;
   /** Passes a record to the next operator of the pipeline (or the sink). */
   forward(record: StreamRecord): void;
+  /**
+   * Passes a record to the operator's side sink (a pattern's `on timeout emit`, PatternOp.onTimeout);
+   * present only for an operator whose plan op has one.
+   */
+  readonly sideOutput?: (record: StreamRecord) => void;
   /** Sends a record to the dead-letter output with a reason; counted per reason. */
   deadLetter(record: StreamRecord, reason: DeadLetterReason, message: string): void;
 }

@@ -48,10 +48,16 @@ function lowerOp(op: CheckedOp, name: string): PlanOp {
       return { ...rest, name, store: store() };
     }
     case "pattern": {
-      const { named: _, ...rest } = op;
-      return { ...rest, name, store: store() };
+      const { named: _, onTimeout, ...rest } = op;
+      const timeoutSink = onTimeout === null ? null : { name: timeoutSinkName(name), ...onTimeout };
+      return { ...rest, name, store: store(), onTimeout: timeoutSink };
     }
   }
+}
+
+/** The name of a pattern operator's timeout sink (`<operator>.timeout-sink`). */
+export function timeoutSinkName(operator: string): string {
+  return `${operator}.timeout-sink`;
 }
 
 /** Lowers one checked rule. */

@@ -6,7 +6,7 @@ import type { CheckedProgram } from "../dsl/check/checked.ts";
 import { Reporter } from "../dsl/check/report.ts";
 import { diagnostic } from "../dsl/diagnostics/catalogue.ts";
 import { type Diagnostic, hasErrors, sortDiagnostics } from "../dsl/diagnostics/diagnostic.ts";
-import { buildPlan, operatorNames } from "./build-plan.ts";
+import { buildPlan, operatorNames, timeoutSinkName } from "./build-plan.ts";
 import { loadSources, type ReadFile, readFileOrUndefined, type SourceInput } from "./load-sources.ts";
 import type { ProgramPlan } from "./plan.ts";
 import { workerPlanProblems } from "./worker-lanes.ts";
@@ -36,7 +36,11 @@ function checkUniqueNames(program: CheckedProgram, rep: Reporter): void {
   const seen = new Map<string, string>();
   for (const rule of program.rules) {
     const ops = rule.ops.filter((op) => !(op.kind === "rekey" && op.isSourceKey));
-    for (const name of [...operatorNames(rule.name, ops), `${rule.name}.sink`]) {
+    const names = operatorNames(rule.name, ops);
+    const timeoutSinks = ops.flatMap((op, i) =>
+      op.kind === "pattern" && op.onTimeout !== null ? [timeoutSinkName(names[i]!)] : [],
+    );
+    for (const name of [...names, `${rule.name}.sink`, ...timeoutSinks]) {
       const first = seen.get(name);
       if (first !== undefined)
         rep.report("V2006", rule.span, { what: "operator name", name, first: `by rule \`${first}\`` });

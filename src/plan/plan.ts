@@ -196,6 +196,12 @@ export interface PatternOp {
   readonly withinMs: number | null;
   readonly skip: SkipStrategy;
   readonly store: StoreSpec;
+  /**
+   * `on timeout emit ...`: a second sink for the partial matches `within` ends before they complete
+   * (Flink's TimedOutPartialMatchHandler). Its records carry the output environment of the takes so
+   * far (steps not reached are null), timestamped at first event + within. Null: they are dropped.
+   */
+  readonly onTimeout: SinkSpec | null;
 }
 
 export interface Projection {

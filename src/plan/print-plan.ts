@@ -10,6 +10,7 @@ import type {
   ProgramPlan,
   Quantifier,
   RulePlan,
+  SinkSpec,
   SkipStrategy,
   WindowSpec,
 } from "./plan.ts";
@@ -137,8 +138,17 @@ function opLines(op: PlanOp): string[] {
       return [
         `  pattern ${op.name} within ${op.withinMs === null ? "none" : formatMs(op.withinMs)} ${skipText(op.skip)} store ${op.store.name} (${op.store.kind})`,
         ...op.steps.flatMap(stepLines),
+        ...(op.onTimeout === null ? [] : sinkLines("timeout-sink", op.onTimeout)),
       ];
   }
+}
+
+function sinkLines(word: string, s: SinkSpec): string[] {
+  return [
+    `  ${word} ${s.name} -> "${s.topic}"`,
+    ...s.projection.map((p) => `    ${p.name} = ${printExpr(p.expr)}`),
+    `    schema ${schema(s.outputSchema)}`,
+  ];
 }
 
 function ruleLines(r: RulePlan): string[] {
@@ -146,9 +156,7 @@ function ruleLines(r: RulePlan): string[] {
     `rule ${r.name}`,
     `  source ${r.source.stream} as ${r.source.alias}`,
     ...r.ops.flatMap(opLines),
-    `  sink ${r.sink.name} -> "${r.sink.topic}"`,
-    ...r.sink.projection.map((p) => `    ${p.name} = ${printExpr(p.expr)}`),
-    `    schema ${schema(r.sink.outputSchema)}`,
+    ...sinkLines("sink", r.sink),
   ];
 }
 

@@ -7,6 +7,7 @@ import type { Operator, OperatorContext, TimerService } from "../operators/opera
 import { createSinkOperator } from "../operators/sink.ts";
 import { keyFromValues } from "../operators/store-keys.ts";
 import type { Expr } from "../plan/expr.ts";
+import { opSinks } from "../plan/outputs.ts";
 import type { PlanOp } from "../plan/plan.ts";
 import { joinDelay, type Segment } from "../plan/segments.ts";
 import { StateMissError } from "../state/state-errors.ts";
@@ -83,7 +84,7 @@ export function buildSegmentChain(segment: Segment, env: ChainEnv): SegmentChain
   });
   segment.ops.forEach((op, i) => {
     const delay = delays[i]!;
-    const ctx = contextFor(operatorId(segment, op), i + 1, delay);
+    const ctx = withSideSink(op, contextFor(operatorId(segment, op), i + 1, delay), env, dead);
     const operator = env.factory(op, ctx, segment.rule.source.alias);
     operators.set(operatorId(segment, op), delayOnTimer(operator, delay));
     stages.push((r) => operator.process(r));
@@ -126,6 +127,26 @@ function delayOnTimer(operator: Operator, delay: number): Operator {
     process: (r) => operator.process(r),
     onTimer: (t, key) => operator.onTimer(t >= MAX_TIMER_TIME ? t : t - delay, key),
   };
+}
+
+/** The operator's context with `sideOutput` feeding its side sink (a pattern's timeout output), if any. */
+function withSideSink(
+  op: PlanOp,
+  ctx: OperatorContext,
+  env: ChainEnv,
+  dead: (record: StreamRecord, reason: DeadLetterReason, message: string) => void,
+): OperatorContext {
+  const [spec] = opSinks(op);
+  if (spec === undefined) return ctx;
+  const sink = createSinkOperator(spec, ctx, env.compile, { emit: env.output });
+  const sideOutput = (record: StreamRecord): void => {
+    try {
+      sink.process(record);
+    } catch (e) {
+      dead(record, "operator-error", `${ctx.rule}.${spec.name}: ${(e as Error).message ?? String(e)}`);
+    }
+  };
+  return { ...ctx, sideOutput };
 }
 
 function rekeyStage(segment: Segment, env: ChainEnv): (record: StreamRecord) => void {

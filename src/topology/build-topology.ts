@@ -1,6 +1,7 @@
 // Topology stage: ProgramPlan -> physical DAG. Deterministic: the same plan and app id give the same
 // node names, sub-topology numbers, stores and topics. A re-key splits a rule at a repartition topic.
 import { deadLetterTopic, internalTopics, repartitionTopic } from "../plan/internal-topics.ts";
+import { opSinks } from "../plan/outputs.ts";
 import type { PlanOp, ProgramPlan, RekeyOp, RulePlan, StreamJoinOp, TableJoinOp } from "../plan/plan.ts";
 import { rightNeedsRepartition, rightRepartitionTopic } from "../plan/segments.ts";
 import { taskGroups } from "../plan/task-groups.ts";
@@ -103,9 +104,22 @@ function addRule(st: BuildState, rule: RulePlan): void {
     rule: rule.name,
   });
   st.graph.connect(current, sink);
-  const users = st.outputs.get(rule.sink.topic) ?? [];
-  if (!users.includes(rule.name)) users.push(rule.name);
-  st.outputs.set(rule.sink.topic, users);
+  useOutput(st, rule.sink.topic, rule.name);
+}
+
+function useOutput(st: BuildState, topic: string, rule: string): void {
+  const users = st.outputs.get(topic) ?? [];
+  if (!users.includes(rule)) users.push(rule);
+  st.outputs.set(topic, users);
+}
+
+/** A side sink of a processor (a pattern's timeout output), an output topic beside the rule's own. */
+function addSideSinks(st: BuildState, rule: string, op: PlanOp, processorName: string): void {
+  for (const sink of opSinks(op)) {
+    const node = st.graph.add({ kind: "sink", name: sink.name, topic: sink.topic, target: "timeout", rule });
+    st.graph.connect(processorName, node);
+    useOutput(st, sink.topic, rule);
+  }
 }
 
 /** Adds the node(s) of one operator after `current`; returns the node the next operator follows. */
@@ -122,6 +136,7 @@ function addOp(st: BuildState, rule: string, op: PlanOp, current: string): strin
       const name = processor(st, rule, op.name, op.kind, stores, describeOp(op));
       if (op.kind !== "filter") useStore(st, op.store.name, op.store.kind, rule, name);
       st.graph.connect(current, name);
+      addSideSinks(st, rule, op, name);
       return name;
     }
   }

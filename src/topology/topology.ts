@@ -70,8 +70,11 @@ export interface ProcessorNode extends NodeBase {
 export interface SinkNode extends NodeBase {
   readonly kind: "sink";
   readonly topic: string;
-  /** Output topic of a rule, or an internal repartition topic. */
-  readonly target: "output" | "repartition";
+  /**
+   * Output topic of a rule (`output`), of a pattern's timed-out partial matches (`timeout`, fed by
+   * the pattern's processor), or an internal repartition topic.
+   */
+  readonly target: "output" | "timeout" | "repartition";
   readonly rule: string | null;
 }
 

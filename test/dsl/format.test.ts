@@ -107,6 +107,17 @@ test("fmt: rules", () => {
   emit to "o" {}
 `,
   );
+  expectPrinted(
+    `rule r from p match a: x > prev(x) -> b: y on timeout emit to "late" {k, at: a.ts} within 30m emit to "o" {k}`,
+    `rule r
+  from p
+  match a: x > prev(x)
+    -> b: y
+  within 30m
+  on timeout emit to "late" { k, at: a.ts }
+  emit to "o" { k }
+`,
+  );
 });
 
 test("fmt: long lists wrap one item per line", () => {

@@ -19,7 +19,7 @@ function steps(match: string): string[] {
 
 test("pattern: connectors", () => {
   assert.deepEqual(steps("a: x > 1 -> b: y next c: z ->> d: any followed by e: any followed by any f: any"), [
-    "MatchClause within=- skip=- named=-",
+    "MatchClause within=- skip=- named=- onTimeout=-",
     "PatternStep connector=- negated=false name=a quantifier=- condition=(> x 1) until=-",
     "PatternStep connector=relaxed negated=false name=b quantifier=- condition=y until=-",
     "PatternStep connector=strict negated=false name=c quantifier=- condition=z until=-",
@@ -76,7 +76,20 @@ test("pattern: within, skip strategies and named, in any order", () => {
   assert.equal(skip("after match no skip"), "SkipClause strategy=no-skip step=-");
   assert.equal(skip("skip to first a"), "SkipClause strategy=skip-to-first step=a");
   assert.equal(skip("skip to last a"), "SkipClause strategy=skip-to-last step=a");
-  assert.equal(steps('a: any named "p" skip to next within 1h')[0], 'MatchClause within=1h named="p"');
+  assert.equal(
+    steps('a: any named "p" skip to next within 1h')[0],
+    'MatchClause within=1h named="p" onTimeout=-',
+  );
+});
+
+test("pattern: on timeout emit, among the options", () => {
+  const ast = astOf(ruleWith('match a: any -> b: any on timeout emit to "late" { k } within 5m'));
+  assert.match(ast, /MatchClause within=5m skip=- named=-\n\s+steps:/);
+  assert.match(ast, /onTimeout:\n\s+EmitClause mode=- topic="late"/);
+  expectParseError(
+    ruleWith('match a: any within 5m on emit to "late" { k }'),
+    "<stdin>:1:41: error[V1010]: expected `timeout`, found `emit`",
+  );
 });
 
 test("pattern: errors", () => {

@@ -139,6 +139,7 @@ test("createOperator builds every kind", () => {
       withinMs: 1000,
       skip: { kind: "no-skip" },
       store: { name: "pat", kind: "pattern-buffer" },
+      onTimeout: null,
     },
   ];
   for (const op of ops) {

@@ -71,6 +71,7 @@ export const cardTesting: RulePlan = rule("card_testing", [
     withinMs: 600_000,
     skip: { kind: "skip-past-last" },
     store: { name: "card_testing.pattern", kind: "pattern-buffer" },
+    onTimeout: null,
   },
 ]);
 

@@ -44,6 +44,7 @@ function op(rule: string, kind: OpKind, i: number): PlanOp {
         withinMs: 1000,
         skip: { kind: "skip-past-last" },
         store: store("pattern-buffer"),
+        onTimeout: null,
       };
     case "table":
       return {

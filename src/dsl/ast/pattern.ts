@@ -3,6 +3,7 @@
 import type { Span } from "../span.ts";
 import type { Ident } from "./common.ts";
 import type { DurationLit, Expr, StringLit } from "./expr.ts";
+import type { EmitClause } from "./rule.ts";
 
 /**
  * Contiguity to the previous step (or between a loop's iterations):
@@ -19,6 +20,8 @@ export interface MatchClause {
   /** Null: the default (`skip past last`). */
   readonly skip: SkipClause | null;
   readonly named: StringLit | null;
+  /** `on timeout emit to "t" { ... }`: where partial matches that `within` ends go; null: dropped. */
+  readonly onTimeout: EmitClause | null;
   readonly span: Span;
 }
 

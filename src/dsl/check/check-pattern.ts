@@ -5,6 +5,7 @@
 import type { PatternStep, Quantifier, SkipStrategy } from "../../plan/plan.ts";
 import type * as ast from "../ast/index.ts";
 import { checkCondition } from "./check-expr.ts";
+import type { CheckedSink } from "./checked.ts";
 import type { RuleContext } from "./rule-context.ts";
 import { row } from "./rule-context.ts";
 import type { Scope, StepInfo } from "./scope.ts";
@@ -180,8 +181,46 @@ function outputScope(ctx: RuleContext, m: ast.MatchClause, infos: readonly StepI
   };
 }
 
+/**
+ * A timed-out partial match's output environment: the match's output scope, but any step may have
+ * taken nothing yet (every step row is nullable).
+ */
+function timeoutScope(scope: Scope): Scope {
+  const rows = new Map(scope.rows);
+  for (const s of scope.pattern?.steps ?? []) {
+    const r = rows.get(s.name);
+    if (r !== undefined) rows.set(s.name, { ...r, nullable: true });
+  }
+  return { ...scope, rows };
+}
+
+/** Checks an `emit` in a scope (check-rule.ts owns emit checking). */
+export type CheckEmit = (e: ast.EmitClause, scope: Scope) => CheckedSink;
+
+function checkOnTimeout(ctx: RuleContext, m: ast.MatchClause, checkEmit: CheckEmit): CheckedSink | null {
+  const e = m.onTimeout;
+  if (e === null) return null;
+  if (m.within === null) {
+    ctx.rep.report(
+      "V2409",
+      e.span,
+      { message: "`on timeout` needs `within`: a partial match times out when `within` ends" },
+      "add `within 30m` to the pattern",
+    );
+  }
+  if (e.mode !== null) {
+    ctx.rep.report(
+      "V2409",
+      e.span,
+      { message: `\`on timeout emit ${e.mode}\`: a timeout output has no emit mode` },
+      'write `on timeout emit to "topic" { ... }`',
+    );
+  }
+  return checkEmit(e, timeoutScope(ctx.scope));
+}
+
 /** Checks `match ... within ... skip ...` and switches the scope to the match's output environment. */
-export function checkMatch(ctx: RuleContext, m: ast.MatchClause): void {
+export function checkMatch(ctx: RuleContext, m: ast.MatchClause, checkEmit: CheckEmit): void {
   const infos = checkShape(ctx, m);
   const steps = m.steps.map((s, i) => checkStep(ctx, infos, s, i));
   if (m.within !== null && m.within.ms <= 0) {
@@ -189,11 +228,13 @@ export function checkMatch(ctx: RuleContext, m: ast.MatchClause): void {
   }
   const skip = skipStrategy(ctx, m.skip, infos);
   ctx.scope = outputScope(ctx, m, infos);
+  const onTimeout = checkOnTimeout(ctx, m, checkEmit);
   ctx.ops.push({
     kind: "pattern",
     steps,
     withinMs: m.within?.ms ?? null,
     skip,
+    onTimeout,
     named: m.named?.value ?? null,
   });
 }

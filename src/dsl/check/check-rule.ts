@@ -97,8 +97,13 @@ function checkPartition(ctx: RuleContext, p: ast.PartitionClause): void {
   ctx.key = { exprs, names };
 }
 
-function checkEmit(ctx: RuleContext, e: ast.EmitClause): { projection: Projection[]; fields: FieldSchema[] } {
-  const scope = inClause(ctx.scope, "the output");
+function checkEmit(
+  ctx: RuleContext,
+  e: ast.EmitClause,
+  from: Scope = ctx.scope,
+  clause = "the output",
+): { projection: Projection[]; fields: FieldSchema[] } {
+  const scope = inClause(from, clause);
   const projection: Projection[] = [];
   const fields: FieldSchema[] = [];
   for (const f of e.fields) {
@@ -177,7 +182,12 @@ export function checkRule(r: ast.RuleDecl, decls: Declarations, rep: Reporter): 
   for (const j of r.joinsAfterPartition) checkJoin(j);
   const mode = r.emit?.mode ?? null;
   if (r.body?.kind === "WindowClause") checkWindow(ctx, r.body, mode);
-  else if (r.body?.kind === "MatchClause") checkMatch(ctx, r.body);
+  else if (r.body?.kind === "MatchClause")
+    checkMatch(ctx, r.body, (e, scope) => {
+      checkTopic(e.topic, rep);
+      const { projection, fields } = checkEmit(ctx, e, scope, "the timeout output");
+      return { topic: e.topic.value, projection, outputSchema: { fields } };
+    });
   if (r.body?.kind !== "WindowClause" && mode === "final" && r.emit !== null)
     rep.report("V2304", r.emit.span, { mode });
   if (r.emit === null) return null;

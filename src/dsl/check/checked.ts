@@ -56,18 +56,23 @@ export type CheckedOp =
       readonly steps: readonly PatternStep[];
       readonly withinMs: number | null;
       readonly skip: SkipStrategy;
+      /** `on timeout emit ...`: the output of partial matches that `within` ends; null: none. */
+      readonly onTimeout: CheckedSink | null;
     } & Named);
+
+/** A checked `emit`: topic, projection and the schema of what it writes. */
+export interface CheckedSink {
+  readonly topic: string;
+  readonly projection: readonly Projection[];
+  readonly outputSchema: RecordSchema;
+}
 
 export interface CheckedRule {
   readonly name: string;
   readonly span: Span;
   readonly source: SourceRef;
   readonly ops: readonly CheckedOp[];
-  readonly sink: {
-    readonly topic: string;
-    readonly projection: readonly Projection[];
-    readonly outputSchema: RecordSchema;
-  };
+  readonly sink: CheckedSink;
 }
 
 export interface CheckedProgram {

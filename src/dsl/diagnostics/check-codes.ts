@@ -113,6 +113,7 @@ export const CHECK_CODES = {
     hint: "{hint}",
   },
   V2408: { severity: "error", message: "{message}", hint: "{hint}" },
+  V2409: { severity: "error", message: "{message}", hint: "{hint}" },
   // joins (V25xx)
   V2501: { severity: "error", message: "{message}", hint: "{hint}" },
   // what the Kafka worker refuses (src/plan/worker-lanes.ts: the worker's own test, so check and run agree)

@@ -36,7 +36,7 @@ export function printRule(r: RuleDecl, ctx: LayoutContext): Line[] {
   }
   for (const j of r.joinsAfterPartition) lines.push(line(1, printJoin(j), j.span.start));
   if (r.body?.kind === "WindowClause") lines.push(...printWindow(r.body));
-  if (r.body?.kind === "MatchClause") lines.push(...printMatch(r.body));
+  if (r.body?.kind === "MatchClause") lines.push(...printMatch(r.body, ctx));
   if (r.emit !== null) lines.push(...printEmit(r.emit, ctx));
   return lines;
 }
@@ -102,7 +102,7 @@ function wrapList(
   return lines;
 }
 
-function printMatch(m: MatchClause): Line[] {
+function printMatch(m: MatchClause, ctx: LayoutContext): Line[] {
   const [first, ...rest] = m.steps;
   const lines =
     first === undefined ? [line(1, "match", m.span.start)] : stepLines(1, "match ", first, m.span.start);
@@ -110,6 +110,7 @@ function printMatch(m: MatchClause): Line[] {
   if (m.within !== null) lines.push(line(1, `within ${duration(m.within)}`, m.within.span.start));
   if (m.skip !== null) lines.push(line(1, printSkip(m.skip), m.skip.span.start));
   if (m.named !== null) lines.push(line(1, `named ${printString(m.named)}`, m.named.span.start));
+  if (m.onTimeout !== null) lines.push(...printEmit(m.onTimeout, ctx, "on timeout "));
   return lines;
 }
 
@@ -196,9 +197,9 @@ function printSkip(s: SkipClause): string {
 }
 
 /** Inline when it fits and holds no comment; otherwise one field per line. */
-function printEmit(e: EmitClause, ctx: LayoutContext): Line[] {
+function printEmit(e: EmitClause, ctx: LayoutContext, prefix = ""): Line[] {
   const mode = e.mode === null ? "" : ` ${e.mode}`;
-  const head = `emit${mode} to ${printString(e.topic)}`;
+  const head = `${prefix}emit${mode} to ${printString(e.topic)}`;
   const fields = e.fields.map((f) =>
     f.value === null ? f.name.name : `${f.name.name}: ${printExpr(f.value)}`,
   );

@@ -1,9 +1,18 @@
 // DSL front end, parser: the `match` block: steps joined by connectors (`next`, `->`, `->>`,
 // `followed by [any]`, `not next`, `not followed by`), quantifiers and loop modifiers, then
 // `within`, a skip strategy and `named`, in any order.
-import type { Contiguity, Expr, MatchClause, PatternStep, Quantifier, SkipClause } from "../ast/index.ts";
+import type {
+  Contiguity,
+  EmitClause,
+  Expr,
+  MatchClause,
+  PatternStep,
+  Quantifier,
+  SkipClause,
+} from "../ast/index.ts";
 import type { Span } from "../span.ts";
 import type { Cursor } from "./cursor.ts";
+import { parseEmit } from "./emit.ts";
 import { parseExpr } from "./expressions.ts";
 
 interface Connector {
@@ -20,13 +29,15 @@ export function parseMatch(c: Cursor): MatchClause {
   let within = null;
   let skip = null;
   let named = null;
+  let onTimeout = null;
   for (;;) {
     if (c.isWord("within") && within === null) within = c.durationAfter("within", "the pattern's time bound");
     else if ((c.isWord("skip") || c.isWord("after") || c.isWord("no")) && skip === null) skip = parseSkip(c);
     else if (c.isWord("named") && named === null) named = c.named();
+    else if (c.isWord("on") && onTimeout === null) onTimeout = parseOnTimeout(c);
     else break;
   }
-  return { kind: "MatchClause", steps, within, skip, named, span: c.spanFrom(start) };
+  return { kind: "MatchClause", steps, within, skip, named, onTimeout, span: c.spanFrom(start) };
 }
 
 function parseConnector(c: Cursor): Connector | null {
@@ -152,4 +163,12 @@ function parseSkip(c: Cursor): SkipClause {
   const strategy = c.next().text === "first" ? "skip-to-first" : "skip-to-last";
   const step = c.expectIdent("a step name");
   return { kind: "SkipClause", strategy, step, span: c.spanFrom(start) };
+}
+
+/** `on timeout emit to "topic" { ... }`: the output of the partial matches `within` ends. */
+function parseOnTimeout(c: Cursor): EmitClause {
+  c.expectWord("on");
+  c.expectWord("timeout", 'write `on timeout emit to "topic" { ... }`');
+  if (!c.isWord("emit")) c.expected("`emit`", 'write `on timeout emit to "topic" { ... }`');
+  return parseEmit(c);
 }

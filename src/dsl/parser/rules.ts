@@ -3,7 +3,6 @@
 import type {
   AggregateItem,
   EmitClause,
-  EmitField,
   FromClause,
   Ident,
   JoinClause,
@@ -18,6 +17,7 @@ import { didYouMean } from "../diagnostics/suggest-word.ts";
 import { DECLARATION_WORDS } from "../lexer/token.ts";
 import type { Span } from "../span.ts";
 import { type Cursor, ParseAbort } from "./cursor.ts";
+import { parseEmit } from "./emit.ts";
 import { parseExpr } from "./expressions.ts";
 import { parseMatch } from "./patterns.ts";
 
@@ -267,26 +267,4 @@ function parseAggregate(c: Cursor): AggregateItem {
   c.expectWord("as", "name each aggregate: `sum(amount) as total`");
   const name = c.expectIdent("the aggregate's output name");
   return { kind: "AggregateItem", expr, name, span: c.spanFrom(expr.span) };
-}
-
-function parseEmit(c: Cursor): EmitClause {
-  const start = c.expectWord("emit").span;
-  const mode = c.eatWord("changes") ? "changes" : c.eatWord("final") ? "final" : null;
-  c.expectWord("to", 'write `emit [changes|final] to "topic" { ... }`');
-  const topic = c.expectString("an output topic in double quotes");
-  c.expectPunct("{", "list the output fields in braces: `{ card_id, total: sum_amount }`");
-  const fields: EmitField[] = [];
-  while (!c.isPunct("}")) {
-    const name = c.expectIdent("an output field name");
-    if (c.isPunct(".") || c.isPunct("(")) {
-      const field = c.isPunct(".") && c.peek(1).kind === "ident" ? c.peek(1).text : `${name.name}_value`;
-      const example = c.isPunct(".") ? `${field}: ${name.name}.${field}` : `${field}: ${name.name}(...)`;
-      c.expected("`:`, `,` or `}`", `an output field needs a name of its own, e.g. \`${example}\``);
-    }
-    const value = c.eatPunct(":") ? parseExpr(c) : null;
-    fields.push({ kind: "EmitField", name, value, span: c.spanFrom(name.span) });
-    if (!c.eatPunct(",")) break;
-  }
-  c.expectPunct("}", "separate output fields with `,` and close them with `}`");
-  return { kind: "EmitClause", mode, topic, fields, span: c.spanFrom(start) };
 }

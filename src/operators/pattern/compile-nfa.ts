@@ -79,6 +79,14 @@ export interface CompiledPattern {
   readonly skip: SkipStrategy;
   /** Some condition reads `prev(x)`: the key's previous event is tracked (and persisted). */
   readonly usesPrev: boolean;
+  /** Partial matches that `within` ends are reported (`on timeout emit`), not just dropped. */
+  readonly timeouts: boolean;
+}
+
+/** What a pattern does besides matching. */
+export interface CompileOptions {
+  /** Report timed-out partial matches (PatternOp.onTimeout); needs `within`. */
+  readonly timeouts?: boolean;
 }
 
 /** Accept code of a loop state that completes a match immediately. */
@@ -93,8 +101,11 @@ export function compileNfa(
   withinMs: number | null,
   skip: SkipStrategy,
   predicate: (e: Expr) => Predicate,
+  options: CompileOptions = {},
 ): CompiledPattern {
   validate(steps, withinMs, skip);
+  const timeouts = options.timeouts === true;
+  if (timeouts && withinMs === null) throw new PatternCompileError("'on timeout' needs 'within'");
   const layout = layoutSteps(steps, predicate);
   const states = buildStates(layout);
   if (withinMs === null && states.some((s) => s.kind === "pending")) {
@@ -110,6 +121,7 @@ export function compileNfa(
     usesPrev: steps.some((s) =>
       [s.condition, s.until].some((e) => e !== null && readsBinding(e, PREV_BINDING)),
     ),
+    timeouts,
   };
 }
 
@@ -186,7 +198,7 @@ function reachable(steps: readonly CompiledStep[], i: number): number[] {
 }
 
 // True when every step after i is optional, so a match may end at step i.
-function endsAfter(steps: readonly CompiledStep[], i: number): boolean {
+export function endsAfter(steps: readonly CompiledStep[], i: number): boolean {
   return steps.slice(i + 1).every((s) => s.min === 0);
 }
 

@@ -15,6 +15,7 @@ import {
   type CompiledPattern,
   type CompiledStep,
   type Env,
+  endsAfter,
   type GuardInput,
   type NfaState,
   type Predicate,
@@ -44,12 +45,19 @@ export interface NfaJson {
 
 type MatchKey = readonly number[];
 
+/** A partial match that `within` ended before it completed: its takes, and the time it timed out. */
+export interface TimedOut {
+  readonly takes: readonly Take[];
+  readonly at: number;
+}
+
 /** The NFA of one key for the duration of one batch of events; `toJson()` gives its state back. */
 export class KeyNfa {
   private partials: PartialJson[];
   private held: number[];
   private prev: Row | null;
   private readonly emitted: (readonly Take[])[] = [];
+  private readonly timedOut: TimedOut[] = [];
   private readonly names: readonly string[];
   private readonly pattern: CompiledPattern;
   private readonly policy: SkipPolicy;
@@ -100,24 +108,64 @@ export class KeyNfa {
     const w = this.pattern.withinMs;
     if (w === null) return;
     const completed: number[] = [];
+    const expired: PartialJson[] = [];
     this.partials = this.partials.filter((p) => {
       if (time - p.t < w) return true;
       if (this.stateOf(p).kind === "pending") completed.push(p.n);
-      else this.buffer.release(p.n);
+      else expired.push(p);
       return false;
     });
+    this.timeOut(expired, w);
     this.complete(completed);
   }
 
   /** End of input: no event will come, so pending matches complete and every other partial match ends. */
   finish(): void {
     const completed: number[] = [];
+    const ended: PartialJson[] = [];
     for (const p of this.partials) {
       if (this.stateOf(p).kind === "pending") completed.push(p.n);
-      else this.buffer.release(p.n);
+      else ended.push(p);
     }
     this.partials = [];
+    // No event can come: as in Flink (whose watermark then jumps to the end of time), every partial
+    // match times out at its own first event + within.
+    this.timeOut(ended, this.pattern.withinMs);
     this.complete(completed);
+  }
+
+  /** Timed-out partial matches since the last drain, in (time, preference) order. */
+  drainTimeouts(): TimedOut[] {
+    return this.timedOut.splice(0);
+  }
+
+  // Releases partial matches that `within` ended; with `on timeout`, reports each distinct set of
+  // takes once (branches of one partial match share their last node), unless those takes already
+  // form a complete match (they were emitted, or are being decided by a trailing negation).
+  private timeOut(expired: readonly PartialJson[], w: number | null): void {
+    if (this.pattern.timeouts && w !== null && expired.length > 0) {
+      const seen = new Set<number>();
+      const batch: { t: TimedOut; k: MatchKey }[] = [];
+      for (const p of expired) {
+        if (seen.has(p.n)) continue;
+        seen.add(p.n);
+        const takes = this.buffer.path(p.n);
+        if (this.completes(takes)) continue;
+        batch.push({ t: { takes, at: p.t + w }, k: matchKey(takes) });
+      }
+      batch.sort((a, b) => a.t.at - b.t.at || compareKeys(a.k, b.k));
+      for (const x of batch) this.timedOut.push(x.t);
+    }
+    for (const p of expired) this.buffer.release(p.n);
+  }
+
+  // True when the takes satisfy every step's minimum (the last step's count reached, later steps optional).
+  private completes(takes: readonly Take[]): boolean {
+    const last = (takes[takes.length - 1] as Take).step;
+    const step = this.pattern.steps[last] as CompiledStep;
+    let count = 0;
+    for (const t of takes) if (t.step === last) count++;
+    return count >= step.min && endsAfter(this.pattern.steps, last);
   }
 
   /** Matches emitted since the last drain, in emission order. */

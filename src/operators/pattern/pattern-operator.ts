@@ -11,7 +11,7 @@ import { decodeKey, encodeKey, keyScope, type OriginTuple, originTuple, tupleOri
 import { type CompiledPattern, compileNfa, type Env } from "./compile-nfa.ts";
 import { outputEnv } from "./env.ts";
 import { type InertTest, inertTest } from "./inert.ts";
-import { KeyNfa, type PartialJson } from "./nfa.ts";
+import { KeyNfa, type PartialJson, type TimedOut } from "./nfa.ts";
 import { type PatternEvent, SharedBuffer, type Take } from "./shared-buffer.ts";
 import { type SkipPolicy, skipPolicy } from "./skip/skip-policy.ts";
 
@@ -45,10 +45,16 @@ export function createPatternOperator(
   sourceAlias: string,
   compile: (e: Expr) => (env: Env) => Value,
 ): Operator {
-  const pattern = compileNfa(op.steps, op.withinMs, op.skip, (e) => {
-    const f = compile(e);
-    return (env) => f(env) === true;
-  });
+  const pattern = compileNfa(
+    op.steps,
+    op.withinMs,
+    op.skip,
+    (e) => {
+      const f = compile(e);
+      return (env) => f(env) === true;
+    },
+    { timeouts: op.onTimeout !== null },
+  );
   const run: Runner = {
     pattern,
     policy: skipPolicy(op.skip),
@@ -139,6 +145,7 @@ function fire(run: Runner, time: number, tkey: string): void {
   else nfa.advanceTime(time);
   const key = decodeKey(tkey);
   for (const takes of nfa.drain()) run.ctx.forward(matchRecord(run, key, takes));
+  for (const t of nfa.drainTimeouts()) run.ctx.sideOutput?.(timeoutRecord(run, key, t));
   const state = nfa.toJson();
   // Without `within`, nothing else wakes a key up at end of input to release its partial matches.
   // A key that keeps `prev` is woken at end of input to delete its entry.
@@ -182,4 +189,9 @@ function matchRecord(run: Runner, key: string | null, takes: readonly Take[]): S
     origin: last.origin,
     evidence: { kind: "events", events: takes.map((t) => t.event.origin) },
   };
+}
+
+/** A timed-out partial match for the timeout sink: like a match, but timestamped when it timed out. */
+function timeoutRecord(run: Runner, key: string | null, t: TimedOut): StreamRecord {
+  return { ...matchRecord(run, key, t.takes), timestamp: t.at };
 }

@@ -114,6 +114,13 @@ const ERRORS: readonly [string, string, string][] = [
   [rule("match a+: amount > prev(count(a)) within 1m"), "V2408", "an aggregate over step `a`"],
   [rule("match a: amount > prev(prev(amount)) within 1m"), "V2408", "`prev` itself"],
   [rule("match a: amount > prev(amount, 2) within 1m"), "V2103", "write `prev(amount)`"],
+  [rule(`match a: any -> b: any on timeout emit to "t" { card_id }`), "V2409", "needs `within`"],
+  [
+    rule(`match a: any -> b: any within 1m on timeout emit final to "t" { card_id }`),
+    "V2409",
+    "no emit mode",
+  ],
+  [rule(`match a: any -> b: any within 1m on timeout emit to "t" { x: c.home }`), "V2002", "unknown field"],
   [
     rule("match a: any not followed by r: amount > 1 -> c: amount = r.amount within 1m"),
     "V2405",

@@ -183,3 +183,22 @@ export function keyedEvents(perKey: number): fc.Arbitrary<TestEvent[]> {
     return arrivals.map(({ e, id }) => ({ key: e.key, ts: e.ts, row: { id, v: e.v, w: e.w } }));
   });
 }
+
+/** Conditions that read only the candidate event (what the cheap path can judge). */
+export function onCandidate(c: CondDesc): boolean {
+  return c.k !== "any" && c.k !== "gtPrev" && c.k !== "countLt" && c.k !== "gtPrevEvent";
+}
+
+/** `d` in the cheap path's reach (src/operators/pattern/inert.ts): no strict, no greedy, local conditions. */
+export function cheapPathDesc(d: PatternDesc): PatternDesc {
+  return {
+    ...d,
+    steps: d.steps.map((s) => ({
+      ...s,
+      cond: onCandidate(s.cond) ? s.cond : { k: "eq", c: 2 },
+      greedy: false,
+      contiguity: s.contiguity === "strict" ? "relaxed" : s.contiguity,
+      inner: s.inner === "strict" ? "non-deterministic" : s.inner,
+    })),
+  };
+}

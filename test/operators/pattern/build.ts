@@ -29,6 +29,8 @@ export interface TestPattern {
   readonly steps: readonly TestStep[];
   readonly withinMs: number | null;
   readonly skip: SkipStrategy;
+  /** Report timed-out partial matches (`on timeout emit`); they are read back from `timedOut`. */
+  readonly timeouts?: boolean;
 }
 
 export function st(name: string, cond: Fn | null, opts: StepOpts = {}): TestStep {
@@ -57,6 +59,10 @@ export function toOp(p: TestPattern, preds: Predicates): PatternOp {
     withinMs: p.withinMs,
     skip: p.skip,
     store: { name: "r.m", kind: "pattern-buffer" },
+    onTimeout:
+      p.timeouts === true
+        ? { name: "m.timeout-sink", topic: "timeouts", projection: [], outputSchema: { fields: [] } }
+        : null,
   };
 }
 
@@ -89,7 +95,9 @@ export function runPattern(p: TestPattern, arrivals: readonly TestEvent[], laten
   const preds = new Predicates();
   const task = fakeTask();
   const op = toOp(p, preds);
-  task.attach(createPatternOperator(op, task.ctx, "ev", preds.compile));
+  const timedOut: StreamRecord[] = [];
+  const ctx = { ...task.ctx, sideOutput: (r: StreamRecord) => timedOut.push(r) };
+  task.attach(createPatternOperator(op, ctx, "ev", preds.compile));
   let max = Number.NEGATIVE_INFINITY;
   arrivals.forEach((e, i) => {
     task.process(event(e.key, e.ts, e.row, i));
@@ -97,5 +105,5 @@ export function runPattern(p: TestPattern, arrivals: readonly TestEvent[], laten
     task.advance(max - latenessMs);
   });
   task.end();
-  return { out: task.out, task, storeSize: task.stores.store(op.store.name).size() };
+  return { out: task.out, timedOut, task, storeSize: task.stores.store(op.store.name).size() };
 }

@@ -56,6 +56,7 @@ function cardTesting(firstStep: Partial<PatternStep> = {}, secondStep: Partial<P
     withinMs: 600_000,
     skip: { kind: "skip-past-last" },
     store: { name: "card_testing.pattern", kind: "pattern-buffer" },
+    onTimeout: null,
   };
 }
 

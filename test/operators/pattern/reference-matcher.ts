@@ -16,7 +16,7 @@ export interface RefTake {
   readonly step: number;
 }
 
-interface Ctx {
+export interface Ctx {
   readonly ev: readonly RefEvent[];
   readonly pos: readonly TestStep[];
   /** negAfter[i]: negated steps right after positive step i. */
@@ -52,20 +52,20 @@ function env(c: Ctx, prefix: readonly RefTake[], idx: number, name: string): Rec
   return e;
 }
 
-function holds(c: Ctx, fn: Fn | null, prefix: readonly RefTake[], idx: number, name: string): boolean {
+export function holds(c: Ctx, fn: Fn | null, prefix: readonly RefTake[], idx: number, name: string): boolean {
   return fn === null || fn(env(c, prefix, idx, name));
 }
 
-function negsBetween(c: Ctx, from: number, to: number): TestStep[] {
+export function negsBetween(c: Ctx, from: number, to: number): TestStep[] {
   return c.negAfter.slice(from, to).flat();
 }
 
-function count(takes: readonly RefTake[], step: number): number {
+export function count(takes: readonly RefTake[], step: number): number {
   return takes.filter((t) => t.step === step).length;
 }
 
 /** Can take (x, s) extend `takes`? Rules M1 (max), M2, M3, M4, M5, M6 (gaps), M7. */
-function extends_(c: Ctx, takes: readonly RefTake[], x: number, s: number): boolean {
+export function extends_(c: Ctx, takes: readonly RefTake[], x: number, s: number): boolean {
   const step = c.pos[s] as TestStep;
   const max = step.opts.max === undefined ? 1 : (step.opts.max ?? Number.POSITIVE_INFINITY);
   if (count(takes, s) + 1 > max) return false; // M1 (max)
@@ -140,7 +140,7 @@ function enumerate(c: Ctx): RefTake[][] {
 }
 
 /** Pruning only (M1 would reject these at the end): steps skipped over must be optional. */
-function skippedOk(c: Ctx, takes: readonly RefTake[], s: number): boolean {
+export function skippedOk(c: Ctx, takes: readonly RefTake[], s: number): boolean {
   const last = takes[takes.length - 1];
   const from = last === undefined ? 0 : last.step;
   if (
@@ -154,13 +154,14 @@ function skippedOk(c: Ctx, takes: readonly RefTake[], s: number): boolean {
   return true;
 }
 
-function key(m: readonly RefTake[]): number[] {
+/** A match's place in the order of preference (start, end, then each take). */
+export function key(m: readonly RefTake[]): number[] {
   const k = [(m[0] as RefTake).idx, (m[m.length - 1] as RefTake).idx];
   for (const t of m) k.push(t.idx, t.step);
   return k;
 }
 
-function compare(a: number[], b: number[]): number {
+export function compare(a: number[], b: number[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++)
     if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
   return a.length - b.length;
@@ -184,20 +185,8 @@ export function referenceMatches(
   p: TestPattern,
   events: readonly RefEvent[],
 ): { takes: RefTake[]; events: RefEvent[] }[] {
-  const ev = [...events].sort((a, b) => a.ts - b.ts || a.arrival - b.arrival);
-  const pos = p.steps.filter((s) => !(s.opts.negated ?? false));
-  const negAfter: TestStep[][] = [];
-  for (const s of p.steps) {
-    if (s.opts.negated ?? false) negAfter[negAfter.length - 1]?.push(s);
-    else negAfter.push([]);
-  }
-  const c: Ctx = {
-    ev,
-    pos,
-    negAfter,
-    names: p.steps.map((s) => s.name),
-    within: p.withinMs ?? Number.POSITIVE_INFINITY,
-  };
+  const ev = sortEvents(events);
+  const c = makeCtx(p, ev);
   const all = enumerate(c).sort((a, b) => compare(key(a), key(b)));
   const out: RefTake[][] = [];
   let cursor = Number.NEGATIVE_INFINITY;
@@ -207,4 +196,26 @@ export function referenceMatches(
     cursor = cursorAfter(p, c, m) ?? cursor;
   }
   return out.map((takes) => ({ takes, events: ev }));
+}
+
+/** One key's events in the matcher's order: (time, arrival). */
+export function sortEvents(events: readonly RefEvent[]): RefEvent[] {
+  return [...events].sort((a, b) => a.ts - b.ts || a.arrival - b.arrival);
+}
+
+/** The definition's context for a pattern over sorted events. */
+export function makeCtx(p: TestPattern, ev: readonly RefEvent[]): Ctx {
+  const pos = p.steps.filter((s) => !(s.opts.negated ?? false));
+  const negAfter: TestStep[][] = [];
+  for (const s of p.steps) {
+    if (s.opts.negated ?? false) negAfter[negAfter.length - 1]?.push(s);
+    else negAfter.push([]);
+  }
+  return {
+    ev,
+    pos,
+    negAfter,
+    names: p.steps.map((s) => s.name),
+    within: p.withinMs ?? Number.POSITIVE_INFINITY,
+  };
 }

@@ -56,6 +56,7 @@ const op: PatternOp = {
   withinMs: 600_000,
   skip: { kind: "skip-past-last" },
   store: { name: "card_testing.pattern", kind: "pattern-buffer" },
+  onTimeout: null,
 };
 
 test("card testing with compiled expressions: step references, step aggregates, output environment", () => {
