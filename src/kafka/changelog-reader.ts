@@ -38,21 +38,21 @@ export function derivesFromCommitted(
 export async function restoreChangelogs(
   kafka: Kafka,
   parts: readonly ChangelogPartition[],
-  apply: (part: ChangelogPartition, entries: readonly ChangelogEntry[]) => void,
+  apply: (part: ChangelogPartition, entries: readonly ChangelogEntry[]) => void | Promise<void>,
   options: RestoreOptions = {},
 ): Promise<ReadTo> {
   const stores = new Map(parts.map((p) => [partitionId(p.topic, p.partition), p]));
   return readPartitions(
     kafka,
     parts,
-    (part, messages) => {
+    async (part, messages) => {
       const changelog = stores.get(partitionId(part.topic, part.partition))!;
       const entries = messages
         .map((m) =>
           parseChange(changelog.store, m.key?.toString() ?? "", m.value?.toString() ?? null, m.headers),
         )
         .filter((e) => derivesFromCommitted(e, options.committedInputOffsets));
-      if (entries.length > 0) apply(changelog, entries);
+      if (entries.length > 0) await apply(changelog, entries);
       failpoint("during-restore");
     },
     { groupPrefix: "vigil-restore", ...options },

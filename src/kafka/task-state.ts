@@ -45,6 +45,9 @@ export interface TaskStateOptions {
   readonly onProgress?: (changelog: string, restored: number, position: number, end: number) => void;
 }
 
+/** Restored changes a cached task holds before it writes them to RocksDB. */
+const RESTORE_FLUSH_CHANGES = 20_000;
+
 /** The task's state folder: `<state-dir>/<group>/<task>`. */
 export function taskStateDir(stateDir: string, groupId: string, taskId: string): string {
   return join(stateDir, groupId, taskId);
@@ -95,9 +98,11 @@ export async function restoreTaskState(opts: TaskStateOptions): Promise<TaskStat
   const readTo = await restoreChangelogs(
     opts.kafka,
     parts,
-    (_part, entries) => {
+    async (_part, entries) => {
       stores.applyRestored(entries.map((e) => e.change));
       restored += entries.length;
+      // Over a bounded cache, the restored state streams into RocksDB instead of piling up in memory.
+      if (isPrefetching(stores) && stores.restoredPending() >= RESTORE_FLUSH_CHANGES) await stores.flushRestored();
     },
     {
       committedInputOffsets: opts.committed,
@@ -148,6 +153,8 @@ function withChangelogOffsets(inner: TaskStateStores, offsets: Record<string, nu
     prefetch: (needs) => inner.prefetch(needs),
     holds: (needs) => inner.holds(needs),
     trim: () => inner.trim(),
+    flushRestored: () => inner.flushRestored(),
+    restoredPending: () => inner.restoredPending(),
     cacheStats: () => inner.cacheStats(),
   };
   return cached;

@@ -40,6 +40,14 @@ export interface PrefetchingStores extends TaskStateStores {
   holds(needs: StateNeeds): boolean;
   /** Evicts clean entries when the cache is over its budget (between batches only). */
   trim(): void;
+  /**
+   * Writes the restored changes applied so far to RocksDB, without a checkpoint, and drops them
+   * from memory: a restore streams into the database. (Replaying them again after a crash is
+   * harmless: the changelog's last write per key wins either way.)
+   */
+  flushRestored(): Promise<void>;
+  /** Restored changes held in memory, not yet written. */
+  restoredPending(): number;
   cacheStats(): CacheCounters & { readonly bytes: number; readonly limit: number };
 }
 
@@ -51,6 +59,10 @@ export function isPrefetching(stores: TaskStateStores): stores is PrefetchingSto
 export function createCachedRocksDbStores(dir: string, opts: CachedStoreOptions): PrefetchingStores {
   return new CachedRocksDbStores(dir, opts);
 }
+
+// RocksDB's memtable per task (its default is 64 MB, and two of them may be held): the cache is
+// the memory budget, so the write buffer is kept small beside it.
+const WRITE_BUFFER_BYTES = 8 * 1024 * 1024;
 
 // Byte 0xFF never occurs in UTF-8: appended to a key prefix it bounds every key that starts with it.
 const AFTER_PREFIX = Buffer.from([0xff]);
@@ -73,11 +85,15 @@ class CachedRocksDbStores implements PrefetchingStores {
 
   async open(): Promise<Checkpoint | null> {
     if (this.db !== null) throw new Error(`state in ${this.dir} is already open`);
-    const [db, checkpoint] = await openStateDb(this.dir, async (d) => {
-      const cp = await this.readMeta(d);
-      for (const name of this.pinned) await this.loadPinned(d, this.storeOf(name));
-      return cp;
-    });
+    const [db, checkpoint] = await openStateDb(
+      this.dir,
+      { writeBufferSize: WRITE_BUFFER_BYTES },
+      async (d) => {
+        const cp = await this.readMeta(d);
+        for (const name of this.pinned) await this.loadPinned(d, this.storeOf(name));
+        return cp;
+      },
+    );
     this.db = db;
     return checkpoint;
   }
@@ -196,6 +212,31 @@ class CachedRocksDbStores implements PrefetchingStores {
 
   rollback(): void {
     for (const store of this.all()) store.dropOverlay();
+  }
+
+  async flushRestored(): Promise<void> {
+    const db = this.requireOpen();
+    const ops: [string, string | null][] = [];
+    for (const store of this.all()) {
+      for (const [key, value] of store.unflushed) {
+        const where = `store ${store.name}, key ${JSON.stringify(key)}`;
+        ops.push([entryKey(store.name, key), value === null ? null : encodeValue(value, where)]);
+      }
+    }
+    if (ops.length === 0) return;
+    const batch = db.write({ autoDestroy: true, capacity: ops.length });
+    for (const [key, value] of ops) {
+      if (value === null) batch.tryDelete(key);
+      else batch.tryPut(key, value);
+    }
+    await batch.flush();
+    for (const store of this.all()) store.unflushed.clear();
+  }
+
+  restoredPending(): number {
+    let n = 0;
+    for (const store of this.all()) n += store.unflushed.size;
+    return n;
   }
 
   applyRestored(changes: readonly StoreChange[]): void {

@@ -18,9 +18,11 @@ declare module "rocksdb-native" {
     readonly value: Buffer;
   }
 
-  interface RocksDBOptions {
+  export interface RocksDBOptions {
     readonly createIfMissing?: boolean;
     readonly readOnly?: boolean;
+    /** Memtable size of the default column family, bytes (RocksDB's default: 64 MB). */
+    readonly writeBufferSize?: number;
   }
 
   export default class RocksDB {

@@ -6,9 +6,8 @@
 // RocksDB is only the durable local checkpoint: a restart reads the state back instead of replaying
 // the changelog from the beginning. Memory therefore bounds the state a task can hold; the rules'
 // time bounds (window + grace, join bounds, `within`) and deletion of expired entries keep it small
-// for the rule sets we target. Next step when state outgrows memory: an LRU cache over RocksDB with
-// an async prefetch of the keys a batch touches before the batch is processed synchronously; the
-// store contract does not change.
+// for the rule sets we target. State larger than memory uses cached-rocksdb-stores.ts instead (the
+// same layout, memory as a bounded cache); this one is its reference and the embedded replay's.
 //
 // Layout (rocksdb-codec.ts): one key space (the default column family, because rocksdb-native must
 // know every column family when the database opens, while stores appear as operators ask for
@@ -17,7 +16,7 @@
 // in the OS cache): a commit survives a process crash, not a power cut; in Kafka mode the
 // changelog covers the rest.
 import { rm } from "node:fs/promises";
-import RocksDB from "rocksdb-native";
+import RocksDB, { type RocksDBOptions } from "rocksdb-native";
 import {
   CHECKPOINT_KEY,
   decodeCheckpoint,
@@ -69,7 +68,7 @@ class RocksDbStores implements RocksDbTaskStores {
 
   async open(): Promise<Checkpoint | null> {
     if (this.db !== null) throw new Error(`state in ${this.dir} is already open`);
-    const [db, checkpoint] = await openStateDb(this.dir, (d) => this.load(d));
+    const [db, checkpoint] = await openStateDb(this.dir, {}, (d) => this.load(d));
     this.db = db;
     return checkpoint;
   }
@@ -184,8 +183,12 @@ class RocksDbStores implements RocksDbTaskStores {
  * Opens the database in `dir` and reads it with `read`; a failure closes it again and is classified
  * (StateLockedError, CorruptStateError, or a path that is not a directory).
  */
-export async function openStateDb<T>(dir: string, read: (db: RocksDB) => Promise<T>): Promise<[RocksDB, T]> {
-  const db = new RocksDB(dir);
+export async function openStateDb<T>(
+  dir: string,
+  options: RocksDBOptions,
+  read: (db: RocksDB) => Promise<T>,
+): Promise<[RocksDB, T]> {
+  const db = new RocksDB(dir, options);
   try {
     await db.ready();
   } catch (error) {

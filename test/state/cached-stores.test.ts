@@ -1,0 +1,143 @@
+// The cached RocksDB stores' contract: reads come from memory only, what was not prefetched faults
+// (never a guessed answer), scopes make scans exact, eviction keeps the budget, restores stream to disk.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createCachedRocksDbStores } from "../../src/state/cached-rocksdb-stores.ts";
+import { StateMissError } from "../../src/state/state-errors.ts";
+import { StateNeeds } from "../../src/state/state-needs.ts";
+import type { Checkpoint } from "../../src/state/store.ts";
+import { tempDir } from "./temp-dir.ts";
+
+const cp = (n: number): Checkpoint => ({ inputOffsets: { "t/0": n }, changelogOffsets: {}, meta: {} });
+const keys = (store: string, ...ks: string[]) => {
+  const needs = new StateNeeds();
+  for (const k of ks) needs.key(store, k);
+  return needs;
+};
+const scope = (store: string, s: string) => {
+  const needs = new StateNeeds();
+  needs.scope(store, s);
+  return needs;
+};
+
+test("a reopened folder answers only what was prefetched; the rest faults with StateMissError", async (t) => {
+  const dir = await tempDir(t);
+  const a = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
+  await a.open();
+  a.store("s").put("k1", { v: 1 });
+  a.store("s").put("k2", { v: 2 });
+  await a.commit(cp(2));
+  await a.close();
+
+  const b = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
+  assert.deepEqual(await b.open(), cp(2));
+  assert.throws(() => b.store("s").get("k1"), StateMissError);
+  await b.prefetch(keys("s", "k1", "nope"));
+  assert.deepEqual(b.store("s").get("k1"), { v: 1 });
+  assert.equal(b.store("s").get("nope"), undefined, "prefetched and absent: known absent");
+  assert.throws(() => b.store("s").get("k2"), StateMissError);
+  const stats = b.cacheStats();
+  assert.equal(stats.faults, 2);
+  assert.equal(stats.misses, 2);
+  // A faulted key is loaded by the next prefetch, whatever it asks for.
+  await b.prefetch(new StateNeeds());
+  assert.deepEqual(b.store("s").get("k2"), { v: 2 });
+  await b.close();
+});
+
+test("a prefetched scope makes prefix and range scans exact, with the overlay merged in", async (t) => {
+  const dir = await tempDir(t);
+  const a = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
+  await a.open();
+  for (const k of ["2:ab|1", "2:ab|2", "2:ab|3", "2:ac|1", "1:a|9"]) a.store("s").put(k, k);
+  await a.commit(cp(1));
+  await a.close();
+  const b = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
+  await b.open();
+  assert.throws(() => [...b.store("s").prefix("2:ab|")], StateMissError);
+  await b.prefetch(scope("s", "2:ab|"));
+  b.store("s").delete("2:ab|2");
+  b.store("s").put("2:ab|4", "new");
+  assert.deepEqual(
+    [...b.store("s").prefix("2:ab|")].map(([k]) => k),
+    ["2:ab|1", "2:ab|3", "2:ab|4"],
+  );
+  assert.deepEqual(
+    [...b.store("s").range("2:ab|2", "2:ab|9")].map(([k]) => k),
+    ["2:ab|3", "2:ab|4"],
+  );
+  assert.equal(b.store("s").get("2:ab|7"), undefined, "inside a complete scope: known absent");
+  assert.throws(() => b.store("s").get("2:ac|1"), StateMissError, "another scope was not prefetched");
+  await b.close();
+});
+
+test("commits evict the least recently used clean entries down to the budget; values survive on disk", async (t) => {
+  const dir = await tempDir(t);
+  const s = createCachedRocksDbStores(dir, { cacheBytes: 20_000 });
+  await s.open();
+  for (let i = 0; i < 2_000; i++) {
+    s.store("s").put(`k${i}`, { i, pad: "x".repeat(40) });
+    if (i % 100 === 99) await s.commit(cp(i));
+  }
+  const stats = s.cacheStats();
+  assert.ok(stats.bytes <= 20_000, `${stats.bytes} bytes cached`);
+  assert.ok(stats.evictions > 1_500, `${stats.evictions} evictions`);
+  assert.throws(() => s.store("s").get("k0"), StateMissError, "the oldest entry was evicted");
+  assert.deepEqual(s.store("s").get("k1999"), { i: 1999, pad: "x".repeat(40) }, "the newest is cached");
+  await s.prefetch(keys("s", "k0", "k1000"));
+  assert.equal((s.store("s").get("k1000") as { i: number }).i, 1000);
+  await s.close();
+});
+
+test("a rollback drops the overlay; the committed value is read back from the cache or the disk", async (t) => {
+  const dir = await tempDir(t);
+  const s = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
+  await s.open();
+  s.store("s").put("k", 1);
+  await s.commit(cp(1));
+  s.store("s").put("k", 2);
+  s.store("s").put("other", 3);
+  assert.equal(s.store("s").get("k"), 2);
+  s.rollback();
+  assert.equal(s.store("s").get("k"), 1);
+  assert.deepEqual(s.pendingChanges(), []);
+  await s.close();
+});
+
+test("a restore streams into RocksDB: flushed changes leave memory and come back by prefetch", async (t) => {
+  const dir = await tempDir(t);
+  const s = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
+  await s.open();
+  const changes = Array.from({ length: 5_000 }, (_, i) => ({ store: "s", key: `k${i}`, value: i }));
+  s.applyRestored(changes);
+  s.applyRestored([{ store: "s", key: "k7", value: null }]);
+  assert.equal(s.restoredPending(), 5_000);
+  await s.flushRestored();
+  assert.equal(s.restoredPending(), 0);
+  await s.prefetch(keys("s", "k6", "k7", "k4999"));
+  assert.equal(s.store("s").get("k6"), 6);
+  assert.equal(s.store("s").get("k7"), undefined, "the restored delete");
+  assert.equal(s.store("s").get("k4999"), 4999);
+  await s.commit(cp(9));
+  await s.close();
+  const again = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
+  assert.deepEqual(await again.open(), cp(9));
+  await again.prefetch(keys("s", "k4998"));
+  assert.equal(again.store("s").get("k4998"), 4998);
+  await again.close();
+});
+
+test("pinned stores load whole at open and are never evicted", async (t) => {
+  const dir = await tempDir(t);
+  const a = createCachedRocksDbStores(dir, { cacheBytes: 1_000, pinned: ["$timers"] });
+  await a.open();
+  for (let i = 0; i < 500; i++) a.store("$timers").put(`t${i}`, 1);
+  await a.commit(cp(1));
+  await a.close();
+  const b = createCachedRocksDbStores(dir, { cacheBytes: 1_000, pinned: ["$timers"] });
+  await b.open();
+  assert.equal([...b.store("$timers").entries()].length, 500);
+  assert.equal(b.store("$timers").get("t499"), 1);
+  assert.equal(b.store("$timers").get("absent"), undefined);
+  await b.close();
+});
