@@ -134,11 +134,28 @@ export function decodeTimestamp(raw: unknown): number | null {
 function parseTimestamp(raw: unknown): number | null {
   if (typeof raw === "number") return Number.isFinite(raw) ? raw : null;
   if (typeof raw !== "string") return null;
+  const fast = utcSeconds(raw);
+  if (fast !== null) return fast;
   // An ISO string without a zone designator is read as UTC (parseISO alone would use local time).
   const d = parseISO(
     NO_ZONE_DATE_TIME.test(raw) ? `${raw}Z` : DATE_ONLY.test(raw) ? `${raw}T00:00:00Z` : raw,
   );
   return isValid(d) ? d.getTime() : null;
+}
+
+// The common shape, `YYYY-MM-DDTHH:MM:SS[.mmm]Z`, read without date-fns (a third of the cost). Any
+// other shape, or a field out of range, goes to parseISO, so the answer is always parseISO's.
+const UTC_SECONDS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?Z$/;
+
+function utcSeconds(raw: string): number | null {
+  const m = UTC_SECONDS.exec(raw);
+  if (m === null) return null;
+  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as number[];
+  if (mo! < 1 || mo! > 12 || d! < 1 || h! > 23 || mi! > 59 || sec! > 59) return null;
+  const ms = Date.UTC(y!, mo! - 1, d!, h!, mi!, sec!, m[7] === undefined ? 0 : Number(m[7]));
+  // Date.UTC rolls Feb 30 over into March: a day that does not exist is parseISO's to refuse.
+  if (y! < 100 || new Date(ms).getUTCDate() !== d) return null;
+  return ms;
 }
 
 const NO_ZONE_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
