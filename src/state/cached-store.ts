@@ -278,6 +278,10 @@ export class CachedStore implements KeyValueStore {
       this.cache.delete(key);
       this.release(before.bytes);
     }
+    if (value === ABSENT && this.pinned) {
+      this.keys?.delete(key); // a pinned store holds every entry: a missing key is absent already
+      return;
+    }
     this.cache.set(key, { value, bytes });
     this.charge(bytes);
     if (this.keys !== null) {
