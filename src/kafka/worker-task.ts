@@ -4,12 +4,14 @@
 // letters, sendOffsets), after which the task commits locally; an abort rolls the task back.
 import type { Admin, Kafka } from "kafkajs";
 import type { OutputRecord } from "../core/record.ts";
+import { repartitionTopics } from "../plan/segments.ts";
 import { channelPartition } from "../plan/task-groups.ts";
 import { partitionForKey } from "../runtime/partitioner.ts";
-import { serializeRepartition } from "../runtime/repartition-serde.ts";
+import { serializeRepartition, serializeWatermark } from "../runtime/repartition-serde.ts";
 import { createTask, type LocalTaskRuntime } from "../runtime/task.ts";
 import type { InputRecord, TaskOutput } from "../runtime/task-api.ts";
 import { StateMissError } from "../state/state-errors.ts";
+import { createIdleDetector, DEFAULT_IDLE_AFTER_MS, type IdleDetector } from "../time/idle-inputs.ts";
 import { failpoint } from "./failpoints.ts";
 import { divertOversized, oversizeRules } from "./oversize.ts";
 import { partitionId, topicOffsets } from "./partition-reader.ts";
@@ -38,6 +40,8 @@ export interface FetchedTo {
   readonly topic: string;
   readonly partition: number;
   readonly next: number;
+  /** Records left in the partition after the batch, as the fetch saw them (kafkajs offsetLag). */
+  readonly lag?: number;
 }
 
 export interface WorkerTask {
@@ -95,6 +99,34 @@ interface Ctx {
   readonly partition: number;
   readonly log: WorkerLog;
   readonly observer?: WorkerObserver;
+  /** `idle after` of the streams that declare none (ms; default 60 s; Infinity: never idle). */
+  readonly idleAfterMs?: number;
+}
+
+/**
+ * Watches the task's stream partitions for idleness; a partition counts as caught up at open when
+ * the committed position is at its end.
+ */
+async function idleDetector(
+  ctx: TaskCtx,
+  committed: Readonly<Record<string, number>>,
+): Promise<IdleDetector> {
+  const streams = new Map(ctx.layout.plan.streams.map((s) => [s.topic, s]));
+  const inputs = ctx.inputs.filter((i) => streams.has(i.topic));
+  const caughtUp = new Set<string>();
+  for (const i of inputs) {
+    const offsets = await topicOffsets(ctx.admin, i.kafkaTopic);
+    const end = Number(offsets.find((o) => o.partition === i.partition)?.high ?? 0);
+    const id = partitionId(i.topic, i.partition);
+    if ((committed[id] ?? 0) >= end) caughtUp.add(id);
+  }
+  const idleAfter = (topic: string) =>
+    streams.get(topic)?.idleAfterMs ?? ctx.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS;
+  return createIdleDetector(
+    inputs.map((i) => ({ id: partitionId(i.topic, i.partition), idleAfterMs: idleAfter(i.topic) })),
+    Date.now(),
+    caughtUp,
+  );
 }
 
 interface TaskCtx extends Ctx {
@@ -139,6 +171,7 @@ export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>):
   // Table partitions with records the task has not fetched yet; each leaves once fetched that far.
   const backlog =
     ctx.inputs.length > 1 ? await tableBacklog(admin, layout, ctx.inputs, committed) : new Map();
+  const repartitioned = repartitionTopics(layout.plan);
   const runtime = await createTask({
     id,
     plan: layout.plan,
@@ -153,6 +186,12 @@ export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>):
             idleMs: layout.idleMs,
             backlog,
             backlogWaitMs: TABLE_BACKLOG_WAIT_MS,
+            // Repartition channels carry their upstream's watermark: never skipped on a timeout.
+            neverIdle: new Set(
+              ctx.inputs
+                .filter((i) => repartitioned.has(i.topic))
+                .map((i) => partitionId(i.topic, i.partition)),
+            ),
           },
         }
       : {}),
@@ -166,7 +205,8 @@ export async function openWorkerTask(base: Ctx, heartbeat: () => Promise<void>):
     })),
     taskProbe(layout, id, state.stores),
   );
-  return makeTask(ctx, id, producer, runtime, committed, state.changelogOffsets, backlog);
+  const idle = await idleDetector(ctx, committed);
+  return makeTask(ctx, id, producer, runtime, committed, state.changelogOffsets, backlog, idle);
 }
 
 function outputPartition(layout: TaskLayout, out: OutputRecord): number {
@@ -191,6 +231,17 @@ function transactionRecords(
     // The embedded runner's channel: (downstream partition of the key, this upstream task).
     const to = partitionForKey(r.key ?? "", n);
     records.push({ topic, record: repartitionRecord(r, channelPartition(to, partition, n)) });
+  }
+  // A watermark-only record goes to every channel this task feeds in its topic (same transaction).
+  for (const w of drained.watermarks) {
+    const topic = layout.kafkaTopics.get(w.topic);
+    if (topic === undefined) throw new Error(`repartition topic '${w.topic}' has no Kafka topic`);
+    const value = serializeWatermark(w.watermark);
+    const timestamp = String(Math.max(0, Math.trunc(w.watermark)));
+    for (let to = 0; to < n; to++) {
+      const record = { key: null, value, timestamp, partition: channelPartition(to, partition, n) };
+      records.push({ topic, record });
+    }
   }
   const dlq = partition % layout.deadLetterPartitions;
   for (const d of drained.deadLetters) {
@@ -218,6 +269,7 @@ function makeTask(
   initial: Record<string, number>,
   changelogOffsets: Record<string, number>,
   backlog: Map<string, number>,
+  idle: IdleDetector,
 ): WorkerTask {
   let committed = { ...initial };
   const byId = new Map(ctx.inputs.map((i) => [partitionId(i.topic, i.partition), i]));
@@ -243,7 +295,10 @@ function makeTask(
       if (fetched !== undefined) {
         const pid = partitionId(fetched.topic, fetched.partition);
         if ((backlog.get(pid) ?? Number.POSITIVE_INFINITY) <= fetched.next) backlog.delete(pid);
+        if (fetched.lag !== undefined) idle.setCaughtUp(pid, fetched.lag <= 0);
       }
+      const first = records[0];
+      if (first !== undefined) idle.sawData(partitionId(first.topic, first.partition), Date.now());
       const next = queue.then(() => processNow(records));
       queue = next.catch(() => undefined);
       return next;
@@ -263,6 +318,13 @@ function makeTask(
   async function processNow(records: readonly InputRecord[]): Promise<BatchResult> {
     try {
       await runtime.process(records);
+      // Idle stream partitions: decided here, once, and recorded in this batch's transaction.
+      const now = Date.now();
+      for (const pid of idle.due(now)) {
+        const input = byId.get(pid)!;
+        if (await runtime.declareIdle(input.topic, input.partition, now))
+          ctx.log("task.idle", { task: id, input: pid, watermark: runtime.watermark() });
+      }
     } catch (err) {
       if (!(err instanceof StateMissError)) throw err;
       // A read the prefetch did not foresee: nothing of the batch is sent; the retry prefetches it.

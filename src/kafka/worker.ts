@@ -36,6 +36,11 @@ export interface WorkerOptions {
   readonly maxBytesPerPartition?: number;
   /** Wall-clock idle time before a multi-input task stops waiting for a quiet input. Default 500 ms. */
   readonly idleMs?: number;
+  /**
+   * `idle after` of the streams that declare none: a stream partition quiet this long (wall clock)
+   * advances its watermark to the wall clock minus lateness (docs/runtime.md). Default 60 s.
+   */
+  readonly idleAfterMs?: number;
   /** RocksDB state under `<stateDir>/<group>/<task>` (restarts replay only the changelog tail). */
   readonly stateDir?: string;
   /** With stateDir: bytes of clean state cache per task (the rest stays on disk). Default 64 MB. */
@@ -234,8 +239,8 @@ export function createWorker(opts: WorkerOptions): Worker {
 
   /** Lets multi-input tasks release records held for a quiet input (no fetch would wake them). */
   const tick = () => {
+    // Every task: one reading a single input may still have an idle decision to take.
     for (const [id, { task, slot }] of tasks) {
-      if (taskInputs(slot.layout, slot.partition).length < 2) continue;
       task.process([]).then(
         (r) => settle(id, slot, r),
         (err: unknown) => log("task.error", { task: task.id, error: describeError(err) }),
@@ -274,7 +279,15 @@ export function createWorker(opts: WorkerOptions): Worker {
         let task = tasks.get(id)?.task;
         if (task === undefined) {
           log("task.opening", { task: id });
-          const ctx = { kafka, admin, layout: slot.layout, partition: slot.partition, log, observer };
+          const ctx = {
+            kafka,
+            admin,
+            layout: slot.layout,
+            partition: slot.partition,
+            log,
+            observer,
+            ...(opts.idleAfterMs !== undefined ? { idleAfterMs: opts.idleAfterMs } : {}),
+          };
           task = await openWorkerTask(ctx, heartbeat);
           tasks.set(id, { task, slot });
         }
@@ -283,6 +296,7 @@ export function createWorker(opts: WorkerOptions): Worker {
           topic: route.topic,
           partition: batch.partition,
           next: Number(batch.lastOffset()) + 1,
+          lag: Number(batch.offsetLag()),
         };
         committed = await settle(id, slot, await task.process(records, fetched));
         if (committed) {

@@ -30,6 +30,8 @@ export interface StreamDecl {
   readonly timeField: string | null;
   /** Allowed lateness (out-of-orderness) in ms: watermark = max event time seen - lateness. */
   readonly latenessMs: number;
+  /** `idle after`: wall-clock quiet time (ms) before a worker decides a partition is idle; absent: the worker's default. */
+  readonly idleAfterMs?: number;
 }
 
 export interface TableDecl {

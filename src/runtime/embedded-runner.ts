@@ -17,7 +17,7 @@ import { inputId } from "./input-merger.ts";
 import { layeredLog } from "./layered-log.ts";
 import type { PartitionedLog } from "./partitioned-log.ts";
 import { partitionForKey } from "./partitioner.ts";
-import { serializeRepartition } from "./repartition-serde.ts";
+import { serializeRepartition, serializeWatermark } from "./repartition-serde.ts";
 import type { OperatorFactory } from "./segment-chain.ts";
 import { createTask, type LocalTaskRuntime, PINNED_STORES } from "./task.ts";
 
@@ -257,6 +257,15 @@ function collect(slot: Slot, log: PartitionedLog, n: number): void {
     const value = serializeRepartition(r);
     ensureTopic(log, r.topic, n * n).append(r.topic, r.key, value, r.timestamp, partition);
     slot.pending.push({ kind: "rep", topic: r.topic, partition, key: r.key, value, timestamp: r.timestamp });
+  }
+  // A watermark-only record goes to every channel this task feeds in its topic.
+  for (const w of out.watermarks) {
+    const value = serializeWatermark(w.watermark);
+    for (let to = 0; to < n; to++) {
+      const partition = channelPartition(to, slot.partition, n);
+      ensureTopic(log, w.topic, n * n).append(w.topic, null, value, w.watermark, partition);
+      slot.pending.push({ kind: "rep", topic: w.topic, partition, key: null, value, timestamp: w.watermark });
+    }
   }
 }
 

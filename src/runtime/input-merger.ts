@@ -44,6 +44,12 @@ export interface WallClockIdle {
    */
   readonly backlog?: ReadonlyMap<string, number>;
   readonly backlogWaitMs?: number;
+  /**
+   * Inputs that are never idle: repartition channels, which carry their upstream task's watermark
+   * and hear from it (a record or a watermark-only record) whenever it moves. Waiting for them
+   * keeps the merge a function of the channels' contents.
+   */
+  readonly neverIdle?: ReadonlySet<string>;
 }
 
 export interface InputMerger<P> {
@@ -88,7 +94,7 @@ export function createInputMerger<P>(
   const startedAt = wallClock ? wallClock.now() : 0;
   const isBlocking = (q: Queue<P>): boolean => {
     if (q.head < q.items.length || q.ended) return false;
-    if (!wallClock) return true;
+    if (!wallClock || wallClock.neverIdle?.has(q.id)) return true;
     const now = wallClock.now();
     const known = wallClock.backlog?.get(q.id);
     if (known !== undefined && q.pushed < known && now - startedAt <= (wallClock.backlogWaitMs ?? 0))

@@ -1,5 +1,6 @@
 // Runtime stage: what a task produced since its last drain, counted as it is produced.
 import type { DeadLetter, OutputRecord } from "../core/record.ts";
+import type { ChannelWatermark } from "../time/channel-watermarks.ts";
 import type { TaskCounters } from "./task-stats.ts";
 
 /** What a task produced since the last drain, counted as it is produced. */
@@ -7,6 +8,8 @@ export class OutputBuffer {
   outputs: OutputRecord[] = [];
   repartitions: OutputRecord[] = [];
   deadLetters: DeadLetter[] = [];
+  /** Watermark-only records due on the repartition channels the task writes. */
+  watermarks: ChannelWatermark[] = [];
   private readonly counters: TaskCounters;
 
   constructor(counters: TaskCounters) {
@@ -27,5 +30,6 @@ export class OutputBuffer {
     this.outputs = [];
     this.repartitions = [];
     this.deadLetters = [];
+    this.watermarks = [];
   }
 }

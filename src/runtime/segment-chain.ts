@@ -32,6 +32,11 @@ export interface ChainEnv {
    * The task passes one that, while a timer at T fires, answers min(watermark, T) - delay.
    */
   readonly delayedWatermark?: (delay: number) => number;
+  /**
+   * The watermark a repartition record emitted now carries, its segment's join delay taken off
+   * (default: the delayed watermark; the task's answers the timer being fired while one fires).
+   */
+  readonly carriedWatermark?: (delay: number) => number;
   readonly factory: OperatorFactory;
   readonly compile: ExprCompiler;
   readonly output: (record: OutputRecord) => void;
@@ -94,7 +99,9 @@ export function buildSegmentChain(segment: Segment, env: ChainEnv): SegmentChain
     segment.ops.length + 1,
     delays[segment.ops.length]!,
   );
-  stages.push(segment.rekey ? rekeyStage(segment, env) : sinkStage(segment, env, last));
+  stages.push(
+    segment.rekey ? rekeyStage(segment, env, delays[segment.ops.length]!) : sinkStage(segment, env, last),
+  );
   const entries = stages.map((_, i) => guarded(i));
   return { segment, operators, enter: (index, record) => entries[index]!(record) };
 }
@@ -149,15 +156,16 @@ function withSideSink(
   return { ...ctx, sideOutput };
 }
 
-function rekeyStage(segment: Segment, env: ChainEnv): (record: StreamRecord) => void {
+function rekeyStage(segment: Segment, env: ChainEnv, delay: number): (record: StreamRecord) => void {
   const rekey = segment.rekey!;
   const keys = rekey.keys.map((k) => env.compile(k));
+  const carried = env.carriedWatermark ?? ((d: number) => delayedWatermark(env, d));
   return (record) => {
     const key = keyString(keys.map((k) => k(record.value)));
     env.repartition({
       topic: rekey.repartitionTopic,
       key,
-      value: repartitionValue(record.value, record.origin),
+      value: repartitionValue(record.value, record.origin, carried(delay)),
       timestamp: record.timestamp,
       rule: segment.rule.name,
       ...(record.evidence ? { evidence: record.evidence } : {}),

@@ -2,6 +2,9 @@
 // A task runs every rule of a program over one partition group (partition p of every source topic).
 import type { DeadLetter, OutputRecord } from "../core/record.ts";
 import type { StoreChange } from "../state/store.ts";
+import type { ChannelWatermark } from "../time/channel-watermarks.ts";
+
+export type { ChannelWatermark } from "../time/channel-watermarks.ts";
 
 /** A raw input record as read from a log: the value is undecoded text (decode errors are dead letters). */
 export interface InputRecord {
@@ -22,6 +25,11 @@ export interface TaskOutput {
   readonly repartitions: readonly OutputRecord[];
   /** Every store change pending since the last commit (not only since the last drain), last write per key. */
   readonly changes: readonly StoreChange[];
+  /**
+   * Watermark-only records: the runner writes each to every channel this task feeds in `topic`
+   * (so a downstream task hears of the upstream's progress when no record goes its way).
+   */
+  readonly watermarks: readonly ChannelWatermark[];
 }
 
 export interface TaskRuntime {

@@ -12,7 +12,16 @@ import type { InputRecord } from "./task-api.ts";
 /** A decoded input: a row of a stream or table, a repartitioned environment, or a decode failure. */
 export type DecodedInput =
   | { readonly kind: "row"; readonly row: Row | null }
-  | { readonly kind: "env"; readonly env: Row; readonly origin: Origin; readonly evidence?: Evidence }
+  | {
+      readonly kind: "env";
+      readonly env: Row;
+      readonly origin: Origin;
+      readonly evidence?: Evidence;
+      /** The watermark its repartition channel carries (absent in records of older versions). */
+      readonly wm?: number;
+    }
+  /** A repartition channel's watermark-only record: moves event time, reaches no operator. */
+  | { readonly kind: "watermark"; readonly wm: number }
   | { readonly kind: "error"; readonly reason: "decode-error" | "schema-mismatch"; readonly message: string };
 
 /** How the records of one topic are decoded. */
@@ -40,7 +49,14 @@ function decodePayload(input: InputRecord, format: TopicFormat): DecodedInput {
   if (format.kind === "repartition") {
     try {
       const p = parseRepartition(input.value);
-      return { kind: "env", env: p.env, origin: p.origin, ...(p.evidence ? { evidence: p.evidence } : {}) };
+      if (p.kind === "watermark") return p;
+      return {
+        kind: "env",
+        env: p.env,
+        origin: p.origin,
+        ...(p.evidence ? { evidence: p.evidence } : {}),
+        ...(p.wm !== undefined ? { wm: p.wm } : {}),
+      };
     } catch (e) {
       return {
         kind: "error",
@@ -58,6 +74,7 @@ function decodePayload(input: InputRecord, format: TopicFormat): DecodedInput {
 }
 
 function eventTimeOf(input: InputRecord, format: TopicFormat, payload: DecodedInput): number {
+  if (payload.kind === "watermark") return payload.wm;
   if (payload.kind === "env") return input.timestamp;
   if (format.kind === "repartition" || payload.kind !== "row" || payload.row === null) return input.timestamp;
   const field = format.decl.timeField;

@@ -35,7 +35,7 @@ export class TaskPrefetch {
     const needs = new StateNeeds();
     for (const rec of records) {
       const { payload, input } = rec;
-      if (payload.kind === "error") continue;
+      if (payload.kind === "error" || payload.kind === "watermark") continue;
       for (const route of this.routes.get(input.topic) ?? []) {
         const key = route.keyOf(input, payload);
         if (key === undefined) continue;

@@ -7,7 +7,7 @@ import { type ChainEnv, keyString, type SegmentChain } from "./segment-chain.ts"
 import type { InputRecord } from "./task-api.ts";
 import type { DecodedInput } from "./task-input.ts";
 
-type Payload = Exclude<DecodedInput, { kind: "error" }>;
+type Payload = Exclude<DecodedInput, { kind: "error" } | { kind: "watermark" }>;
 
 /** Feeds one decoded record (never a decode failure) to one consumer. */
 export interface Route {

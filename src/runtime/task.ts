@@ -16,6 +16,7 @@ import {
 import { isPrefetching, type PrefetchingStores } from "../state/cached-rocksdb-stores.ts";
 import { StateMissError } from "../state/state-errors.ts";
 import type { Checkpoint, KeyValueStore, TaskStateStores } from "../state/store.ts";
+import { type ChannelWatermarks, createChannelWatermarks } from "../time/channel-watermarks.ts";
 import { createTaskTimers, type DueTimer, MAX_TIMER_TIME, type TaskTimers } from "../time/timer-service.ts";
 import {
   createWatermarkTracker,
@@ -32,7 +33,13 @@ import {
 } from "./input-merger.ts";
 import { defaultOperatorFactory } from "./operator-factory.ts";
 import { OutputBuffer } from "./output-buffer.ts";
-import { buildSegmentChain, type ChainEnv, type OperatorFactory, timerOrigin } from "./segment-chain.ts";
+import {
+  buildSegmentChain,
+  type ChainEnv,
+  joinDelays,
+  type OperatorFactory,
+  timerOrigin,
+} from "./segment-chain.ts";
 import type { InputRecord, TaskOutput, TaskRuntime, TaskStats } from "./task-api.ts";
 import { type DecodedInput, decodeInput, type TopicFormat, topicFormats } from "./task-input.ts";
 import { latestEventTime, TaskPrefetch, TIMER_CHUNK } from "./task-prefetch.ts";
@@ -56,6 +63,8 @@ export interface TaskOptions {
   readonly partitions: readonly { readonly topic: string; readonly partition: number }[];
   /** Stream-time idle timeout (ms): a partition this far behind stream time stops holding the watermark. */
   readonly idleTimeout?: number;
+  /** Event-time spacing of watermark-only records on the repartition channels this task writes. */
+  readonly watermarkInterval?: number;
   /** Wall-clock merge idleness (Kafka worker only; breaks replay determinism, see docs/runtime.md). */
   readonly wallClockIdle?: WallClockIdle;
   /**
@@ -80,6 +89,13 @@ export interface LocalTaskRuntime extends TaskRuntime {
   finish(): Promise<void>;
   stats(): TaskStats;
   watermark(): number;
+  /**
+   * A live source partition was found idle at wall-clock `now`: its watermark advances to
+   * `now - lateness` (never back), the decision is written to the `$task` store (so it is in the
+   * changelog, in the same transaction as what it caused), and due timers fire. False when it moved
+   * nothing (the partition's watermark was already there).
+   */
+  declareIdle(topic: string, partition: number, now: number): Promise<boolean>;
 }
 
 /** Creates a task and restores it from its stores' last checkpoint. */
@@ -101,6 +117,7 @@ interface TaskParts {
   readonly operators: ReadonlyMap<string, Operator>;
   readonly clock: FiringClock;
   readonly prefetch: TaskPrefetch;
+  readonly channels: ChannelWatermarks;
 }
 
 /**
@@ -144,6 +161,7 @@ function assemble(opts: TaskOptions): TaskParts {
     params,
     watermark: () => tracker.current(),
     delayedWatermark: (delay) => delayedView(tracker, clock, delay),
+    carriedWatermark: (delay) => delayedView(tracker, clock, delay),
     factory: opts.operatorFactory ?? defaultOperatorFactory,
     compile: (e) => compileExpr(e, params),
     output: (o) => buffer.output(o),
@@ -164,6 +182,12 @@ function assemble(opts: TaskOptions): TaskParts {
     operators: new Map(chains.flatMap((c) => [...c.operators])),
     clock,
     prefetch: new TaskPrefetch(routes, chains),
+    channels: createChannelWatermarks(
+      segments.flatMap((s) =>
+        s.rekey ? [{ topic: s.rekey.repartitionTopic, delayMs: joinDelays(s.ops)[s.ops.length]! }] : [],
+      ),
+      opts.watermarkInterval,
+    ),
   };
 }
 
@@ -183,6 +207,7 @@ class Task implements LocalTaskRuntime {
     if (marks !== undefined) parts.tracker.restore(marks);
     this.committedMarks = parts.tracker.snapshot();
     parts.merger.reset(this.committedPositions);
+    parts.channels.reset(parts.tracker.current());
   }
 
   push(records: readonly InputRecord[]): void {
@@ -247,12 +272,12 @@ class Task implements LocalTaskRuntime {
   }
 
   drain(opts?: { readonly changes?: boolean }): TaskOutput {
-    const { outputs, deadLetters, repartitions } = this.parts.buffer;
+    const { outputs, deadLetters, repartitions, watermarks } = this.parts.buffer;
     this.parts.buffer.clear();
-    if (opts?.changes === false) return { outputs, deadLetters, repartitions, changes: [] };
+    if (opts?.changes === false) return { outputs, deadLetters, repartitions, changes: [], watermarks };
     this.parts.timers.flush(); // the timers' changes belong to this batch's changelog
     const changes = this.opts.stores.pendingChanges();
-    return { outputs, deadLetters, repartitions, changes };
+    return { outputs, deadLetters, repartitions, changes, watermarks };
   }
 
   positions(): Readonly<Record<string, number>> {
@@ -278,6 +303,7 @@ class Task implements LocalTaskRuntime {
     this.parts.timers.invalidate();
     this.parts.merger.reset(this.committedPositions);
     this.parts.tracker.restore(this.committedMarks);
+    this.parts.channels.reset(this.parts.tracker.current());
     this.parts.buffer.clear();
   }
 
@@ -333,12 +359,19 @@ class Task implements LocalTaskRuntime {
         this.saveMarks(tracker.snapshot());
         return false;
       }
+      this.tellChannels(wm);
       const rec = merger.next();
       if (!rec) break;
       this.dispatch(rec);
-      // Undecodable records and table updates do not move event time.
-      if (rec.payload.kind !== "error" && formats.get(rec.input.topic)?.kind !== "table") {
-        tracker.observe(inputId(rec.input.topic, rec.input.partition), rec.eventTime);
+      // Undecodable records and table updates do not move event time; a repartition channel's
+      // watermark is the one its records carry.
+      const { payload } = rec;
+      const id = inputId(rec.input.topic, rec.input.partition);
+      if (payload.kind === "watermark") tracker.observeWatermark(id, payload.wm);
+      else if (payload.kind === "env" && payload.wm !== undefined)
+        tracker.observeWatermark(id, payload.wm, rec.eventTime);
+      else if (payload.kind !== "error" && formats.get(rec.input.topic)?.kind !== "table") {
+        tracker.observe(id, rec.eventTime);
       }
     }
     this.saveMarks(tracker.snapshot());
@@ -357,6 +390,7 @@ class Task implements LocalTaskRuntime {
 
   private dispatch(rec: PendingRecord<DecodedInput>): void {
     const { input, payload, eventTime } = rec;
+    if (payload.kind === "watermark") return; // moves event time only (pump)
     this.parts.counters.input();
     if (payload.kind === "error") {
       const { reason, message } = payload;
@@ -376,6 +410,29 @@ class Task implements LocalTaskRuntime {
   private fireTimers(): void {
     const wm = this.parts.tracker.advance();
     this.parts.timers.fireDue(wm, (t) => this.fireTimer(t));
+    this.tellChannels(wm);
+  }
+
+  /** Told to the channels only once its timers fired: what they emitted carries the older one. */
+  private tellChannels(wm: number): void {
+    for (const w of this.parts.channels.due(wm)) this.parts.buffer.watermarks.push(w);
+  }
+
+  async declareIdle(topic: string, partition: number, now: number): Promise<boolean> {
+    const { tracker, formats, taskStore } = this.parts;
+    const format = formats.get(topic);
+    if (format?.kind !== "stream") throw new Error(`task ${this.id}: only a stream partition can be idle`);
+    const id = inputId(topic, partition);
+    const to = now - format.decl.latenessMs;
+    const from = tracker.partitionWatermark(id);
+    if (!(to > from)) return false;
+    tracker.observeWatermark(id, to);
+    taskStore.put(`idle:${id}`, { wallClock: now, from: Number.isFinite(from) ? from : null, to });
+    const stores = this.opts.stores;
+    // The task watermark rises to `to` at most: what may come due is bounded by it.
+    if (isPrefetching(stores)) await this.settle(stores, Math.max(tracker.current(), to));
+    else this.pump();
+    return true;
   }
 
   private fireTimer(t: DueTimer): void {

@@ -6,6 +6,7 @@ import type { Row, Value } from "../core/value.ts";
 import type { ProgramPlan, StreamDecl, TableDecl } from "../plan/plan.ts";
 import { partitionForKey } from "../runtime/partitioner.ts";
 import { keyString } from "../runtime/segment-chain.ts";
+import { DEFAULT_IDLE_AFTER_MS } from "../time/idle-inputs.ts";
 import { type CompiledRules, compiledOf, type RulesSource } from "./compile-rules.ts";
 import { TaskNetwork } from "./task-network.ts";
 
@@ -134,6 +135,21 @@ export class TestDriver {
   advanceTo(time: number | string): void {
     if (this.ended) throw new Error("the driver's input has ended: create a new driver");
     this.network.advanceTo(toMillis(time));
+  }
+
+  /**
+   * States that `stream` brought no record for `forMs` of wall-clock time after the last record
+   * piped (its log timestamp stands for its arrival). When that is at least the stream's
+   * `idle after` (default 60 s), every partition of it is declared idle as a Kafka worker would:
+   * its watermark advances to that time less the lateness and what is due fires. True when it did.
+   */
+  idle(stream: string, forMs: number): boolean {
+    if (this.ended) throw new Error("the driver's input has ended: create a new driver");
+    const d = this.declOf(stream);
+    if (d.kind !== "stream") throw new Error(`${stream} is a table: only a stream goes idle`);
+    if (forMs < (d.decl.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS)) return false;
+    const last = Math.max(0, ...this.piped.map((p) => p.timestamp));
+    return this.network.declareIdle(d.decl.topic, last + forMs);
   }
 
   /** Ends the input: every window closes and every pending timer fires (watermark to +infinity). */

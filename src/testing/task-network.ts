@@ -8,7 +8,7 @@ import type { ProgramPlan } from "../plan/plan.ts";
 import { channelPartition, taskGroups } from "../plan/task-groups.ts";
 import { inputId } from "../runtime/input-merger.ts";
 import { partitionForKey } from "../runtime/partitioner.ts";
-import { serializeRepartition } from "../runtime/repartition-serde.ts";
+import { serializeRepartition, serializeWatermark } from "../runtime/repartition-serde.ts";
 import { createTask, type LocalTaskRuntime } from "../runtime/task.ts";
 import type { InputRecord } from "../runtime/task-api.ts";
 import { createMemoryTaskStores } from "../state/memory-stores.ts";
@@ -136,6 +136,21 @@ export class TaskNetwork {
     }
   }
 
+  /**
+   * Every partition of external topic `topic` was found idle at (simulated) wall-clock `now`: each
+   * task reading it advances those partitions' watermarks to `now` less the stream's lateness and
+   * fires what is due; what that emits reaches the downstream tasks. True when a watermark moved.
+   */
+  declareIdle(topic: string, now: number): boolean {
+    let moved = false;
+    for (const slot of this.slots) {
+      if (!slot.topics.has(topic)) continue;
+      moved = slot.task.declareIdle(topic, slot.partition, now) || moved;
+      this.settle();
+    }
+    return moved;
+  }
+
   /** The least watermark over the tasks (what every rule has seen). */
   watermark(): number {
     return Math.min(...this.slots.map((s) => s.task.watermark()));
@@ -153,21 +168,37 @@ export class TaskNetwork {
           this.forward(slot, r);
           moved = true;
         }
+        for (const w of out.watermarks) {
+          for (let to = 0; to < this.partitions; to++)
+            this.deliver(slot, w.topic, to, null, serializeWatermark(w.watermark), w.watermark);
+          moved = true;
+        }
       }
     }
   }
 
   private forward(from: Slot, r: OutputRecord): void {
     const to = partitionForKey(r.key ?? "", this.partitions);
+    this.deliver(from, r.topic, to, r.key, serializeRepartition(r), r.timestamp);
+  }
+
+  /** Appends a record to the channel (`from` -> downstream partition `to`) of a repartition topic. */
+  private deliver(
+    from: Slot,
+    topic: string,
+    to: number,
+    key: string | null,
+    value: string,
+    timestamp: number,
+  ) {
     const partition = channelPartition(to, from.partition, this.partitions);
-    const id = inputId(r.topic, partition);
+    const id = inputId(topic, partition);
     const upstream = `${from.group}/${from.partition}`;
     for (const slot of this.slots) {
       if (slot.channels.get(id) !== upstream) continue;
       const offset = slot.nextOffset.get(id) ?? 0;
       slot.nextOffset.set(id, offset + 1);
-      const value = serializeRepartition(r);
-      slot.task.push([{ topic: r.topic, partition, offset, key: r.key, value, timestamp: r.timestamp }]);
+      slot.task.push([{ topic, partition, offset, key, value, timestamp }]);
     }
   }
 

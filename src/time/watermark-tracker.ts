@@ -6,7 +6,11 @@ import type { Value } from "../core/value.ts";
 export interface TrackedPartition {
   /** `topic/partition` (or any stable id). */
   readonly id: string;
-  /** Declared out-of-orderness: the partition's watermark is max event time seen - lateness. */
+  /**
+   * Declared out-of-orderness: the partition's watermark is max event time seen - lateness. A
+   * repartition channel's watermark is the one its records carry (observeWatermark); the lateness
+   * is then only the fallback for records that carry none (written by an older version).
+   */
   readonly latenessMs: number;
   /** False for table topics: they never hold the watermark back. */
   readonly holdsWatermark: boolean;
@@ -21,6 +25,13 @@ interface PartitionState {
 export interface WatermarkTracker {
   /** Records that a record with this event time was released from `id`. */
   observe(id: string, eventTime: number): void;
+  /**
+   * Raises partition `id`'s watermark to at least `wm`: a watermark carried by a repartition record,
+   * or an idle decision. `eventTime` (a carried data record's time) also moves stream time.
+   */
+  observeWatermark(id: string, wm: number, eventTime?: number): void;
+  /** The partition's own watermark (max event time - lateness, or the carried one). */
+  partitionWatermark(id: string): number;
   /** The partition has ended and everything it held was released: it stops holding the watermark. */
   end(id: string): void;
   /** Every partition ended (end of bounded input): the watermark becomes +Infinity. */
@@ -49,6 +60,7 @@ export function createWatermarkTracker(
   idleTimeoutMs = Number.POSITIVE_INFINITY,
 ): WatermarkTracker {
   const specs = partitions.filter((p) => p.holdsWatermark);
+  const lateness = new Map(partitions.map((p) => [p.id, p.latenessMs]));
   const states = new Map<string, PartitionState>(
     partitions.map((p) => [p.id, { maxEventTime: Number.NEGATIVE_INFINITY, ended: false }]),
   );
@@ -82,6 +94,21 @@ export function createWatermarkTracker(
       if (eventTime > s.maxEventTime) s.maxEventTime = eventTime;
       if (eventTime > stream) stream = eventTime;
       if (firstTime === Number.NEGATIVE_INFINITY) firstTime = eventTime;
+    },
+    observeWatermark(id, wm, eventTime) {
+      const s = states.get(id);
+      if (!s) throw new Error(`watermark tracker: unknown partition ${id}`);
+      const asMax = wm + (lateness.get(id) ?? 0);
+      if (asMax > s.maxEventTime) s.maxEventTime = asMax;
+      if (eventTime !== undefined) {
+        if (eventTime > stream) stream = eventTime;
+        if (firstTime === Number.NEGATIVE_INFINITY) firstTime = eventTime;
+      }
+    },
+    partitionWatermark(id) {
+      const s = states.get(id);
+      if (!s) throw new Error(`watermark tracker: unknown partition ${id}`);
+      return s.maxEventTime - (lateness.get(id) ?? 0);
     },
     end(id) {
       const s = states.get(id);

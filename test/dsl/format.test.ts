@@ -197,3 +197,10 @@ test("fmt: refuses input with syntax errors", () => {
   assert.equal(r.output, null);
   assert.equal(r.diagnostics[0]?.code, "V1010");
 });
+
+test("fmt: `idle after` prints on the event-time line, after the lateness", () => {
+  expectPrinted(
+    'stream s from topic "t" idle after 5m schema { ts: timestamp } lateness 1s event time ts',
+    'stream s from topic "t"\n  schema { ts: timestamp }\n  event time ts, lateness 1s, idle after 5m\n',
+  );
+});

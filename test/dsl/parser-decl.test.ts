@@ -153,7 +153,7 @@ test("declaration errors", () => {
   );
   expectParseError(
     'stream s from topic "t" schema { a: int } lateness 5s keyed a',
-    "<stdin>:1:55: error[V1010]: expected a stream option (`key`, `format`, `schema`, `event time`, `lateness`) or the next declaration, found `keyed`",
+    "<stdin>:1:55: error[V1010]: expected a stream option (`key`, `format`, `schema`, `event time`, `lateness`, `idle after`) or the next declaration, found `keyed`",
   );
   expectParseError(
     'stream s from topic "t" schema { a int }',
@@ -235,4 +235,28 @@ test("emit: a dotted or called output needs a name", () => {
   );
   const d = parse('rule r from s emit to "o" { small.amount }', "f").diagnostics[0];
   assert.equal(d?.hint, "an output field needs a name of its own, e.g. `amount: small.amount`");
+});
+
+test("stream: `idle after DURATION` is a stream option, at most once, and reaches the plan", async () => {
+  const a = astOf(
+    'stream s from topic "t" schema { k: string, ts: timestamp } event time ts, lateness 30s, idle after 2m',
+  );
+  assert.match(a, /StreamDecl name=s topic="t" key=- format=- eventTime=ts lateness=30s idleAfter=2m/);
+  expectParseError(
+    'stream s from topic "t" schema { a: int } idle after 5s idle after 6s',
+    "<stdin>:1:57: error[V1012]: `idle after` is given twice in stream `s`",
+  );
+  // `idle` not followed by `after` is not the option.
+  expectParseError(
+    'stream s from topic "t" schema { a: int } idle 5s',
+    "<stdin>:1:43: error[V1010]: expected a stream option (`key`, `format`, `schema`, `event time`, `lateness`, `idle after`) or the next declaration, found `idle`",
+  );
+  const { compileProgram } = await import("../../src/plan/compile.ts");
+  const text = 'stream s from topic "t" schema { k: string, ts: timestamp } event time ts, idle after 90s';
+  const plan = compileProgram([{ path: "s.vigil", text }]).plan;
+  assert.equal(plan?.streams[0]?.idleAfterMs, 90_000);
+  const none = compileProgram([
+    { path: "s.vigil", text: 'stream s from topic "t" schema { k: string }' },
+  ]).plan;
+  assert.equal(none?.streams[0]?.idleAfterMs, undefined);
 });

@@ -3,46 +3,25 @@
 // two of which re-key (repartition topics); its read_committed alerts equal the embedded run's,
 // task by task within each output partition, in the same order.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Admin, Kafka, KafkaMessage } from "kafkajs";
+import { join } from "node:path";
 import { DEFAULT_OPTIONS, generateInto } from "../../examples/fraud/generate.ts";
 import type { OutputRecord } from "../../src/core/record.ts";
 import type { Row } from "../../src/core/value.ts";
 import { resolveConnection } from "../../src/kafka/connection.ts";
-import { readPartitions } from "../../src/kafka/partition-reader.ts";
 import { HEADERS } from "../../src/kafka/serdes.ts";
 import { createWorker } from "../../src/kafka/worker.ts";
 import { repartitionTopic } from "../../src/kafka/worker-layout.ts";
-import { compileProgram } from "../../src/plan/compile.ts";
-import type { ProgramPlan } from "../../src/plan/plan.ts";
 import { repartitionTopics } from "../../src/plan/segments.ts";
 import { loadInputs } from "../../src/runtime/embedded-inputs.ts";
 import { runEmbedded } from "../../src/runtime/embedded-runner.ts";
 import { partitionForKey } from "../../src/runtime/partitioner.ts";
 import { kafkaTest, testKafka, uniqueName } from "../support/kafka-env.ts";
+import { byTaskLines, fraudPlan, line, lines, produceLog, readAll, waitDone } from "./support-fraud/fraud.ts";
 
 const N = 2;
-const RULES = resolve(fileURLToPath(import.meta.url), "../../../examples/fraud/rules.vigil");
 const DAY = 86_400_000;
-
-/** The example's plan with every external topic suffixed (a fresh set of topics per run). */
-function fraudPlan(suffix: string): ProgramPlan {
-  const r = compileProgram([RULES]);
-  if (!r.plan) throw new Error(`rules do not compile: ${JSON.stringify(r.diagnostics.slice(0, 3))}`);
-  const plan = r.plan;
-  return {
-    ...plan,
-    streams: plan.streams.map((s) => ({ ...s, topic: `${s.topic}-${suffix}` })),
-    tables: plan.tables.map((t) => ({ ...t, topic: `${t.topic}-${suffix}` })),
-    rules: plan.rules.map((rule) => ({
-      ...rule,
-      sink: { ...rule.sink, topic: `${rule.sink.topic}-${suffix}` },
-    })),
-  };
-}
 
 /** The first `${prefix}<i>` whose key lands on partition p. */
 function keyOn(prefix: string, p: number, skip = 0): string {
@@ -89,91 +68,6 @@ function sentinels(ts: number): { payments: Row[]; activity: Row[] } {
   return { payments, activity };
 }
 
-function lines(path: string): string[] {
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((l) => l.length > 0);
-}
-
-async function produceLog(kafka: Kafka, plan: ProgramPlan, inputs: Record<string, (string | Row)[]>) {
-  const log = loadInputs(plan, { records: inputs }, N);
-  const producer = kafka.producer();
-  await producer.connect();
-  for (const topic of [...plan.streams, ...plan.tables].map((d) => d.topic)) {
-    for (let p = 0; p < N; p++) {
-      const messages = log.read(topic, p, 0, 1e9).map((r) => ({
-        key: r.key,
-        value: r.value,
-        partition: p,
-        timestamp: String(Math.max(0, r.timestamp)),
-      }));
-      if (messages.length > 0) await producer.send({ topic, messages, acks: -1 });
-    }
-  }
-  await producer.disconnect();
-}
-
-async function committed(admin: Admin, groupId: string, topic: string): Promise<number[]> {
-  const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
-  const parts = offsets[0]?.partitions ?? [];
-  return parts.sort((a, b) => a.partition - b.partition).map((x) => Number(x.offset));
-}
-
-async function highs(admin: Admin, topic: string): Promise<number[]> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
-}
-
-/** Waits until the group consumed every input record, then every repartition record. */
-async function waitDone(kafka: Kafka, groupId: string, inputs: string[], reparts: string[]) {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const ends = new Map<string, number[]>();
-    for (const t of inputs) ends.set(t, await highs(admin, t));
-    const reached = async (t: string, slack: number) => {
-      const at = await committed(admin, groupId, t);
-      return (ends.get(t) ?? []).every((end, p) => end === 0 || (at[p] ?? -1) >= end - slack);
-    };
-    for (let i = 0; i < 1200; i++) {
-      if ((await Promise.all(inputs.map((t) => reached(t, 0)))).every(Boolean)) {
-        // Upstream tasks committed everything: the repartition topics are final now. Their last
-        // offset is a commit marker, which no task position ever passes.
-        for (const t of reparts) if (!ends.has(t)) ends.set(t, await highs(admin, t));
-        if ((await Promise.all(reparts.map((t) => reached(t, 1)))).every(Boolean)) return;
-      }
-      await new Promise((ok) => setTimeout(ok, 100));
-    }
-    throw new Error("the worker did not consume every input and repartition record in time");
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function readAll(kafka: Kafka, topic: string, partitions: number): Promise<KafkaMessage[][]> {
-  const out: KafkaMessage[][] = Array.from({ length: partitions }, () => []);
-  await readPartitions(
-    kafka,
-    out.map((_, partition) => ({ topic, partition, from: 0 })),
-    (p, ms) => {
-      out[p.partition]!.push(...ms);
-    },
-  );
-  return out;
-}
-
-/** "<task> <key> <value>" per output partition, tasks apart (their interleaving is timing). */
-function byTaskLines(entries: { task: string; partition: number; line: string }[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const e of entries) {
-    const k = `${e.partition}/${e.task}`;
-    out.set(k, [...(out.get(k) ?? []), e.line]);
-  }
-  return out;
-}
-
-const line = (key: string | null, value: unknown) => `${key} ${JSON.stringify(value)}`;
-
 kafkaTest(
   "the fraud example through Kafka (re-keying rules included) yields the embedded run's alerts",
   async (brokers) => {
@@ -201,7 +95,7 @@ kafkaTest(
         waitForLeaders: true,
       });
       await admin.disconnect();
-      await produceLog(kafka, plan, inputs);
+      await produceLog(kafka, plan, inputs, N);
 
       const groupId = uniqueName("fraud-worker");
       const worker = createWorker({

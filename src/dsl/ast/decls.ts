@@ -36,6 +36,11 @@ export interface StreamDecl {
   readonly eventTime: Ident | null;
   /** `lateness 30s`: allowed out-of-orderness (default 0). */
   readonly lateness: DurationLit | null;
+  /**
+   * `idle after 5m`: wall-clock quiet time after which a Kafka worker decides a partition of the
+   * stream is idle and advances its watermark (null: the worker's default).
+   */
+  readonly idleAfter: DurationLit | null;
   readonly span: Span;
 }
 

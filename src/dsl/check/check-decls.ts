@@ -155,6 +155,7 @@ export function checkStreamDecl(d: ast.StreamDecl, rep: Reporter): StreamDecl {
     schema,
     timeField,
     latenessMs: d.lateness?.ms ?? 0,
+    ...(d.idleAfter !== null ? { idleAfterMs: d.idleAfter.ms } : {}),
   };
 }
 

@@ -31,9 +31,11 @@ function printSource(d: StreamDecl | TableDecl, ctx: LayoutContext): Line[] {
   const lateness = d.kind === "StreamDecl" ? d.lateness : null;
   const time = d.eventTime === null ? null : `event time ${d.eventTime.name}`;
   const late = lateness === null ? null : `lateness ${lateness.amount}${lateness.unit}`;
-  const anchor = d.eventTime?.span.start ?? lateness?.span.start ?? -1;
-  if (time !== null || late !== null)
-    lines.push(line(1, [time, late].filter((x) => x !== null).join(", "), anchor));
+  const idleAfter = d.kind === "StreamDecl" ? d.idleAfter : null;
+  const idle = idleAfter === null ? null : `idle after ${idleAfter.amount}${idleAfter.unit}`;
+  const anchor = d.eventTime?.span.start ?? lateness?.span.start ?? idleAfter?.span.start ?? -1;
+  if (time !== null || late !== null || idle !== null)
+    lines.push(line(1, [time, late, idle].filter((x) => x !== null).join(", "), anchor));
   return lines;
 }
 

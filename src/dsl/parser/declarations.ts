@@ -86,10 +86,17 @@ interface SourceOptions {
   schema: RecordType | null;
   eventTime: Ident | null;
   lateness: StreamDecl["lateness"];
+  idleAfter: StreamDecl["idleAfter"];
 }
 
-const STREAM_OPTIONS = ["key", "format", "schema", "event", "lateness"];
+const STREAM_OPTIONS = ["key", "format", "schema", "event", "lateness", "idle"];
 const TABLE_OPTIONS = ["key", "format", "schema", "event"];
+
+/** Options written as two words, and the field each fills. */
+const TWO_WORD_OPTIONS: Readonly<Record<string, { second: string; field: keyof SourceOptions }>> = {
+  event: { second: "time", field: "eventTime" },
+  idle: { second: "after", field: "idleAfter" },
+};
 
 function parseStream(c: Cursor): StreamDecl {
   const start = c.expectWord("stream").span;
@@ -123,14 +130,22 @@ function parseFromTopic(c: Cursor) {
 }
 
 function parseSourceOptions(c: Cursor, what: string, name: Ident, allowed: readonly string[]): SourceOptions {
-  const o: SourceOptions = { key: null, format: null, schema: null, eventTime: null, lateness: null };
+  const o: SourceOptions = {
+    key: null,
+    format: null,
+    schema: null,
+    eventTime: null,
+    lateness: null,
+    idleAfter: null,
+  };
   for (;;) {
     if (c.eatPunct(",")) continue;
     const t = c.token;
-    if (t.kind !== "ident" || !allowed.includes(t.text) || (t.text === "event" && !c.isWord("time", 1)))
-      break;
-    const option = t.text === "event" ? "event time" : t.text;
-    const field = t.text === "event" ? "eventTime" : (t.text as keyof SourceOptions);
+    if (t.kind !== "ident" || !allowed.includes(t.text)) break;
+    const two = TWO_WORD_OPTIONS[t.text];
+    if (two !== undefined && !c.isWord(two.second, 1)) break;
+    const option = two === undefined ? t.text : `${t.text} ${two.second}`;
+    const field = two === undefined ? (t.text as keyof SourceOptions) : two.field;
     if (o[field] !== null) c.report("V1012", t.span, { option, what, name: name.name });
     c.next();
     parseSourceOption(c, t.text, o);
@@ -144,10 +159,11 @@ function parseSourceOptions(c: Cursor, what: string, name: Ident, allowed: reado
     );
   }
   if (!c.atEnd && !(c.token.kind === "ident" && DECLARATION_WORDS.has(c.token.text))) {
-    const list = allowed.map((a) => (a === "event" ? "`event time`" : `\`${a}\``)).join(", ");
+    const spelled = (a: string) => (TWO_WORD_OPTIONS[a] ? `${a} ${TWO_WORD_OPTIONS[a].second}` : a);
+    const list = allowed.map((a) => `\`${spelled(a)}\``).join(", ");
     const word = c.token.kind === "ident" ? c.token.text : "";
     const guess = suggestWord(word, allowed);
-    const hint = guess === null ? "" : `did you mean \`${guess === "event" ? "event time" : guess}\`?`;
+    const hint = guess === null ? "" : `did you mean \`${spelled(guess)}\`?`;
     c.expected(`a ${what} option (${list}) or the next declaration`, hint);
   }
   return o;
@@ -167,6 +183,10 @@ function parseSourceOption(c: Cursor, word: string, o: SourceOptions): void {
     case "event":
       c.expectWord("time");
       o.eventTime = c.expectIdent("the event-time field");
+      return;
+    case "idle":
+      c.expectWord("after");
+      o.idleAfter = c.expectDuration("how long a quiet partition waits before it counts as idle");
       return;
     default:
       o.lateness = c.expectDuration("the allowed lateness");

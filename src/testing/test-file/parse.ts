@@ -2,7 +2,7 @@
 // statement per line; `--` and `#` start comment lines. Every error names its file and line.
 import { dirname, resolve } from "node:path";
 import type { Row, Value } from "../../core/value.ts";
-import { expandTimes, parseDate, parseTime } from "./times.ts";
+import { expandTimes, parseDate, parseDuration, parseTime } from "./times.ts";
 
 /** A record piped by a test: `in <source> [at <time>] [partition <n>] <json | raw text>`. */
 export interface TestInput {
@@ -36,6 +36,14 @@ export interface TestAdvance {
   readonly afterInputs: number;
 }
 
+/** `idle <stream> for <duration>`: the stream brought nothing for that long, after `afterInputs` inputs. */
+export interface TestIdle {
+  readonly line: number;
+  readonly source: string;
+  readonly forMs: number;
+  readonly afterInputs: number;
+}
+
 export interface TestCase {
   readonly name: string;
   readonly line: number;
@@ -45,6 +53,7 @@ export interface TestCase {
   readonly outputs: readonly ExpectedOutput[];
   readonly deadLetters: readonly ExpectedDeadLetter[];
   readonly advances: readonly TestAdvance[];
+  readonly idles: readonly TestIdle[];
 }
 
 export interface TestFile {
@@ -77,6 +86,7 @@ interface Draft extends Scope {
   outputs: ExpectedOutput[];
   deadLetters: ExpectedDeadLetter[];
   advances: TestAdvance[];
+  idles: TestIdle[];
   lastTime: number | null;
 }
 
@@ -92,8 +102,8 @@ export function parseTestFile(path: string, text: string): TestFile {
   let draft: Draft | null = null;
   const close = (): void => {
     if (draft === null) return;
-    const { name, line, params, partitions, inputs, outputs, deadLetters, advances } = draft;
-    tests.push({ name, line, params, partitions, inputs, outputs, deadLetters, advances });
+    const { name, line, params, partitions, inputs, outputs, deadLetters, advances, idles } = draft;
+    tests.push({ name, line, params, partitions, inputs, outputs, deadLetters, advances, idles });
     draft = null;
   };
 
@@ -149,6 +159,7 @@ export function parseTestFile(path: string, text: string): TestFile {
           outputs: [],
           deadLetters: [],
           advances: [],
+          idles: [],
           lastTime: null,
         };
         continue;
@@ -166,6 +177,14 @@ export function parseTestFile(path: string, text: string): TestFile {
         draft.lastTime = at;
         continue;
       }
+      case "idle": {
+        if (draft === null) fail(line, "`idle` goes inside a test");
+        const m = /^(\S+)\s+for\s+(\S+)$/.exec(rest);
+        const forMs = m ? parseDuration(m[2]!) : null;
+        if (m === null || forMs === null) fail(line, "write `idle <stream> for <duration>` (90s, 5m, 1h)");
+        draft.idles.push({ line, source: m![1]!, forMs: forMs!, afterInputs: draft.inputs.length });
+        continue;
+      }
       case "expect":
         if (draft === null) fail(line, "`expect` goes inside a test");
         parseExpect(rest, line, draft, json, (m) => fail(line, m));
@@ -173,7 +192,7 @@ export function parseTestFile(path: string, text: string): TestFile {
       default:
         fail(
           line,
-          `unknown statement \`${word}\` (rules, date, partitions, param, defaults, test, in, advance, expect)`,
+          `unknown statement \`${word}\` (rules, date, partitions, param, defaults, test, in, advance, idle, expect)`,
         );
     }
   }

@@ -44,10 +44,13 @@ async function runCase(test: TestCase, compiled: CompiledRules): Promise<CaseRes
     params: test.params,
     partitions: test.partitions,
   });
-  // Inputs and `advance to` lines run in file order.
-  const advances = [...test.advances];
+  // Inputs, `advance to` and `idle` lines run in file order.
+  const steps = [
+    ...test.advances.map((a) => ({ ...a, run: () => driver.advanceTo(a.at) })),
+    ...test.idles.map((i) => ({ ...i, run: () => void driver.idle(i.source, i.forMs) })),
+  ].sort((a, b) => a.line - b.line);
   const advanceUpTo = (piped: number): void => {
-    while (advances.length > 0 && advances[0]!.afterInputs <= piped) driver.advanceTo(advances.shift()!.at);
+    while (steps.length > 0 && steps[0]!.afterInputs <= piped) steps.shift()!.run();
   };
   for (const [i, input] of test.inputs.entries()) {
     advanceUpTo(i);
@@ -86,6 +89,12 @@ function evidenceLines(driver: TestDriver, test: TestCase, output: OutputRecord)
 function checkNames(file: TestFile, test: TestCase, compiled: CompiledRules): void {
   const { plan } = compiled;
   const sources = [...plan.streams, ...plan.tables];
+  for (const idle of test.idles) {
+    if (!plan.streams.some((d) => d.name === idle.source)) {
+      const names = plan.streams.map((d) => d.name).join(", ");
+      throw new TestFileError(file.path, idle.line, `no stream named ${idle.source} (declared: ${names})`);
+    }
+  }
   for (const input of test.inputs) {
     if (!sources.some((d) => d.name === input.source || d.topic === input.source)) {
       const names = sources.map((d) => d.name).join(", ");
