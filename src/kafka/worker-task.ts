@@ -322,8 +322,10 @@ function makeTask(
       const now = Date.now();
       for (const pid of idle.due(now)) {
         const input = byId.get(pid)!;
-        if (await runtime.declareIdle(input.topic, input.partition, now))
+        if (await runtime.declareIdle(input.topic, input.partition, now)) {
+          idle.decided(pid, now);
           ctx.log("task.idle", { task: id, input: pid, watermark: runtime.watermark() });
+        }
       }
     } catch (err) {
       if (!(err instanceof StateMissError)) throw err;

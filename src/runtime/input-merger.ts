@@ -66,6 +66,8 @@ export interface InputMerger<P> {
   buffered(): number;
   /** The buffered records, in no particular order (a state cache prefetches for them). */
   held(): Iterable<PendingRecord<P>>;
+  /** Whether input `id` has records buffered (pushed, not released yet). */
+  holds(id: string): boolean;
 }
 
 export function inputId(topic: string, partition: number): string {
@@ -162,6 +164,10 @@ export function createInputMerger<P>(
       }
     },
     buffered: () => queues.reduce((n, q) => n + q.items.length - q.head, 0),
+    holds(id) {
+      const q = byId.get(id);
+      return q !== undefined && q.head < q.items.length;
+    },
     *held() {
       for (const q of queues) for (let i = q.head; i < q.items.length; i++) yield q.items[i]!;
     },

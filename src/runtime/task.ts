@@ -96,6 +96,8 @@ export interface LocalTaskRuntime extends TaskRuntime {
    * nothing (the partition's watermark was already there).
    */
   declareIdle(topic: string, partition: number, now: number): Promise<boolean>;
+  /** declareIdle for stores that need no prefetch (memory stores): runs to completion at once. */
+  declareIdleNow(topic: string, partition: number, now: number): boolean;
 }
 
 /** Creates a task and restores it from its stores' last checkpoint. */
@@ -419,20 +421,36 @@ class Task implements LocalTaskRuntime {
   }
 
   async declareIdle(topic: string, partition: number, now: number): Promise<boolean> {
+    const stores = this.opts.stores;
+    if (!isPrefetching(stores)) return this.declareIdleNow(topic, partition, now);
+    const to = this.raiseIdle(topic, partition, now);
+    // The task watermark rises to `to` at most: what may come due is bounded by it.
+    if (to !== null) await this.settle(stores, Math.max(this.parts.tracker.current(), to));
+    return to !== null;
+  }
+
+  declareIdleNow(topic: string, partition: number, now: number): boolean {
+    if (isPrefetching(this.opts.stores))
+      throw new Error(`task ${this.id}: prefetching stores: use declareIdle`);
+    const moved = this.raiseIdle(topic, partition, now) !== null;
+    if (moved) this.pump();
+    return moved;
+  }
+
+  /** Raises an idle partition's watermark and records the decision; the new watermark, or null. */
+  private raiseIdle(topic: string, partition: number, now: number): number | null {
     const { tracker, formats, taskStore } = this.parts;
     const format = formats.get(topic);
     if (format?.kind !== "stream") throw new Error(`task ${this.id}: only a stream partition can be idle`);
     const id = inputId(topic, partition);
+    // Records of it still wait in the merge: it is not quiet, it is waiting for the others.
+    if (this.parts.merger.holds(id)) return null;
     const to = now - format.decl.latenessMs;
     const from = tracker.partitionWatermark(id);
-    if (!(to > from)) return false;
+    if (!(to > from)) return null;
     tracker.observeWatermark(id, to);
     taskStore.put(`idle:${id}`, { wallClock: now, from: Number.isFinite(from) ? from : null, to });
-    const stores = this.opts.stores;
-    // The task watermark rises to `to` at most: what may come due is bounded by it.
-    if (isPrefetching(stores)) await this.settle(stores, Math.max(tracker.current(), to));
-    else this.pump();
-    return true;
+    return to;
   }
 
   private fireTimer(t: DueTimer): void {

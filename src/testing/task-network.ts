@@ -145,7 +145,7 @@ export class TaskNetwork {
     let moved = false;
     for (const slot of this.slots) {
       if (!slot.topics.has(topic)) continue;
-      moved = slot.task.declareIdle(topic, slot.partition, now) || moved;
+      moved = slot.task.declareIdleNow(topic, slot.partition, now) || moved;
       this.settle();
     }
     return moved;

@@ -20,8 +20,10 @@ export interface IdleDetector {
   sawData(id: string, now: number): void;
   /** Whether the consumer had fetched everything `id` held, as of its last fetch. */
   setCaughtUp(id: string, caughtUp: boolean): void;
-  /** The partitions to declare idle now; each is then not due again for its `idle after`. */
+  /** The partitions to declare idle now (until `decided`, they stay due). */
   due(now: number): string[];
+  /** The task took the decision for `id`: not due again for its `idle after`. */
+  decided(id: string, now: number): void;
 }
 
 interface State {
@@ -65,10 +67,13 @@ export function createIdleDetector(
       const out: string[] = [];
       for (const [id, s] of states) {
         if (!s.caughtUp || at - s.lastData < s.idleAfterMs || at - s.lastDecision < s.idleAfterMs) continue;
-        s.lastDecision = at;
         out.push(id);
       }
       return out;
+    },
+    decided(id, at) {
+      const s = states.get(id);
+      if (s !== undefined) s.lastDecision = at;
     },
   };
 }

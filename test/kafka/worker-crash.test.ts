@@ -106,5 +106,5 @@ kafkaTest(
       return stateDir;
     });
   },
-  { timeout: CHAOS ? 1_500_000 : 240_000 },
+  { timeout: CHAOS ? 1_500_000 : 480_000 },
 );
