@@ -47,6 +47,8 @@ export interface FetchedTo {
 export interface WorkerTask {
   readonly id: string;
   readonly partition: number;
+  /** Whether an idle tick may change anything: several inputs to merge, or an idle decision due. */
+  wantsTick(): boolean;
   /** `fetched`: where the consumer stands in the partition the records come from, when known. */
   process(records: readonly InputRecord[], fetched?: FetchedTo): Promise<BatchResult>;
   /** The task's watermark (event time, ms; -Infinity before any record). */
@@ -289,6 +291,7 @@ function makeTask(
   const task: WorkerTask = {
     id,
     partition: ctx.partition,
+    wantsTick: () => ctx.inputs.length > 1 || idle.due(Date.now()).length > 0,
     // One batch at a time: the fetch loop and the idle tick both call process().
     process(records, fetched) {
       // The consumer's position counts transaction markers, which records do not show.

@@ -237,10 +237,10 @@ export function createWorker(opts: WorkerOptions): Worker {
     return result.kind === "committed";
   };
 
-  /** Lets multi-input tasks release records held for a quiet input (no fetch would wake them). */
+  /** Lets tasks release records held for a quiet input and take idle decisions (no fetch would wake them). */
   const tick = () => {
-    // Every task: one reading a single input may still have an idle decision to take.
     for (const [id, { task, slot }] of tasks) {
+      if (!task.wantsTick()) continue;
       task.process([]).then(
         (r) => settle(id, slot, r),
         (err: unknown) => log("task.error", { task: task.id, error: describeError(err) }),
