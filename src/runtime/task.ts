@@ -336,13 +336,16 @@ class Task implements LocalTaskRuntime {
    */
   private async settle(stores: PrefetchingStores, bound: number): Promise<void> {
     for (;;) {
-      const due = this.parts.timers.peekDue(bound, TIMER_CHUNK);
+      // The watermark may pass the bound (a carried watermark, an idle decision): it then stopped
+      // before the timers it made due, and the next step prefetches them.
+      const due = this.parts.timers.peekDue(Math.max(bound, this.parts.tracker.current()), TIMER_CHUNK);
       const needs = this.parts.prefetch.needs(this.parts.merger.held(), due);
       if (!stores.holds(needs)) {
         stores.trim();
         await stores.prefetch(needs);
       }
-      if (this.pump(due.length < TIMER_CHUNK ? Number.POSITIVE_INFINITY : due.length)) return;
+      // Exactly the prefetched timers: any other that comes due stops the step before it fires.
+      if (this.pump(due.length)) return;
     }
   }
 
