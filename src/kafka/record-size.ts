@@ -5,7 +5,12 @@
 // abort its transaction on every retry. So each send is bounded by bytes per partition.
 import type { TopicMessages } from "kafkajs";
 import type { WireRecord } from "./serdes.ts";
-import type { TopicRecord } from "./task-producer.ts";
+
+/** A record bound for a topic. */
+export interface TopicRecord {
+  readonly topic: string;
+  readonly record: WireRecord;
+}
 
 /** A record batch's header, log overhead included (what the broker counts against the limit). */
 export const BATCH_OVERHEAD_BYTES = 61;

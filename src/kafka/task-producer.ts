@@ -11,17 +11,13 @@ import {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_SEND_BYTES,
   type SendBounds,
+  type TopicRecord,
 } from "./record-size.ts";
-import type { WireRecord } from "./serdes.ts";
 
 /** The broker's default `transaction.max.timeout.ms` (15 min); transactionTimeout must stay below it. */
 export const BROKER_MAX_TRANSACTION_TIMEOUT_MS = 900_000;
 
-/** A record bound for a topic. */
-export interface TopicRecord {
-  readonly topic: string;
-  readonly record: WireRecord;
-}
+export type { TopicRecord } from "./record-size.ts";
 
 /** A consumed position to commit: `offset` is the next offset to read (last processed + 1). */
 export interface OffsetToCommit {

@@ -102,7 +102,8 @@ export async function restoreTaskState(opts: TaskStateOptions): Promise<TaskStat
       stores.applyRestored(entries.map((e) => e.change));
       restored += entries.length;
       // Over a bounded cache, the restored state streams into RocksDB instead of piling up in memory.
-      if (isPrefetching(stores) && stores.restoredPending() >= RESTORE_FLUSH_CHANGES) await stores.flushRestored();
+      if (isPrefetching(stores) && stores.restoredPending() >= RESTORE_FLUSH_CHANGES)
+        await stores.flushRestored();
     },
     {
       committedInputOffsets: opts.committed,
