@@ -2,12 +2,11 @@
 // `import type * as ast from "../ast/index.ts"`; switch on `kind` and let `never` prove exhaustiveness.
 import type { Comment, Ident } from "./common.ts";
 import type { Decl, Program } from "./decls.ts";
+import type { EmitClause, EmitField } from "./emit.ts";
 import type { Expr } from "./expr.ts";
 import type { MatchClause, PatternStep, Quantifier, SkipClause } from "./pattern.ts";
 import type {
   AggregateItem,
-  EmitClause,
-  EmitField,
   FromClause,
   JoinClause,
   PartitionClause,
@@ -19,6 +18,7 @@ import type { FieldDecl, TypeExpr } from "./types.ts";
 
 export type * from "./common.ts";
 export type * from "./decls.ts";
+export type * from "./emit.ts";
 export type * from "./expr.ts";
 export type * from "./pattern.ts";
 export type * from "./rule.ts";

@@ -2,8 +2,8 @@
 // `match s1: c1 -> s2{3,}: c2 until c3 not followed by s3: c4 within 10m skip past last`.
 import type { Span } from "../span.ts";
 import type { Ident } from "./common.ts";
+import type { EmitClause } from "./emit.ts";
 import type { DurationLit, Expr, StringLit } from "./expr.ts";
-import type { EmitClause } from "./rule.ts";
 
 /**
  * Contiguity to the previous step (or between a loop's iterations):

@@ -2,6 +2,7 @@
 // from, join*, where?, partition by?, join*, (window ... | match ...)?, emit.
 import type { Span } from "../span.ts";
 import type { Ident } from "./common.ts";
+import type { EmitClause } from "./emit.ts";
 import type { DurationLit, Expr, StringLit } from "./expr.ts";
 import type { MatchClause } from "./pattern.ts";
 
@@ -118,22 +119,5 @@ export interface AggregateItem {
   readonly kind: "AggregateItem";
   readonly expr: Expr;
   readonly name: Ident;
-  readonly span: Span;
-}
-
-/** `emit [changes|final] to "alerts" { card_id, big: big.amount }`. `mode` null: the default (see reference). */
-export interface EmitClause {
-  readonly kind: "EmitClause";
-  readonly mode: "changes" | "final" | null;
-  readonly topic: StringLit;
-  readonly fields: readonly EmitField[];
-  readonly span: Span;
-}
-
-/** `name: expr`, or the shorthand `name` (value null: the same as `name: name`). */
-export interface EmitField {
-  readonly kind: "EmitField";
-  readonly name: Ident;
-  readonly value: Expr | null;
   readonly span: Span;
 }
