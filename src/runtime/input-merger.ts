@@ -7,6 +7,8 @@ export interface PendingRecord<P> {
   readonly input: InputRecord;
   readonly eventTime: number;
   readonly payload: P;
+  /** A repartition channel's watermark-only record (its upstream had nothing else to say). */
+  readonly watermarkOnly?: boolean;
 }
 
 /** An input partition of the merge. */
@@ -29,6 +31,8 @@ interface Queue<P> {
   pushed: number;
   /** Wall-clock time the queue was last seen non-empty (only with a wall-clock idle policy). */
   lastData: number;
+  /** The last record pushed was watermark-only: the upstream is quiet, not merely slow. */
+  upstreamQuiet: boolean;
 }
 
 /** Wall-clock idleness (Kafka worker only: not deterministic, see docs/runtime.md). */
@@ -45,9 +49,11 @@ export interface WallClockIdle {
   readonly backlog?: ReadonlyMap<string, number>;
   readonly backlogWaitMs?: number;
   /**
-   * Inputs that are never idle: repartition channels, which carry their upstream task's watermark
-   * and hear from it (a record or a watermark-only record) whenever it moves. Waiting for them
-   * keeps the merge a function of the channels' contents.
+   * Inputs that are idle only once their upstream said so: repartition channels, which carry their
+   * upstream task's watermark. Until the last record pushed is a watermark-only one, the merge
+   * waits for them (its order stays a function of the channels' contents); after one, an empty
+   * channel may be skipped after idleMs like any input, so the last records of quiet upstreams
+   * are not held back for ever.
    */
   readonly neverIdle?: ReadonlySet<string>;
 }
@@ -88,6 +94,7 @@ export function createInputMerger<P>(
     position: 0,
     pushed: 0,
     lastData: wallClock ? wallClock.now() : 0,
+    upstreamQuiet: false,
   }));
   const byId = new Map(queues.map((q) => [q.id, q]));
   // Ended inputs whose buffer has not been drained (and reported) yet.
@@ -96,7 +103,7 @@ export function createInputMerger<P>(
   const startedAt = wallClock ? wallClock.now() : 0;
   const isBlocking = (q: Queue<P>): boolean => {
     if (q.head < q.items.length || q.ended) return false;
-    if (!wallClock || wallClock.neverIdle?.has(q.id)) return true;
+    if (!wallClock || (wallClock.neverIdle?.has(q.id) && !q.upstreamQuiet)) return true;
     const now = wallClock.now();
     const known = wallClock.backlog?.get(q.id);
     if (known !== undefined && q.pushed < known && now - startedAt <= (wallClock.backlogWaitMs ?? 0))
@@ -111,6 +118,7 @@ export function createInputMerger<P>(
       if (record.input.offset < q.pushed) return;
       q.items.push(record);
       q.pushed = record.input.offset + 1;
+      q.upstreamQuiet = record.watermarkOnly === true;
       if (wallClock) q.lastData = wallClock.now();
     },
     end(id) {

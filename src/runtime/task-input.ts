@@ -42,7 +42,10 @@ export function topicFormats(plan: ProgramPlan): Map<string, TopicFormat> {
 /** Decodes `input` and finds the event time the merge orders it by (the log timestamp when there is none). */
 export function decodeInput(input: InputRecord, format: TopicFormat): PendingRecord<DecodedInput> {
   const payload = decodePayload(input, format);
-  return { input, eventTime: eventTimeOf(input, format, payload), payload };
+  const eventTime = eventTimeOf(input, format, payload);
+  return payload.kind === "watermark"
+    ? { input, eventTime, payload, watermarkOnly: true }
+    : { input, eventTime, payload };
 }
 
 function decodePayload(input: InputRecord, format: TopicFormat): DecodedInput {
