@@ -206,10 +206,11 @@ export function createWorker(opts: WorkerOptions): Worker {
     });
     // The observer sees one worker: the task partitions it holds in any lane.
     observer?.assigned([...new Set(lanes.flatMap((l) => [...l.assigned]))].sort((a, b) => a - b));
+    // `tasks` first: tools and tests read the line as `"worker.assigned","tasks":[...]`.
     log("worker.assigned", {
-      consumerGroup: lane.consumerGroup,
       tasks: [...mine].sort((a, b) => a - b),
       revoked,
+      consumerGroup: lane.consumerGroup,
     });
     chain = chain.then(async () => {
       for (const id of revoked) await dropTask(id, "revoked");
