@@ -5,8 +5,11 @@
 // repartition channels carry. The read_committed alerts are exactly the embedded replay's 237, task by
 // task within each output partition, in the same order, and the dead letters are the same ones.
 import assert from "node:assert/strict";
-import { resolve } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Kafka } from "kafkajs";
+import { DEFAULT_OPTIONS, generateInto } from "../../examples/fraud/generate.ts";
 import type { Row } from "../../src/core/value.ts";
 import { resolveConnection } from "../../src/kafka/connection.ts";
 import { HEADERS } from "../../src/kafka/serdes.ts";
@@ -17,19 +20,12 @@ import { loadInputs } from "../../src/runtime/embedded-inputs.ts";
 import { runEmbedded } from "../../src/runtime/embedded-runner.ts";
 import { partitionForKey } from "../../src/runtime/partitioner.ts";
 import { kafkaTest, testKafka, uniqueName } from "../support/kafka-env.ts";
-import {
-  byTaskLines,
-  fraudPlan,
-  line,
-  lines,
-  produceLog,
-  RULES,
-  readAll,
-  waitDone,
-} from "./support-fraud/fraud.ts";
+import { byTaskLines, fraudPlan, line, lines, produceLog, readAll, waitDone } from "./support-fraud/fraud.ts";
 
 const N = 2;
-const DATA = resolve(RULES, "../data");
+// The demo's data as `vigil replay examples/fraud` generates it (a clean checkout has none yet).
+const DATA = mkdtempSync(join(tmpdir(), "vigil-fraud-idle-"));
+generateInto(DATA, DEFAULT_OPTIONS);
 
 /** Reads the sink until it holds `want` records (the idle decisions come a moment after the input). */
 async function waitForAlerts(kafka: Kafka, topic: string, want: number): Promise<void> {
@@ -46,7 +42,7 @@ kafkaTest(
     const plan = fraudPlan(uniqueName("fraud-idle"));
     const inputs: Record<string, (string | Row)[]> = {};
     for (const name of ["payments", "activity", "cards", "customers"])
-      inputs[name] = lines(resolve(DATA, `${name}.jsonl`));
+      inputs[name] = lines(join(DATA, `${name}.jsonl`));
     const embedded = await runEmbedded({ plan, inputs: { log: loadInputs(plan, { records: inputs }, N) } });
     assert.equal(embedded.canonical.length, 237, "the demo's alerts");
 

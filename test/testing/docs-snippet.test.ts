@@ -18,7 +18,9 @@ test("the runnable snippet of docs/testing.md passes", () => {
   const file = join(ROOT, "test/testing", `.docs-snippet-${process.pid}.test.ts`);
   writeFileSync(file, snippet);
   try {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=tap", file], {
+    // `--conditions=source`: `vigil/testing` resolves to src/ (package.json exports), not to a dist/ built or not.
+    const args = ["--conditions=source", "--import", "tsx", "--test", "--test-reporter=tap", file];
+    const r = spawnSync(process.execPath, args, {
       cwd: ROOT,
       encoding: "utf8",
       // Not a subtest of this run: the child reports on its own stdout.
