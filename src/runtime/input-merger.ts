@@ -33,6 +33,8 @@ interface Queue<P> {
   lastData: number;
   /** The last record pushed was watermark-only: the upstream is quiet, not merely slow. */
   upstreamQuiet: boolean;
+  /** The last record released was watermark-only. */
+  releasedQuiet: boolean;
 }
 
 /** Wall-clock idleness (Kafka worker only: not deterministic, see docs/runtime.md). */
@@ -68,7 +70,12 @@ export interface InputMerger<P> {
   drainedEnded(): string[];
   positions(): Record<string, number>;
   /** Drops buffered records and sets positions (after a rollback or restore). */
-  reset(positions: Readonly<Record<string, number>>): void;
+  reset(positions: Readonly<Record<string, number>>, quiet?: readonly string[]): void;
+  /**
+   * Inputs whose last released record was watermark-only (their upstream is quiet): the task keeps
+   * them with its watermarks, so after a restart the merge still knows which channels may be skipped.
+   */
+  quietInputs(): string[];
   buffered(): number;
   /** The buffered records, in no particular order (a state cache prefetches for them). */
   held(): Iterable<PendingRecord<P>>;
@@ -95,6 +102,7 @@ export function createInputMerger<P>(
     pushed: 0,
     lastData: wallClock ? wallClock.now() : 0,
     upstreamQuiet: false,
+    releasedQuiet: false,
   }));
   const byId = new Map(queues.map((q) => [q.id, q]));
   // Ended inputs whose buffer has not been drained (and reported) yet.
@@ -142,6 +150,7 @@ export function createInputMerger<P>(
         best.items = best.items.slice(best.head);
         best.head = 0;
       }
+      best.releasedQuiet = rec.watermarkOnly === true;
       best.position = rec.input.offset + 1;
       if (wallClock) best.lastData = wallClock.now();
       return rec;
@@ -161,9 +170,12 @@ export function createInputMerger<P>(
       for (const q of queues) out[q.id] = q.position;
       return out;
     },
-    reset(positions) {
+    reset(positions, quiet = []) {
       endedOpen.clear();
+      const quietIds = new Set(quiet);
       for (const q of queues) {
+        q.upstreamQuiet = quietIds.has(q.id);
+        q.releasedQuiet = q.upstreamQuiet;
         q.items = [];
         q.head = 0;
         q.ended = false;
@@ -171,6 +183,7 @@ export function createInputMerger<P>(
         q.pushed = q.position;
       }
     },
+    quietInputs: () => queues.filter((q) => q.releasedQuiet).map((q) => q.id),
     buffered: () => queues.reduce((n, q) => n + q.items.length - q.head, 0),
     holds(id) {
       const q = byId.get(id);

@@ -24,6 +24,9 @@ export const PINNED_STORES: readonly string[] = [TIMER_STORE, TASK_STORE];
 
 export type { TaskOptions } from "./task-assembly.ts";
 
+// `$task` key of the channels whose last released record was watermark-only (see quietInputs).
+const QUIET_KEY = "quiet-channels";
+
 /** A task as the embedded runner drives it: the contract plus per-partition end of input. */
 export interface LocalTaskRuntime extends TaskRuntime {
   endOfPartition(topic: string, partition: number): void;
@@ -58,6 +61,8 @@ class Task implements LocalTaskRuntime {
   readonly id: string;
   private committedPositions: Record<string, number>;
   private committedMarks: Value;
+  /** Channels whose upstream said it is quiet, as of the committed positions. */
+  private committedQuiet: string[];
   private readonly opts: TaskOptions;
   private readonly parts: TaskParts;
 
@@ -69,7 +74,8 @@ class Task implements LocalTaskRuntime {
     const marks = parts.taskStore.get("watermarks") ?? checkpoint?.meta["watermarks"];
     if (marks !== undefined) parts.tracker.restore(marks);
     this.committedMarks = parts.tracker.snapshot();
-    parts.merger.reset(this.committedPositions);
+    this.committedQuiet = (parts.taskStore.get(QUIET_KEY) as string[] | undefined) ?? [];
+    parts.merger.reset(this.committedPositions, this.committedQuiet);
     parts.channels.reset(parts.tracker.current());
   }
 
@@ -159,12 +165,13 @@ class Task implements LocalTaskRuntime {
     });
     this.committedPositions = positions;
     this.committedMarks = marks;
+    this.committedQuiet = this.parts.merger.quietInputs();
   }
 
   rollback(): void {
     this.opts.stores.rollback();
     this.parts.timers.invalidate();
-    this.parts.merger.reset(this.committedPositions);
+    this.parts.merger.reset(this.committedPositions, this.committedQuiet);
     this.parts.tracker.restore(this.committedMarks);
     this.parts.channels.reset(this.parts.tracker.current());
     this.parts.buffer.clear();
@@ -249,9 +256,16 @@ class Task implements LocalTaskRuntime {
    * tick of a Kafka worker) leaves no pending change and no transaction to write.
    */
   private saveMarks(marks: Value): void {
-    const current = this.parts.taskStore.get("watermarks");
+    const { taskStore, merger } = this.parts;
+    const quiet = merger.quietInputs();
+    const quietBefore = (taskStore.get(QUIET_KEY) as string[] | undefined) ?? [];
+    if (quiet.join("\n") !== quietBefore.join("\n")) {
+      if (quiet.length === 0) taskStore.delete(QUIET_KEY);
+      else taskStore.put(QUIET_KEY, quiet);
+    }
+    const current = taskStore.get("watermarks");
     if (current !== undefined && JSON.stringify(current) === JSON.stringify(marks)) return;
-    this.parts.taskStore.put("watermarks", marks);
+    taskStore.put("watermarks", marks);
   }
 
   private dispatch(rec: PendingRecord<DecodedInput>): void {
