@@ -19,7 +19,7 @@ import {
   FORMAT_VERSION,
   parseEntryKey,
 } from "./rocksdb-codec.ts";
-import { openStateDb } from "./rocksdb-stores.ts";
+import { openStateDb, writeOps } from "./rocksdb-stores.ts";
 import { CorruptStateError } from "./state-errors.ts";
 import type { StateNeeds } from "./state-needs.ts";
 import type { Checkpoint, KeyValueStore, StoreChange, TaskStateStores } from "./store.ts";
@@ -185,12 +185,7 @@ class CachedRocksDbStores implements PrefetchingStores {
     ops.push([FORMAT_KEY, FORMAT_VERSION]);
     this.guard.committing = true;
     try {
-      const batch = db.write({ autoDestroy: true, capacity: ops.length });
-      for (const [key, value] of ops) {
-        if (value === null) batch.tryDelete(key);
-        else batch.tryPut(key, value);
-      }
-      await batch.flush();
+      await writeOps(db, ops);
     } finally {
       this.guard.committing = false;
     }
@@ -224,12 +219,7 @@ class CachedRocksDbStores implements PrefetchingStores {
       }
     }
     if (ops.length === 0) return;
-    const batch = db.write({ autoDestroy: true, capacity: ops.length });
-    for (const [key, value] of ops) {
-      if (value === null) batch.tryDelete(key);
-      else batch.tryPut(key, value);
-    }
-    await batch.flush();
+    await writeOps(db, ops);
     for (const store of this.all()) store.unflushed.clear();
   }
 

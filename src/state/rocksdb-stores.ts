@@ -88,12 +88,7 @@ class RocksDbStores implements RocksDbTaskStores {
     const ops = this.durableWrites(checkpoint);
     this.registry.guard.committing = true;
     try {
-      const batch = db.write({ autoDestroy: true, capacity: ops.length });
-      for (const [key, value] of ops) {
-        if (value === null) batch.tryDelete(key);
-        else batch.tryPut(key, value);
-      }
-      await batch.flush();
+      await writeOps(db, ops);
       this.writeBatches++;
     } finally {
       this.registry.guard.committing = false;
@@ -202,6 +197,19 @@ export async function openStateDb<T>(
     if (error instanceof CorruptStateError) throw error;
     throw new CorruptStateError(dir, errorMessage(error), { cause: error });
   }
+}
+
+/** Writes `ops` (value null = delete) to `db` in one atomic write batch. */
+export async function writeOps(
+  db: RocksDB,
+  ops: readonly (readonly [string, string | null])[],
+): Promise<void> {
+  const batch = db.write({ autoDestroy: true, capacity: ops.length });
+  for (const [key, value] of ops) {
+    if (value === null) batch.tryDelete(key);
+    else batch.tryPut(key, value);
+  }
+  await batch.flush();
 }
 
 function errorMessage(error: unknown): string {
