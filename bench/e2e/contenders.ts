@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { INPUT_TOPICS } from "./preload.ts";
@@ -14,7 +15,7 @@ export const KS_DIR = join(REPO, "bench/baseline/kafka-streams");
 
 export const MODES = ["passthrough", "filter", "window", "stream-join", "table-join"] as const;
 export type Mode = (typeof MODES)[number];
-export type ContenderName = "vigil" | "kafka-streams" | "bare-kafkajs";
+export type ContenderName = "vigil" | "vigil-metrics" | "kafka-streams" | "bare-kafkajs";
 
 /** The topics one run reads and writes. */
 export interface RunTopics {
@@ -87,6 +88,43 @@ const vigil: Contender = {
   },
 };
 
+/** A free local TCP port (bound once and released), for a worker's --http. */
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address !== null ? ok(address.port) : fail()));
+    });
+  });
+}
+
+/**
+ * Vigil with its HTTP endpoint on (metrics, health, the dashboard feed), scraped every second as a
+ * Prometheus server would (faster than its usual 15 s, so the cost of a scrape shows): against
+ * `vigil` in the same rounds, this is the cost of metrics.
+ */
+const vigilMetrics: Contender = {
+  name: "vigil-metrics",
+  supports: () => true,
+  start: async (spec) => {
+    const rules = await writeRules(spec);
+    const port = await freePort();
+    const args = ["--import", "tsx", join(REPO, "src/cli/main.ts"), "run", rules];
+    args.push("--brokers", spec.brokers, "--group", spec.group, "--state-dir", join(spec.dir, "state"));
+    args.push("--http", `127.0.0.1:${port}`);
+    const child = launch(process.execPath, args, spec.dir);
+    const scrape = setInterval(() => {
+      fetch(`http://127.0.0.1:${port}/metrics`)
+        .then((r) => r.text())
+        .catch(() => undefined);
+    }, 1000);
+    child.once("exit", () => clearInterval(scrape));
+    return child;
+  },
+};
+
 const kafkaStreams: Contender = {
   name: "kafka-streams",
   supports: () => true,
@@ -118,7 +156,7 @@ const bare: Contender = {
   },
 };
 
-export const CONTENDERS: readonly Contender[] = [vigil, kafkaStreams, bare];
+export const CONTENDERS: readonly Contender[] = [vigil, vigilMetrics, kafkaStreams, bare];
 
 /** Builds the Kafka Streams baseline (target/lib is cleared first so no stale jar stays on the classpath). */
 export async function buildKafkaStreams(log: (line: string) => void): Promise<void> {

@@ -72,6 +72,7 @@ const ratio = (a: number, b: number): string =>
 
 const NAMES: Record<ContenderName, string> = {
   vigil: "Vigil",
+  "vigil-metrics": "Vigil, metrics on (--http, scraped every 1 s)",
   "kafka-streams": "Kafka Streams",
   "bare-kafkajs": "bare kafkajs",
 };

@@ -33,9 +33,9 @@ function intEnv(name: string, fallback: number): number {
   return n;
 }
 
-function listEnv<T extends string>(name: string, all: readonly T[]): T[] {
+function listEnv<T extends string>(name: string, all: readonly T[], defaults: readonly T[] = all): T[] {
   const raw = process.env[name];
-  if (raw === undefined || raw === "") return [...all];
+  if (raw === undefined || raw === "") return [...defaults];
   const wanted = raw.split(",").map((s) => s.trim());
   const bad = wanted.filter((w) => !all.includes(w as T));
   if (bad.length > 0) throw new Error(`${name}: unknown ${bad.join(", ")}; choose from ${all.join(", ")}`);
@@ -54,6 +54,8 @@ function settings(): Settings {
   const names = listEnv(
     "VIGIL_BENCH_E2E_CONTENDERS",
     CONTENDERS.map((c) => c.name),
+    // vigil-metrics measures the cost of --http against vigil: asked for by name only.
+    CONTENDERS.filter((c) => c.name !== "vigil-metrics").map((c) => c.name),
   );
   return {
     spec: { payments: intEnv("VIGIL_BENCH_E2E_RECORDS", 1_000_000), cards: 10_000, partitions: 8 },
@@ -169,7 +171,10 @@ async function main(): Promise<number> {
     const ctx = { kafka, work, expected, settings: s };
     for (const mode of s.modes) {
       for (let round = 1; round <= s.rounds; round++) {
-        for (const contender of s.contenders.filter((c) => c.supports(mode))) {
+        // Even rounds run the contenders in reverse order, so none always runs first on a fresh broker.
+        const order = s.contenders.filter((c) => c.supports(mode));
+        if (round % 2 === 0) order.reverse();
+        for (const contender of order) {
           samples.push(await oneSample(ctx, mode, round, contender));
         }
       }
