@@ -6,6 +6,7 @@
 // keys of a stretch of the file spread over the partitions).
 import type { Row, Value } from "../core/value.ts";
 import { decodeTimestamp } from "./decode.ts";
+import { type FlatScan, flatScanner } from "./flat-json-scan.ts";
 import { JsonlReader } from "./jsonl-reader.ts";
 import { PartitionQueue } from "./partition-queue.ts";
 import { partitionForKey } from "./partitioner.ts";
@@ -38,19 +39,40 @@ export class LinePlacer {
   private readonly decl: InputDecl;
   private readonly partitions: number;
   private roundRobin = 0;
+  /** Reads only the key and time fields of a flat line (anything else: JSON.parse, the same answer). */
+  private readonly scan: FlatScan;
+  private readonly slots: unknown[] = [undefined, undefined];
 
   constructor(decl: InputDecl, partitions: number) {
     this.decl = decl;
     this.partitions = partitions;
+    // Slot 0 the key field, slot 1 the time field (one field may be both, or neither be declared).
+    this.scan = flatScanner([
+      decl.keyField ?? "",
+      decl.timeField === decl.keyField ? "" : (decl.timeField ?? ""),
+    ]);
   }
 
   place(text: string): { partition: number; key: string | null; timestamp: number } {
-    return this.placeRow(tryParse(text));
+    const slots = this.slots;
+    slots[0] = slots[1] = undefined;
+    if (!this.scan(text, slots)) return this.placeRow(tryParse(text));
+    const { keyField, timeField } = this.decl;
+    const keyValue = keyField ? slots[0] : undefined;
+    const timeValue = timeField ? slots[timeField === keyField ? 0 : 1] : undefined;
+    return this.placeKeyAndTime(keyAndTimeOf(keyValue as Value | undefined, timeValue));
   }
 
   /** The placement of a parsed line (null: not a JSON object). */
   placeRow(row: Row | null): { partition: number; key: string | null; timestamp: number } {
-    const { key, timestamp } = keyAndTime(row, this.decl);
+    return this.placeKeyAndTime(keyAndTime(row, this.decl));
+  }
+
+  private placeKeyAndTime({ key, timestamp }: { key: string | null; timestamp: number | null }): {
+    partition: number;
+    key: string | null;
+    timestamp: number;
+  } {
     const partition =
       key === null ? this.roundRobin++ % this.partitions : partitionForKey(key, this.partitions);
     return { partition, key, timestamp: timestamp ?? 0 };
@@ -155,9 +177,21 @@ export function keyAndTime(
   row: Row | null,
   d: { readonly keyField: string | null; readonly timeField: string | null },
 ): { key: string | null; timestamp: number | null } {
-  const keyValue = row && d.keyField ? row[d.keyField] : undefined;
+  if (row === null) return { key: null, timestamp: null };
+  // Own fields only: a line without the key field has no key, whatever its name (even `__proto__`).
+  const own = (field: string | null): Value | undefined =>
+    field && Object.hasOwn(row, field) ? row[field] : undefined;
+  return keyAndTimeOf(own(d.keyField), own(d.timeField));
+}
+
+// The key and event time of a JSON object given its key and time fields' values (undefined: absent
+// or not declared).
+function keyAndTimeOf(
+  keyValue: Value | undefined,
+  timeValue: unknown,
+): { key: string | null; timestamp: number | null } {
   const key = keyValue === undefined || keyValue === null ? null : keyString([keyValue]);
-  return { key, timestamp: row && d.timeField ? decodeTimestamp(row[d.timeField]) : null };
+  return { key, timestamp: timeValue === undefined ? null : decodeTimestamp(timeValue) };
 }
 
 /** The JSON object a line holds, or null. */

@@ -84,8 +84,14 @@ export interface InputMerger<P> {
 }
 
 export function inputId(topic: string, partition: number): string {
-  return `${topic}/${partition}`;
+  // Memoized: called per record (merge, watermarks), and one string per input partition means its
+  // hash is computed once, not per record on a fresh concatenation.
+  let ids = INPUT_IDS.get(topic);
+  if (ids === undefined) INPUT_IDS.set(topic, (ids = []));
+  return (ids[partition] ??= `${topic}/${partition}`);
 }
+
+const INPUT_IDS = new Map<string, string[]>();
 
 /** Creates the merge over `inputs`, starting at `positions` (missing: offset 0). */
 export function createInputMerger<P>(

@@ -8,6 +8,7 @@ import type { FieldSchema, FieldType, RecordSchema } from "../../src/core/schema
 import { T } from "../../src/core/schema.ts";
 import type { Value } from "../../src/core/value.ts";
 import { decodeRecord, decodeRecordByParse } from "../../src/runtime/decode.ts";
+import { LinePlacer, tryParse } from "../../src/runtime/file-topic.ts";
 import { flatScanner } from "../../src/runtime/flat-json-scan.ts";
 
 const NAMES = ["id", "card", "amount", "ok", "ts", "__proto__", "a b", "é"];
@@ -129,4 +130,20 @@ test("the fast scanner reads plain records and leaves escapes, nesting and junk 
     "",
   ])
     assert.equal(read(t), null, t);
+});
+
+test("the file loader places any line on the partition, key and time JSON.parse gives", () => {
+  const decl = fc.record({
+    keyField: fc.option(fc.constantFrom(...NAMES), { nil: null }),
+    timeField: fc.option(fc.constantFrom(...NAMES), { nil: null }),
+  });
+  fc.assert(
+    fc.property(decl, text, fc.integer({ min: 1, max: 8 }), (d, t, partitions) => {
+      const full = { name: "s", topic: "s", ...d };
+      const fast = new LinePlacer(full, partitions).place(t);
+      const slow = new LinePlacer(full, partitions).placeRow(tryParse(t));
+      assert.deepStrictEqual(fast, slow, t);
+    }),
+    { numRuns: 2000 },
+  );
 });
