@@ -1,11 +1,14 @@
-// State stage: one store as a committed base plus a write overlay, both sorted maps. Reads see the
-// overlay first (a delete is a tombstone there); range/prefix merge both; rollback drops the overlay.
+// State stage: one store as its live entries plus an undo log. Reads and writes go to the live map
+// (one hash lookup per read); the first write of a key since the last commit records the key's
+// committed value in the undo log, so the log's keys are the pending changes, a commit only clears
+// it, and a rollback puts the recorded values back.
 import type { Value } from "../core/value.ts";
 import { createSortedMap, type SortedMap } from "./sorted-map.ts";
 import type { KeyValueStore, StoreChange } from "./store.ts";
 
-const TOMBSTONE: unique symbol = Symbol("vigil.state.tombstone");
-type Slot = Value | typeof TOMBSTONE;
+/** In the undo log: the key had no committed value. */
+const ABSENT: unique symbol = Symbol("vigil.state.absent");
+type Committed = Value | typeof ABSENT;
 
 /** Shared by the stores of one task: writes are refused while a commit is being written. */
 export interface WriteGuard {
@@ -13,26 +16,26 @@ export interface WriteGuard {
 }
 
 /**
- * A store of one task: `base` is the last committed state, `overlay` the writes since then. Each
- * is a hash map (point reads and writes without a tree walk) plus, once the store is first scanned,
- * a sorted set of its keys, touched only when a key comes or goes, for ranges. A store that is only
- * read and written by key (tables, fixed windows) never builds or maintains one. Iteration is a live cursor: each step looks up the next key after the last one yielded, so
- * writes and deletes during a scan are safe (a key put ahead of the cursor is seen).
- * Values are held by reference (they are readonly); `null` is not storable, since a null value
- * means "delete" in a StoreChange. Restores apply to the base and are refused while the overlay
- * holds writes (StoreRegistry.applyRestored).
+ * A store of one task: `live` holds every entry as of now; `undo` holds, for each key written since
+ * the last commit, its committed value. (The overlay over a committed base that this replaces read
+ * two maps per get and copied every written entry into the base at each commit.) A sorted set of the
+ * live keys is built on the first scan and maintained from then on, for ranges; a store that is only
+ * read and written by key (tables, fixed windows) never builds one. Iteration is a live cursor: each
+ * step looks up the next key after the last one yielded, so writes and deletes during a scan are safe
+ * (a key put ahead of the cursor is seen). Values are held by reference (they are readonly); `null`
+ * is not storable, since a null value means "delete" in a StoreChange. Restores apply to the live
+ * entries as committed ones and are refused while there are pending changes (StoreRegistry.applyRestored).
  */
 export class OverlayStore implements KeyValueStore {
   readonly name: string;
   private readonly guard: WriteGuard;
-  private readonly base = new Map<string, Value>();
-  /** Sorted key sets, built on the first scan (null until then) and maintained from then on. */
-  private baseKeys: SortedMap<undefined> | null = null;
-  private readonly overlay = new Map<string, Slot>();
-  private overlayKeys: SortedMap<undefined> | null = null;
-  /** Restored changes already in base but not yet written to durable storage (null = delete). */
+  private readonly live = new Map<string, Value>();
+  /** The live keys in order, built on the first scan (null until then) and maintained from then on. */
+  private liveKeys: SortedMap<undefined> | null = null;
+  /** Keys written since the last commit -> their committed value. */
+  private readonly undo = new Map<string, Committed>();
+  /** Restored changes already live but not yet written to durable storage (null = delete). */
   private readonly unflushed: SortedMap<Value | null> = createSortedMap<Value | null>();
-  private live = 0;
 
   constructor(name: string, guard: WriteGuard) {
     this.name = name;
@@ -40,11 +43,7 @@ export class OverlayStore implements KeyValueStore {
   }
 
   get(key: string): Value | undefined {
-    if (this.overlay.size !== 0) {
-      const slot = this.overlay.get(key);
-      if (slot !== undefined) return slot === TOMBSTONE ? undefined : slot;
-    }
-    return this.base.get(key);
+    return this.live.get(key);
   }
 
   put(key: string, value: Value): void {
@@ -52,29 +51,19 @@ export class OverlayStore implements KeyValueStore {
     if (value === null || value === undefined) {
       throw new TypeError(`store ${this.name}: cannot put ${String(value)} at ${JSON.stringify(key)}`);
     }
-    const slot = this.overlay.get(key);
-    if (slot === undefined) {
-      if (!this.base.has(key)) this.live++;
-      this.overlayKeys?.set(key, undefined);
-    } else if (slot === TOMBSTONE) this.live++;
-    this.overlay.set(key, value);
+    const before = this.live.get(key);
+    if (!this.undo.has(key)) this.undo.set(key, before === undefined ? ABSENT : before);
+    if (before === undefined) this.liveKeys?.set(key, undefined);
+    this.live.set(key, value);
   }
 
   delete(key: string): void {
     this.checkWritable();
-    const slot = this.overlay.get(key);
-    if (slot === TOMBSTONE) return;
-    if (slot === undefined) {
-      if (!this.base.has(key)) return;
-      this.overlayKeys?.set(key, undefined);
-      this.overlay.set(key, TOMBSTONE);
-    } else if (this.base.has(key)) {
-      this.overlay.set(key, TOMBSTONE);
-    } else {
-      this.overlay.delete(key);
-      this.overlayKeys?.delete(key);
-    }
-    this.live--;
+    const before = this.live.get(key);
+    if (before === undefined) return;
+    if (!this.undo.has(key)) this.undo.set(key, before);
+    this.live.delete(key);
+    this.liveKeys?.delete(key);
   }
 
   range(from: string, to: string): IterableIterator<[string, Value]> {
@@ -87,74 +76,63 @@ export class OverlayStore implements KeyValueStore {
   }
 
   size(): number {
-    return this.live;
+    return this.live.size;
   }
 
-  *entries(): IterableIterator<[string, Value]> {
-    for (const [key, slot] of this.overlay) if (slot !== TOMBSTONE) yield [key, slot];
-    for (const [key, value] of this.base) if (!this.overlay.has(key)) yield [key, value];
+  entries(): IterableIterator<[string, Value]> {
+    return this.live.entries();
   }
 
   /** Appends this store's pending changes, in key order. */
   collectChanges(out: StoreChange[]): void {
-    for (const key of this.overlayInOrder()) {
-      const slot = this.overlay.get(key) as Slot;
-      out.push({ store: this.name, key, value: slot === TOMBSTONE ? null : slot });
+    for (const key of this.changedInOrder()) {
+      out.push({ store: this.name, key, value: this.live.get(key) ?? null });
     }
   }
 
-  /** Calls `write` for every change durable storage lacks (restored first, then the overlay; null = delete). */
+  /** Calls `write` for every change durable storage lacks (restored first, then the pending; null = delete). */
   forEachDurableWrite(write: (key: string, value: Value | null) => void): void {
     this.unflushed.forEachPair((key, value) => {
-      if (!this.overlay.has(key)) write(key, value);
+      if (!this.changed(key)) write(key, value);
     });
-    for (const key of this.overlayInOrder()) {
-      const slot = this.overlay.get(key) as Slot;
-      write(key, slot === TOMBSTONE ? null : slot);
-    }
+    for (const key of this.changedInOrder()) write(key, this.live.get(key) ?? null);
   }
 
-  /** Folds the overlay into the base (after a successful commit); everything is durable now. */
+  /** After a successful commit: the live entries are the committed ones, and everything is durable. */
   fold(): void {
-    for (const [key, slot] of this.overlay) {
-      if (slot === TOMBSTONE) {
-        this.base.delete(key);
-        this.baseKeys?.delete(key);
+    this.undo.clear();
+    this.unflushed.clear();
+  }
+
+  /** Puts the committed values back: the store is at its last committed state. */
+  dropOverlay(): void {
+    for (const [key, committed] of this.undo) {
+      if (committed === ABSENT) {
+        if (this.live.delete(key)) this.liveKeys?.delete(key);
       } else {
-        if (!this.base.has(key)) this.baseKeys?.set(key, undefined);
-        this.base.set(key, slot);
+        if (!this.live.has(key)) this.liveKeys?.set(key, undefined);
+        this.live.set(key, committed);
       }
     }
-    this.overlay.clear();
-    this.overlayKeys?.clear();
-    this.unflushed.clear();
-    this.live = this.base.size;
+    this.undo.clear();
   }
 
-  /** Drops the overlay: the store is back at its last committed state. */
-  dropOverlay(): void {
-    this.overlay.clear();
-    this.overlayKeys?.clear();
-    this.live = this.base.size;
-  }
-
-  /** Applies a restored change to the base (null = delete); `durable` says storage already has it. */
+  /** Applies a restored change as committed (null = delete); `durable` says storage already has it. */
   applyToBase(key: string, value: Value | null, durable: boolean): void {
-    const before = this.get(key) !== undefined;
     if (value === null) {
-      if (this.base.delete(key)) this.baseKeys?.delete(key);
+      if (this.live.delete(key)) this.liveKeys?.delete(key);
     } else {
-      if (!this.base.has(key)) this.baseKeys?.set(key, undefined);
-      this.base.set(key, value);
+      if (!this.live.has(key)) this.liveKeys?.set(key, undefined);
+      this.live.set(key, value);
     }
     if (!durable) this.unflushed.set(key, value);
-    const after = this.get(key) !== undefined;
-    this.live += (after ? 1 : 0) - (before ? 1 : 0);
   }
 
-  /** Number of keys in the overlay (puts and tombstones). */
+  /** Number of pending changes. */
   overlaySize(): number {
-    return this.overlay.size;
+    let n = 0;
+    for (const key of this.undo.keys()) if (this.changed(key)) n++;
+    return n;
   }
 
   private checkWritable(): void {
@@ -163,41 +141,38 @@ export class OverlayStore implements KeyValueStore {
     }
   }
 
-  // The overlay's keys in key order: its sorted set when the store keeps one, else sorted now.
-  private overlayInOrder(): Iterable<string> {
-    if (this.overlayKeys !== null) return this.overlayKeys.keys();
-    return [...this.overlay.keys()].sort();
+  // A key written since the commit is a change unless it was absent then and is absent now (put,
+  // then deleted again): the overlay this replaces dropped such a key, so the changelog never saw it.
+  private changed(key: string): boolean {
+    const committed = this.undo.get(key);
+    return committed !== undefined && (committed !== ABSENT || this.live.has(key));
   }
 
-  // Builds the sorted key sets the first time the store is scanned.
-  private sortedKeys(): [SortedMap<undefined>, SortedMap<undefined>] {
-    if (this.baseKeys === null || this.overlayKeys === null) {
-      const base = createSortedMap<undefined>();
-      for (const key of [...this.base.keys()].sort()) base.set(key, undefined);
-      const overlay = createSortedMap<undefined>();
-      for (const key of [...this.overlay.keys()].sort()) overlay.set(key, undefined);
-      this.baseKeys = base;
-      this.overlayKeys = overlay;
+  // The changed keys in key order.
+  private changedInOrder(): string[] {
+    const keys: string[] = [];
+    for (const key of this.undo.keys()) if (this.changed(key)) keys.push(key);
+    return keys.sort();
+  }
+
+  // Builds the sorted key set the first time the store is scanned.
+  private sortedKeys(): SortedMap<undefined> {
+    if (this.liveKeys === null) {
+      const keys = createSortedMap<undefined>();
+      for (const key of [...this.live.keys()].sort()) keys.set(key, undefined);
+      this.liveKeys = keys;
     }
-    return [this.baseKeys, this.overlayKeys];
+    return this.liveKeys;
   }
 
   private *scan(from: string, inRange: (key: string) => boolean): Generator<[string, Value]> {
-    const [base, overlay] = this.sortedKeys();
-    const bPair: [string, undefined] = ["", undefined];
-    const oPair: [string, undefined] = ["", undefined];
-    let b = base.getPairOrNextHigher(from, bPair);
-    let o = this.overlay.size === 0 ? undefined : overlay.getPairOrNextHigher(from, oPair);
-    for (;;) {
-      let key: string;
-      if (o !== undefined && (b === undefined || o[0] <= b[0])) key = o[0];
-      else if (b !== undefined) key = b[0];
-      else return;
+    const keys = this.sortedKeys();
+    const pair: [string, undefined] = ["", undefined];
+    for (let k = keys.getPairOrNextHigher(from, pair); k !== undefined; k = keys.nextHigherPair(k[0], pair)) {
+      const key = k[0];
       if (!inRange(key)) return;
-      const value = this.get(key);
+      const value = this.live.get(key);
       if (value !== undefined) yield [key, value];
-      b = base.nextHigherPair(key, bPair);
-      o = this.overlay.size === 0 ? undefined : overlay.nextHigherPair(key, oPair);
     }
   }
 }
