@@ -89,6 +89,13 @@ class TimerTable implements TaskTimers {
   private next = 0;
   /** Set when the batch being fired no longer holds the least due timers (an earlier one came, a nested call). */
   private stale = false;
+  // The timers of one time in (operator, key) order, kept while no timer is added at that time, so a
+  // time with many timers (every daily window of a task ends at once) is sorted once, not once per
+  // chunk that fires or is peeked. Entries before `sortedStart` have fired; later ones may have been
+  // cancelled (each reader checks).
+  private sortedTime: number | null = null;
+  private sorted: [string, string][] = [];
+  private sortedStart = 0;
 
   constructor(store: KeyValueStore) {
     this.store = store;
@@ -134,13 +141,11 @@ class TimerTable implements TaskTimers {
       const time = this.leastTime();
       if (time === undefined || time > watermark) break;
       popped.push(this.times.pop() as number);
-      const entries: [string, string][] = [];
-      for (const [operator, keys] of this.byTime.get(time) ?? [])
-        for (const key of keys.keys()) entries.push([operator, key]);
-      entries.sort(compareEntries);
-      for (const [operator, key] of entries) {
-        if (out.length >= limit) break;
-        out.push({ time, operator, key });
+      const at = this.byTime.get(time);
+      const entries = this.sortedAt(time);
+      for (let i = this.sortedStart; i < entries.length && out.length < limit; i++) {
+        const [operator, key] = entries[i] as [string, string];
+        if (at?.get(operator)?.has(key)) out.push({ time, operator, key });
       }
     }
     for (const t of popped) this.times.push(t);
@@ -174,6 +179,7 @@ class TimerTable implements TaskTimers {
     this.count = 0;
     this.added = [];
     this.removed = [];
+    this.sortedTime = null;
     for (const [k] of this.store.entries()) {
       const a = k.indexOf(SEP);
       const b = k.indexOf(SEP, a + 1);
@@ -205,6 +211,7 @@ class TimerTable implements TaskTimers {
     if (keys.has(key)) return false;
     keys.set(key, stored);
     this.count++;
+    if (time === this.sortedTime) this.sortedTime = null;
     return true;
   }
 
@@ -231,15 +238,34 @@ class TimerTable implements TaskTimers {
   }
 
   // The timers due at `time`, in (operator, key) order: the order of their store keys.
+  // (The batch is the sorted cache itself: a timer added at this time detaches the cache before
+  // insertIntoBatch changes the batch.)
   private startBatch(time: number): void {
-    const batch: [string, string][] = [];
-    for (const [operator, keys] of this.byTime.get(time) ?? [])
-      for (const key of keys.keys()) batch.push([operator, key]);
-    batch.sort(compareEntries);
+    this.batch = this.sortedAt(time);
     this.firingTime = time;
-    this.batch = batch;
-    this.next = 0;
+    this.next = this.sortedStart;
     this.stale = false;
+  }
+
+  // The timers at `time` in (operator, key) order, from the cache when it holds that time; the
+  // fired entries at its front are skipped (sortedStart) for good.
+  private sortedAt(time: number): [string, string][] {
+    const at = this.byTime.get(time);
+    if (this.sortedTime !== time) {
+      const entries: [string, string][] = [];
+      for (const [operator, keys] of at ?? []) for (const key of keys.keys()) entries.push([operator, key]);
+      entries.sort(compareEntries);
+      this.sortedTime = time;
+      this.sorted = entries;
+      this.sortedStart = 0;
+    }
+    const entries = this.sorted;
+    while (this.sortedStart < entries.length) {
+      const [operator, key] = entries[this.sortedStart] as [string, string];
+      if (at?.get(operator)?.has(key)) break;
+      this.sortedStart++;
+    }
+    return entries;
   }
 
   // A timer registered at the time being fired: into the unfired rest of the batch, in order.
