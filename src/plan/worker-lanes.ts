@@ -7,6 +7,7 @@
 // already read in every earlier lane opens the next one, `<app>-lane<i>`. Each lane is a consumer
 // of its own with its own committed offsets; a task reads the same partitions as in the embedded
 // runner, so its output is the embedded run's.
+import { ruleSinks } from "./outputs.ts";
 import type { ProgramPlan } from "./plan.ts";
 import { type TaskGroup, taskGroups } from "./task-groups.ts";
 
@@ -102,7 +103,7 @@ function topicCycles(plan: ProgramPlan): WorkerPlanProblem[] {
   const next = new Map(
     plan.rules.map((r) => [
       r.name,
-      plan.rules.filter((o) => reads.get(o.name)!.has(r.sink.topic)).map((o) => o.name),
+      plan.rules.filter((o) => ruleSinks(r).some((k) => reads.get(o.name)!.has(k.topic))).map((o) => o.name),
     ]),
   );
   const problems: WorkerPlanProblem[] = [];
@@ -112,7 +113,13 @@ function topicCycles(plan: ProgramPlan): WorkerPlanProblem[] {
     const path = cycleFrom(start.name, next);
     if (path === null) continue;
     for (const r of path) reported.add(r);
-    const via = path.map((r) => `${r} -> "${plan.rules.find((x) => x.name === r)!.sink.topic}"`);
+    // Each step names the topic that feeds the next rule (or, for the last, the start).
+    const via = path.map((r, i) => {
+      const rule = plan.rules.find((x) => x.name === r)!;
+      const to = path[i + 1] ?? start.name;
+      const feeds = ruleSinks(rule).find((k) => reads.get(to)!.has(k.topic)) ?? rule.sink;
+      return `${r} -> "${feeds.topic}"`;
+    });
     problems.push({
       rule: start.name,
       message: `rules feed each other in a cycle through topics: ${via.join(" -> ")} -> ${start.name}`,
@@ -140,7 +147,9 @@ function cycleFrom(start: string, next: ReadonlyMap<string, readonly string[]>):
 /** The rules in the order a replay runs them: stage d holds rules fed only by files and stages < d. */
 export function ruleStages(plan: ProgramPlan, given: ReadonlySet<string>): string[][] {
   const writers = new Map<string, string[]>();
-  for (const r of plan.rules) writers.set(r.sink.topic, [...(writers.get(r.sink.topic) ?? []), r.name]);
+  for (const r of plan.rules)
+    for (const topic of new Set(ruleSinks(r).map((k) => k.topic)))
+      writers.set(topic, [...(writers.get(topic) ?? []), r.name]);
   const depth = new Map<string, number>();
   const visiting = new Set<string>();
   const depthOf = (name: string): number => {

@@ -137,3 +137,34 @@ test("a chained replay is the same for any partitions, batch size, commit interv
     { numRuns: 10 },
   );
 });
+
+test("a stream fed by a pattern's timeout topic runs after it, and gets its timed-out matches", async () => {
+  const text = `
+stream payments from topic "payments" key card
+  schema { id: int, card: string, amount: float, ts: timestamp } event time ts
+stream unfinished from topic "unfinished" key card
+  schema { card: string, small_id: int, at: timestamp } event time at
+
+rule small_then_large
+  from payments
+  match small: amount < 20 -> large: amount > 240
+  within 10s
+  on timeout emit to "unfinished" { card: small.card, small_id: small.id, at: small.ts }
+  emit to "alerts" { card, small_id: small.id }
+
+rule review_unfinished
+  from unfinished
+  emit to "review" { card, small_id, at }
+`;
+  const timeoutPlan = compileProgram([{ path: "timeout-chain.vigil", text }]).plan!;
+  const rows = payments(3, 400);
+  assert.deepEqual(chainStages(timeoutPlan, { records: { payments: rows } }), [
+    ["small_then_large"],
+    ["review_unfinished"],
+  ]);
+  const out = await runEmbedded({ plan: timeoutPlan, inputs: { records: { payments: rows } } });
+  const timedOut = out.outputs.filter((o) => o.topic === "unfinished").map((o) => o.value["small_id"]);
+  const reviewed = out.outputs.filter((o) => o.topic === "review").map((o) => o.value["small_id"]);
+  assert.ok(timedOut.length > 0, "the data must time some matches out");
+  assert.deepEqual([...reviewed].sort(), [...timedOut].sort());
+});

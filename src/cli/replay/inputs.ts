@@ -4,6 +4,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { DeadLetter } from "../../core/record.ts";
+import { ruleSinks } from "../../plan/outputs.ts";
 import type { ProgramPlan } from "../../plan/plan.ts";
 import { type InputDecl, lineNumbers } from "../../runtime/file-topic.ts";
 
@@ -32,7 +33,8 @@ export function findInputs(plan: ProgramPlan, dataDir: string): ReplayInputs {
     if (!byTopic.has(d.topic)) byTopic.set(d.topic, { decl: d, path });
   }
   for (const d of decls) {
-    if (byTopic.has(d.topic) || plan.rules.some((r) => r.sink.topic === d.topic)) continue;
+    if (byTopic.has(d.topic) || plan.rules.some((r) => ruleSinks(r).some((k) => k.topic === d.topic)))
+      continue;
     const kind = plan.tables.includes(d as never) ? "table" : "stream";
     warnings.push(
       `${kind} ${d.name} has no input file (looked for ${d.name}.jsonl and ${d.topic}.jsonl in ${dataDir}): it reads nothing`,

@@ -6,6 +6,7 @@
 import type { DeadLetter } from "../../core/record.ts";
 import type { Value } from "../../core/value.ts";
 import { metricsSummary } from "../../observe/run-summary.ts";
+import { ruleSinks } from "../../plan/outputs.ts";
 import type { ProgramPlan } from "../../plan/plan.ts";
 import type { EmbeddedResult } from "../../runtime/embedded-result.ts";
 import type { StreamingLog } from "../../runtime/streaming-log.ts";
@@ -82,7 +83,9 @@ export async function runReplay(
   // A stream without a file is fed by the rules emitting to its topic, as on Kafka (chained rules).
   for (const d of plan.streams) {
     if (inputs.byTopic.has(d.topic)) continue;
-    const feeders = plan.rules.filter((r) => r.sink.topic === d.topic).map((r) => r.name);
+    const feeders = plan.rules
+      .filter((r) => ruleSinks(r).some((k) => k.topic === d.topic))
+      .map((r) => r.name);
     if (feeders.length > 0) counts.push(`${d.name} (fed by ${feeders.join(", ")})`);
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

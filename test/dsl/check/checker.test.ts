@@ -65,6 +65,13 @@ const ERRORS: readonly [string, string, string][] = [
     "V2502",
     'cycle through topics: loop -> "f" -> loop',
   ],
+  [
+    `stream f from topic "f" key card_id schema { card_id: string, ts: timestamp } event time ts
+    rule loop from f match a: card_id = "x" -> b: card_id = "y" within 1m
+      on timeout emit to "f" { card_id: a.card_id, ts: a.ts } emit to "out" { card_id }`,
+    "V2502",
+    'cycle through topics: loop -> "f" -> loop',
+  ],
   [rule("join logins on logins.device_id = device_id within 1m"), "V2501", "not co-partitioned"],
   [
     `stream u from topic "u" schema { id: string, ts: timestamp } event time ts
