@@ -126,7 +126,7 @@ function typedParamValue(v: Value, kind: ParamKind): Value | undefined {
 }
 
 /** `5m` -> 300000, `1h30m` -> 5400000; a bare number or an unknown unit is undefined. */
-function parseDurationMs(t: string): number | undefined {
+export function parseDurationMs(t: string): number | undefined {
   if (!/^(\d+(ms|s|m|h|d))+$/.test(t)) return undefined;
   let ms = 0;
   for (const [, amount, unit] of t.matchAll(/(\d+)(ms|s|m|h|d)/g))

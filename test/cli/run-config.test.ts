@@ -125,3 +125,45 @@ test("topic settings per sink, the status and purge intervals: checked by key, h
   assert.equal(settings.statusIntervalMs, 5000);
   assert.equal(settings.purgeIntervalMs, undefined);
 });
+
+test("idle after: the flag wins over VIGIL_IDLE_AFTER, which wins over the file's idleAfter", () => {
+  const path = join(dir, "idle.json");
+  writeFileSync(path, JSON.stringify({ brokers: "a:1", group: "g", idleAfter: "2m" }));
+  assert.equal(runSettings({ config: path }, {}).idleAfterMs, 120_000);
+  assert.equal(runSettings({ config: path }, { VIGIL_IDLE_AFTER: "1h30m" }).idleAfterMs, 5_400_000);
+  assert.equal(
+    runSettings({ config: path, idleAfter: 5_000 }, { VIGIL_IDLE_AFTER: "1h" }).idleAfterMs,
+    5_000,
+  );
+  assert.equal(runSettings({ brokers: "a:1", group: "g" }, {}).idleAfterMs, undefined);
+  assert.throws(
+    () => runSettings({ brokers: "a:1", group: "g" }, { VIGIL_IDLE_AFTER: "soon" }),
+    /idle after: 'soon' is not a duration.*VIGIL_IDLE_AFTER/,
+  );
+  assert.deepEqual(problems(JSON.stringify({ idleAfter: "60" })), [
+    "cfg.json: idleAfter: expected a duration such as 30s, 5m or 1h30m",
+  ]);
+  assert.deepEqual(problems(JSON.stringify({ idleAfter: "0s" })), [
+    "cfg.json: idleAfter: must be more than 0",
+  ]);
+});
+
+test("vigil run --idle-after takes a duration; anything else is a usage error (exit 2)", () => {
+  const r = spawnSync(
+    process.execPath,
+    [
+      "bin/vigil.mjs",
+      "run",
+      "dsl/lib/fraud/card_testing.vigil",
+      "--brokers=127.0.0.1:1",
+      "--group=g",
+      "--idle-after=60",
+    ],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /--idle-after <duration>' argument '60' is invalid\. expected a duration such as 30s/,
+  );
+});

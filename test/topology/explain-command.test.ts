@@ -83,3 +83,35 @@ test("explain rejects bad usage and unknown rules", () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /no rule named 'nope' \(rules: card_testing, velocity\)/);
 });
+
+test("explain prints each stream's event time, lateness and idle after (declared or the worker's)", () => {
+  const file = join(dir, "idle.vigil");
+  writeFileSync(
+    file,
+    `${RULES}
+stream logins from topic "logins"
+  key user
+  schema { user: string, at: timestamp }
+  event time at, lateness 5s
+  idle after 2m
+
+rule logins_seen
+  from logins
+  emit to "seen" { user }
+`,
+  );
+  const r = explain(file);
+  assert.equal(r.code, 0, r.stderr);
+  const section = r.stdout.slice(r.stdout.indexOf("\nEvent time:\n"));
+  assert.equal(
+    section,
+    [
+      "",
+      "Event time:",
+      "  payments (topic payments): ts, lateness 30s, idle after the worker's default (vigil run --idle-after; 60s)",
+      "  logins (topic logins): at, lateness 5s, idle after 2m",
+      "",
+    ].join("\n"),
+  );
+  assert.doesNotMatch(explain(file, "--format", "json").stdout, /Event time:/);
+});

@@ -5,6 +5,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { renderDiagnostics } from "../../dsl/diagnostics/render.ts";
 import { compileProgram } from "../../plan/compile.ts";
 import type { ProgramPlan } from "../../plan/plan.ts";
+import { formatMs } from "../../plan/print-plan.ts";
 import { buildTopology, DEFAULT_APP_ID } from "../../topology/build-topology.ts";
 import { renderTopology, TOPOLOGY_FORMATS, type TopologyFormat } from "../../topology/describe.ts";
 import type { CliCommand } from "../shared/cli-command.ts";
@@ -54,6 +55,23 @@ function selectRules(plan: ProgramPlan, names: readonly string[]): { plan: Progr
   return { plan: { ...plan, rules: plan.rules.filter((r) => names.includes(r.name)) }, missing };
 }
 
+/**
+ * Each stream's event time: its field, lateness and `idle after` (how long a quiet partition holds
+ * event time back before the worker decides it is idle; docs/runtime.md).
+ */
+function describeEventTime(plan: ProgramPlan): string {
+  const lines = ["", "Event time:"];
+  for (const s of plan.streams) {
+    const time = s.timeField === null ? "the record timestamp" : s.timeField;
+    const idle =
+      s.idleAfterMs === undefined
+        ? "idle after the worker's default (vigil run --idle-after; 60s)"
+        : `idle after ${formatMs(s.idleAfterMs)}`;
+    lines.push(`  ${s.name} (topic ${s.topic}): ${time}, lateness ${formatMs(s.latenessMs)}, ${idle}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 async function explain(files: string[], args: ExplainOptions): Promise<number> {
   const unreadable = unreadableRulesFiles(files);
   for (const p of unreadable) console.error(`vigil explain: ${p}`);
@@ -73,6 +91,7 @@ async function explain(files: string[], args: ExplainOptions): Promise<number> {
   }
   try {
     process.stdout.write(renderTopology(buildTopology(plan, args.app), args.format));
+    if (args.format === "text") process.stdout.write(describeEventTime(plan));
     return 0;
   } catch (e) {
     console.error(`vigil explain: cannot build the topology: ${e instanceof Error ? e.message : String(e)}`);

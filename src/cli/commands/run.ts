@@ -16,7 +16,7 @@ import { ConfigFileError } from "../run-config/read-config.ts";
 import { RunConfigSchema } from "../run-config/schema.ts";
 import { type RunFlags, type RunSettings, runSettings } from "../run-config/settings.ts";
 import type { CliCommand } from "../shared/cli-command.ts";
-import { collect, integer, positiveNumber } from "../shared/options.ts";
+import { collect, duration, integer, positiveNumber } from "../shared/options.ts";
 import { unreadableRulesFiles } from "../shared/rules-files.ts";
 
 const HELP_AFTER = `
@@ -27,9 +27,9 @@ Several workers with the same group share the partitions.
 Config file (--config): a JSON object with the keys ${Object.keys(RunConfigSchema.shape).join(", ")}
   (docs/operations.md describes each); an unknown key or a bad value is an error naming the key.
   Flags win over the environment, which wins over the file.
-Environment: KAFKA_BROKERS, VIGIL_GROUP, VIGIL_STATE_DIR, VIGIL_KAFKA_TLS=1, VIGIL_KAFKA_TLS_CA_FILE,
-  VIGIL_KAFKA_SASL_MECHANISM, VIGIL_KAFKA_SASL_USERNAME, VIGIL_KAFKA_SASL_PASSWORD or
-  VIGIL_KAFKA_SASL_PASSWORD_FILE.
+Environment: KAFKA_BROKERS, VIGIL_GROUP, VIGIL_STATE_DIR, VIGIL_STATE_CACHE_MB, VIGIL_IDLE_AFTER,
+  VIGIL_KAFKA_TLS=1, VIGIL_KAFKA_TLS_CA_FILE, VIGIL_KAFKA_SASL_MECHANISM, VIGIL_KAFKA_SASL_USERNAME,
+  VIGIL_KAFKA_SASL_PASSWORD or VIGIL_KAFKA_SASL_PASSWORD_FILE.
 Logs are JSON lines on stderr.`;
 
 export const command: CliCommand = {
@@ -60,6 +60,11 @@ export const command: CliCommand = {
         "--state-cache-mb <mb>",
         "with --state-dir: memory for each task's clean state cache, MB (env VIGIL_STATE_CACHE_MB; default 64); the rest stays in RocksDB",
         positiveNumber,
+      )
+      .option(
+        "--idle-after <duration>",
+        "`idle after` of the streams that declare none: a partition quiet this long (wall clock) stops holding event time back (env VIGIL_IDLE_AFTER; default 60s)",
+        duration,
       )
       .addOption(new Option("--log-level <level>", "lowest level logged (default info)").choices(LOG_LEVELS))
       .option(
@@ -148,6 +153,7 @@ async function runWorker(files: string[], flags: RunFlags & { readonly http?: st
     sinkTopics: config.sinkTopics,
     ...(config.statusIntervalMs !== undefined ? { statusIntervalMs: config.statusIntervalMs } : {}),
     ...(config.purgeIntervalMs !== undefined ? { purgeIntervalMs: config.purgeIntervalMs } : {}),
+    ...(config.idleAfterMs !== undefined ? { idleAfterMs: config.idleAfterMs } : {}),
     log,
     ...(observe ? { observer: observe.observer } : {}),
   });

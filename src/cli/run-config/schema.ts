@@ -97,6 +97,14 @@ export const RunConfigSchema = z.strictObject({
     .describe(
       "output and dead-letter topics the worker creates, by name: { partitions, replicationFactor, retentionMs (default -1: keep), cleanupPolicy, config }",
     ),
+  idleAfter: z
+    .string()
+    .regex(/^(\d+(ms|s|m|h|d))+$/, "expected a duration such as 30s, 5m or 1h30m")
+    .refine((t) => /[1-9]/.test(t), "must be more than 0")
+    .optional()
+    .describe(
+      "`idle after` of the streams that declare none: a partition quiet this long (wall clock) stops holding event time back (flag --idle-after, env VIGIL_IDLE_AFTER; default 60s)",
+    ),
   statusIntervalMs: z
     .number()
     .int()

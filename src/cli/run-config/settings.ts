@@ -11,6 +11,7 @@ import {
 } from "../../kafka/connection.ts";
 import type { SinkTopicSettings } from "../../kafka/topics.ts";
 import type { LogLevel } from "../../log/logger.ts";
+import { parseDurationMs } from "../../plan/params.ts";
 import { readRunConfig } from "./read-config.ts";
 
 /** The parsed flags of `vigil run` (commander's camel-cased names). */
@@ -26,6 +27,8 @@ export interface RunFlags {
   readonly stateDir?: string;
   readonly stateCacheMb?: number;
   readonly logLevel?: LogLevel;
+  /** `--idle-after`, already parsed to ms. */
+  readonly idleAfter?: number;
 }
 
 export interface RunSettings {
@@ -43,6 +46,8 @@ export interface RunSettings {
   readonly sinkTopics: Readonly<Record<string, SinkTopicSettings>>;
   readonly statusIntervalMs: number | undefined;
   readonly purgeIntervalMs: number | undefined;
+  /** `idle after` of the streams that declare none (ms); undefined: the worker's default. */
+  readonly idleAfterMs: number | undefined;
 }
 
 const MB = 1024 * 1024;
@@ -54,6 +59,17 @@ function cacheMb(given: number | string | undefined): number {
   if (!(mb > 0))
     throw new Error(`state cache: '${given}' is not a positive number of megabytes (VIGIL_STATE_CACHE_MB)`);
   return mb;
+}
+
+/** A duration from the environment or the file (the file's schema has checked its text already). */
+function idleAfterMs(flag: number | undefined, env: string | undefined, file: string | undefined) {
+  if (flag !== undefined) return flag;
+  const text = env ?? file;
+  if (text === undefined) return undefined;
+  const ms = parseDurationMs(text);
+  if (ms === undefined || ms <= 0)
+    throw new Error(`idle after: '${text}' is not a duration such as 30s, 5m or 1h30m (VIGIL_IDLE_AFTER)`);
+  return ms;
 }
 
 /** `--param name=value` flags as raw text. */
@@ -104,5 +120,6 @@ export function runSettings(flags: RunFlags, env: NodeJS.ProcessEnv = process.en
     sinkTopics: file.topics ?? {},
     statusIntervalMs: file.statusIntervalMs,
     purgeIntervalMs: file.purgeIntervalMs,
+    idleAfterMs: idleAfterMs(flags.idleAfter, env["VIGIL_IDLE_AFTER"], file.idleAfter),
   };
 }

@@ -1,6 +1,7 @@
 // CLI stage: option value parsers shared by the commands. A bad value is a commander usage error
 // (exit 2, "option '--x <n>' argument 'y' is invalid. <why>").
 import { InvalidArgumentError } from "commander";
+import { parseDurationMs } from "../../plan/params.ts";
 
 /** A parser for an integer option within [min, max]. */
 export function integer(min: number, max: number): (text: string) => number {
@@ -29,4 +30,12 @@ export function positiveNumber(text: string): number {
   if (text.trim() === "" || !(n > 0) || !Number.isFinite(n))
     throw new InvalidArgumentError("expected a number greater than 0");
   return n;
+}
+
+/** A positive duration as the DSL writes it (`30s`, `5m`, `1h30m`), in ms. */
+export function duration(text: string): number {
+  const ms = parseDurationMs(text);
+  if (ms === undefined || ms <= 0)
+    throw new InvalidArgumentError("expected a duration such as 30s, 5m or 1h30m");
+  return ms;
 }
