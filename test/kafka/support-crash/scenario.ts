@@ -1,6 +1,6 @@
 // Crash-test support: the scenario shared by the crash and rebalance tests. Rules with a filter, a
-// window, a pattern, an assertion (operator errors are dead letters) and a re-keyed window (a
-// repartition topic); poison records; input on N partitions. After the test's kills, one clean worker
+// window, a pattern, an assertion (operator errors are dead letters), a re-keyed window and a re-keyed
+// pattern (order-sensitive across the repartition channels: each bucket mixes every input partition); poison records; input on N partitions. After the test's kills, one clean worker
 // runs to the end and the read_committed output must equal the embedded run's, partition by partition.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -32,6 +32,7 @@ interface Topics {
   readonly burst: string;
   readonly audit: string;
   readonly buckets: string;
+  readonly bucketBurst: string;
 }
 
 function rules(input: string, t: Topics): string {
@@ -71,6 +72,13 @@ rule buckets
   window tumbling 1m
   aggregate count() as n, sum(id) as ids, max(amount) as top
   emit final to "${t.buckets}" { bucket: key_1, n, ids, top, start: window_start }
+
+rule bucket_burst
+  from payments
+  partition by id % ${BUCKETS}
+  match small: amount < 60 -> large: amount > 200
+  within 10s
+  emit to "${t.bucketBurst}" { small_id: small.id, large_id: large.id, at: large.ts }
 `;
 }
 
@@ -198,6 +206,7 @@ export async function runScenario(
     burst: `burst-${suffix}`,
     audit: `audit-${suffix}`,
     buckets: `buckets-${suffix}`,
+    bucketBurst: `bucket-burst-${suffix}`,
   };
   const input = `in-${suffix}`;
   const group = `g-${suffix}`;
@@ -271,9 +280,10 @@ async function finishAndCheck(
         .map((o) => JSON.stringify(o.value)),
     );
   const bucketCount = want(topics.buckets).flat().length;
+  const bucketBurstCount = want(topics.bucketBurst).flat().length;
 
-  // The last worker runs until the input is committed and the re-keyed window (downstream of the
-  // repartition topic) has emitted everything; whatever came before must not show in the output.
+  // The last worker runs until the input is committed and the re-keyed window and pattern (downstream
+  // of the repartition topics) have emitted everything; whatever came before must not show in the output.
   const last = startWorker({ file: s.file, brokers: s.brokers, group: s.group, stateDir });
   await joined(last);
   const until = Date.now() + (CHAOS ? 600_000 : 120_000);
@@ -283,7 +293,8 @@ async function finishAndCheck(
   while (Date.now() < until) {
     if (await committed(s)) {
       const got = (await readAll(kafka, admin, topics.buckets)).flat().filter(isData).length;
-      if (got >= bucketCount) break;
+      const matches = (await readAll(kafka, admin, topics.bucketBurst)).flat().length;
+      if (got >= bucketCount && matches >= bucketBurstCount) break;
     }
     await sleep(300);
   }
@@ -325,10 +336,15 @@ async function finishAndCheck(
  * partitions) write nothing: no transaction, so no changelog record of the task's watermarks.
  */
 async function checkIdleWritesNothing(s: Scenario): Promise<void> {
-  // Task group 1 (the re-keyed window's tasks) reads the 8 channels of the repartition topic.
-  const topic = changelogTopic(`${s.group}-g1`, TASK_STORE);
-  const ends = async () =>
-    (await s.admin.fetchTopicOffsets(topic)).map((o) => `${o.partition}:${o.high}`).sort();
+  // Task groups 1 and 2 (the re-keyed window's and pattern's tasks) read the channels of their
+  // repartition topics.
+  const topics = [1, 2].map((g) => changelogTopic(`${s.group}-g${g}`, TASK_STORE));
+  const ends = async () => {
+    const out: string[] = [];
+    for (const topic of topics)
+      for (const o of await s.admin.fetchTopicOffsets(topic)) out.push(`${topic}:${o.partition}:${o.high}`);
+    return out.sort();
+  };
   // The last watermark-only records of the channels may still be on their way (they move the
   // watermark once everything was emitted): wait until the changelog has been still for a second.
   let before = await ends();
@@ -339,7 +355,7 @@ async function checkIdleWritesNothing(s: Scenario): Promise<void> {
     before = now;
   }
   await sleep(2_000);
-  assert.deepEqual(await ends(), before, `${topic}: idle ticks wrote transactions`);
+  assert.deepEqual(await ends(), before, "idle ticks wrote transactions");
 }
 
 /**
