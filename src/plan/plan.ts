@@ -196,6 +196,16 @@ export interface PatternOp {
   readonly name: string;
   readonly steps: readonly PatternStep[];
   readonly withinMs: number | null;
+  /**
+   * `within D between steps` (Flink's WithinType.PREVIOUS_AND_CURRENT): consecutive taken events of a
+   * match are less than this apart, and a partial match ends this long after its last take. Null: none.
+   */
+  readonly gapMs: number | null;
+  /**
+   * `match once` (Esper's pattern without `every`): per key, only the first event that starts a partial
+   * match starts one; the key's "started" flag lives in the store. False: every event may start one.
+   */
+  readonly startOnce: boolean;
   readonly skip: SkipStrategy;
   readonly store: StoreSpec;
   /**

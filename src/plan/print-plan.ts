@@ -136,7 +136,7 @@ function opLines(op: PlanOp): string[] {
       ];
     case "pattern":
       return [
-        `  pattern ${op.name} within ${op.withinMs === null ? "none" : formatMs(op.withinMs)} ${skipText(op.skip)} store ${op.store.name} (${op.store.kind})`,
+        `  pattern ${op.name}${op.startOnce ? " once" : ""} within ${op.withinMs === null ? "none" : formatMs(op.withinMs)}${op.gapMs === null ? "" : ` gap ${formatMs(op.gapMs)}`} ${skipText(op.skip)} store ${op.store.name} (${op.store.kind})`,
         ...op.steps.flatMap(stepLines),
         ...(op.onTimeout === null ? [] : sinkLines("timeout-sink", op.onTimeout)),
       ];

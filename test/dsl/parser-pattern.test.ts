@@ -19,7 +19,7 @@ function steps(match: string): string[] {
 
 test("pattern: connectors", () => {
   assert.deepEqual(steps("a: x > 1 -> b: y next c: z ->> d: any followed by e: any followed by any f: any"), [
-    "MatchClause within=- skip=- named=- onTimeout=-",
+    "MatchClause within=- skip=- named=- onTimeout=- gap=- once=false",
     "PatternStep connector=- negated=false name=a quantifier=- condition=(> x 1) until=-",
     "PatternStep connector=relaxed negated=false name=b quantifier=- condition=y until=-",
     "PatternStep connector=strict negated=false name=c quantifier=- condition=z until=-",
@@ -78,13 +78,38 @@ test("pattern: within, skip strategies and named, in any order", () => {
   assert.equal(skip("skip to last a"), "SkipClause strategy=skip-to-last step=a");
   assert.equal(
     steps('a: any named "p" skip to next within 1h')[0],
-    'MatchClause within=1h named="p" onTimeout=-',
+    'MatchClause within=1h named="p" onTimeout=- gap=- once=false',
+  );
+});
+
+test("pattern: within ... between steps and match once", () => {
+  assert.equal(
+    steps("a: any -> b: any within 5m within 1m between steps")[0],
+    "MatchClause within=5m skip=- named=- onTimeout=- gap=1m once=false",
+  );
+  assert.equal(
+    steps("a: any within 1m between steps")[0],
+    "MatchClause within=- skip=- named=- onTimeout=- gap=1m once=false",
+  );
+  assert.equal(steps("once a: any")[0], "MatchClause within=- skip=- named=- onTimeout=- gap=- once=true");
+  // `once` before a colon is a step name, not the modifier.
+  assert.equal(
+    steps("once: any")[1],
+    "PatternStep connector=- negated=false name=once quantifier=- condition=- until=-",
+  );
+  expectParseError(
+    ruleWith("match a: any within 1m between events"),
+    "<stdin>:1:46: error[V1010]: expected `steps`, found `events`",
+  );
+  expectParseError(
+    ruleWith("match a: any within 1m between steps within 2m between steps"),
+    "<stdin>:1:59: error[V1012]: `within ... between steps` is given twice in the pattern starting with step `a`",
   );
 });
 
 test("pattern: on timeout emit, among the options", () => {
   const ast = astOf(ruleWith('match a: any -> b: any on timeout emit to "late" { k } within 5m'));
-  assert.match(ast, /MatchClause within=5m skip=- named=-\n\s+steps:/);
+  assert.match(ast, /MatchClause within=5m skip=- named=- gap=- once=false\n\s+steps:/);
   assert.match(ast, /onTimeout:\n\s+EmitClause mode=- topic="late"/);
   expectParseError(
     ruleWith('match a: any within 5m on emit to "late" { k }'),

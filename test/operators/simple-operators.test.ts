@@ -140,6 +140,8 @@ test("createOperator builds every kind", () => {
       skip: { kind: "no-skip" },
       store: { name: "pat", kind: "pattern-buffer" },
       onTimeout: null,
+      gapMs: null,
+      startOnce: false,
     },
   ];
   for (const op of ops) {

@@ -72,6 +72,8 @@ export const cardTesting: RulePlan = rule("card_testing", [
     skip: { kind: "skip-past-last" },
     store: { name: "card_testing.pattern", kind: "pattern-buffer" },
     onTimeout: null,
+    gapMs: null,
+    startOnce: false,
   },
 ]);
 

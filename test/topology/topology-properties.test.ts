@@ -45,6 +45,8 @@ function op(rule: string, kind: OpKind, i: number): PlanOp {
         skip: { kind: "skip-past-last" },
         store: store("pattern-buffer"),
         onTimeout: null,
+        gapMs: null,
+        startOnce: false,
       };
     case "table":
       return {

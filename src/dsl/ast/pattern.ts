@@ -1,5 +1,5 @@
 // DSL front end, AST: the pattern (CEP) block of a rule:
-// `match s1: c1 -> s2{3,}: c2 until c3 not followed by s3: c4 within 10m skip past last`.
+// `match [once] s1: c1 -> s2{3,}: c2 until c3 not followed by s3: c4 within 10m [within 1m between steps] skip past last`.
 import type { Span } from "../span.ts";
 import type { Ident } from "./common.ts";
 import type { EmitClause } from "./emit.ts";
@@ -22,6 +22,10 @@ export interface MatchClause {
   readonly named: StringLit | null;
   /** `on timeout emit to "t" { ... }`: where partial matches that `within` ends go; null: dropped. */
   readonly onTimeout: EmitClause | null;
+  /** `within D between steps`: the bound between consecutive taken events (Flink's PREVIOUS_AND_CURRENT); null: none. */
+  readonly gap: DurationLit | null;
+  /** `match once ...`: only the key's first event that the first step takes starts a match (Esper without `every`). */
+  readonly once: boolean;
   readonly span: Span;
 }
 

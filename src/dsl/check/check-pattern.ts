@@ -60,7 +60,8 @@ function checkShape(ctx: RuleContext, m: ast.MatchClause): StepInfo[] {
  * an unbounded loop, a relaxed loop) can keep a partial match, and start a new one, forever.
  */
 function checkBounded(ctx: RuleContext, m: ast.MatchClause): void {
-  if (m.within !== null) return;
+  // A gap bound (`within D between steps`) ends every partial match D after its last take.
+  if (m.within !== null || m.gap !== null) return;
   for (const s of m.steps) {
     const name = s.name.name;
     if (s.connector !== null && s.connector !== "strict") {
@@ -102,7 +103,9 @@ function checkNegation(ctx: RuleContext, m: ast.MatchClause, s: ast.PatternStep,
       "combine them into one condition with `or`",
     );
   }
-  if (i === m.steps.length - 1 && m.within === null) ctx.rep.report("V2404", s.name.span, { name });
+  // A trailing negation is decided when the horizon passes: `within` after the first event, or the gap after the last.
+  if (i === m.steps.length - 1 && m.within === null && m.gap === null)
+    ctx.rep.report("V2404", s.name.span, { name });
 }
 
 function stepScope(ctx: RuleContext, infos: readonly StepInfo[], current: number): Scope {
@@ -200,7 +203,7 @@ export type CheckEmit = (e: ast.EmitClause, scope: Scope) => CheckedSink;
 function checkOnTimeout(ctx: RuleContext, m: ast.MatchClause, checkEmit: CheckEmit): CheckedSink | null {
   const e = m.onTimeout;
   if (e === null) return null;
-  if (m.within === null) {
+  if (m.within === null && m.gap === null) {
     ctx.rep.report(
       "V2409",
       e.span,
@@ -219,6 +222,37 @@ function checkOnTimeout(ctx: RuleContext, m: ast.MatchClause, checkEmit: CheckEm
   return checkEmit(e, timeoutScope(ctx.scope));
 }
 
+/** `within D between steps`: a positive duration, shorter than `within` (else it never ends a match first). */
+function checkGap(ctx: RuleContext, m: ast.MatchClause): void {
+  const g = m.gap;
+  if (g === null) return;
+  if (g.ms <= 0) ctx.rep.report("V2106", g.span, { text: `${g.amount}${g.unit}` });
+  else if (m.within !== null && g.ms >= m.within.ms) {
+    ctx.rep.report(
+      "V2410",
+      g.span,
+      {
+        message: `the bound between steps (${g.amount}${g.unit}) is not shorter than \`within ${m.within.amount}${m.within.unit}\`, so it never ends a match`,
+      },
+      "make it shorter than `within`, or drop one of the two bounds",
+    );
+  }
+}
+
+/** `match once` starts at the first event its first step takes, so that step must take one. */
+function checkOnce(ctx: RuleContext, m: ast.MatchClause): void {
+  const first = m.steps[0];
+  if (!m.once || first === undefined || first.quantifier === null || first.quantifier.min > 0) return;
+  ctx.rep.report(
+    "V2411",
+    first.quantifier.span,
+    {
+      message: `\`match once\` starts at the first event step \`${first.name.name}\` takes, but it may take none`,
+    },
+    "give the first step a quantifier with a minimum of 1 (`+`, `{1,3}`), or move the optional step later",
+  );
+}
+
 /** Checks `match ... within ... skip ...` and switches the scope to the match's output environment. */
 export function checkMatch(ctx: RuleContext, m: ast.MatchClause, checkEmit: CheckEmit): void {
   const infos = checkShape(ctx, m);
@@ -226,6 +260,8 @@ export function checkMatch(ctx: RuleContext, m: ast.MatchClause, checkEmit: Chec
   if (m.within !== null && m.within.ms <= 0) {
     ctx.rep.report("V2106", m.within.span, { text: `${m.within.amount}${m.within.unit}` });
   }
+  checkGap(ctx, m);
+  checkOnce(ctx, m);
   const skip = skipStrategy(ctx, m.skip, infos);
   ctx.scope = outputScope(ctx, m, infos);
   const onTimeout = checkOnTimeout(ctx, m, checkEmit);
@@ -233,6 +269,8 @@ export function checkMatch(ctx: RuleContext, m: ast.MatchClause, checkEmit: Chec
     kind: "pattern",
     steps,
     withinMs: m.within?.ms ?? null,
+    gapMs: m.gap?.ms ?? null,
+    startOnce: m.once,
     skip,
     onTimeout,
     named: m.named?.value ?? null,

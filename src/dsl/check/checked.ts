@@ -55,6 +55,10 @@ export type CheckedOp =
       readonly kind: "pattern";
       readonly steps: readonly PatternStep[];
       readonly withinMs: number | null;
+      /** `within D between steps`: the bound between consecutive taken events; null: none. */
+      readonly gapMs: number | null;
+      /** `match once`: only the key's first start event starts a match. */
+      readonly startOnce: boolean;
       readonly skip: SkipStrategy;
       /** `on timeout emit ...`: the output of partial matches that `within` ends; null: none. */
       readonly onTimeout: CheckedSink | null;

@@ -114,6 +114,8 @@ export const CHECK_CODES = {
   },
   V2408: { severity: "error", message: "{message}", hint: "{hint}" },
   V2409: { severity: "error", message: "{message}", hint: "{hint}" },
+  V2410: { severity: "error", message: "{message}", hint: "{hint}" },
+  V2411: { severity: "error", message: "{message}", hint: "{hint}" },
   // joins (V25xx)
   V2501: { severity: "error", message: "{message}", hint: "{hint}" },
   // what the Kafka worker refuses (src/plan/worker-lanes.ts: the worker's own test, so check and run agree)

@@ -105,9 +105,12 @@ function wrapList(
 function printMatch(m: MatchClause, ctx: LayoutContext): Line[] {
   const [first, ...rest] = m.steps;
   const lines =
-    first === undefined ? [line(1, "match", m.span.start)] : stepLines(1, "match ", first, m.span.start);
+    first === undefined
+      ? [line(1, "match", m.span.start)]
+      : stepLines(1, m.once ? "match once " : "match ", first, m.span.start);
   for (const s of rest) lines.push(...stepLines(2, "", s, s.span.start));
   if (m.within !== null) lines.push(line(1, `within ${duration(m.within)}`, m.within.span.start));
+  if (m.gap !== null) lines.push(line(1, `within ${duration(m.gap)} between steps`, m.gap.span.start));
   if (m.skip !== null) lines.push(line(1, printSkip(m.skip), m.skip.span.start));
   if (m.named !== null) lines.push(line(1, `named ${printString(m.named)}`, m.named.span.start));
   if (m.onTimeout !== null) lines.push(...printEmit(m.onTimeout, ctx, "on timeout "));

@@ -21,23 +21,42 @@ interface Connector {
   readonly span: Span;
 }
 
-/** Parses `match STEP {CONNECTOR STEP} [within D] [skip ...] [named "x"]`. */
+/** Parses `match [once] STEP {CONNECTOR STEP} [within D] [within D between steps] [skip ...] [named "x"]`. */
 export function parseMatch(c: Cursor): MatchClause {
   const start = c.expectWord("match").span;
+  // `once` is a modifier only before a step (`match once: ...` names a step `once`).
+  const once = c.isWord("once") && c.peek(1).kind === "ident";
+  if (once) c.next();
   const steps = [parseStep(c, null)];
   for (let conn = parseConnector(c); conn !== null; conn = parseConnector(c)) steps.push(parseStep(c, conn));
   let within = null;
   let skip = null;
   let named = null;
   let onTimeout = null;
+  let gap = null;
   for (;;) {
-    if (c.isWord("within") && within === null) within = c.durationAfter("within", "the pattern's time bound");
-    else if ((c.isWord("skip") || c.isWord("after") || c.isWord("no")) && skip === null) skip = parseSkip(c);
+    if (c.isWord("within") && (within === null || gap === null)) {
+      const d = c.durationAfter("within", "the pattern's time bound");
+      const between = c.eatWord("between");
+      if (between)
+        c.expectWord("steps", "write `within 10m between steps` (a bound between consecutive events)");
+      if (between ? gap !== null : within !== null) {
+        const option = between ? "within ... between steps" : "within";
+        c.report("V1012", d.span, {
+          option,
+          what: "the pattern starting with step",
+          name: steps[0]?.name.name ?? "",
+        });
+      }
+      if (between) gap = d;
+      else within = d;
+    } else if ((c.isWord("skip") || c.isWord("after") || c.isWord("no")) && skip === null)
+      skip = parseSkip(c);
     else if (c.isWord("named") && named === null) named = c.named();
     else if (c.isWord("on") && onTimeout === null) onTimeout = parseOnTimeout(c);
     else break;
   }
-  return { kind: "MatchClause", steps, within, skip, named, onTimeout, span: c.spanFrom(start) };
+  return { kind: "MatchClause", steps, within, skip, named, onTimeout, gap, once, span: c.spanFrom(start) };
 }
 
 function parseConnector(c: Cursor): Connector | null {

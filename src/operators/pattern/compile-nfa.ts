@@ -76,6 +76,10 @@ export interface CompiledPattern {
   readonly states: readonly NfaState[];
   readonly start: number;
   readonly withinMs: number | null;
+  /** `within D between steps`: a partial match ends this long after its last take; null: no such bound. */
+  readonly gapMs: number | null;
+  /** `match once`: a key's partial matches start only at its first event that a start edge takes. */
+  readonly startOnce: boolean;
   readonly skip: SkipStrategy;
   /** Some condition reads `prev(x)`: the key's previous event is tracked (and persisted). */
   readonly usesPrev: boolean;
@@ -87,6 +91,10 @@ export interface CompiledPattern {
 export interface CompileOptions {
   /** Report timed-out partial matches (PatternOp.onTimeout); needs `within`. */
   readonly timeouts?: boolean;
+  /** PatternOp.gapMs: the bound between consecutive takes. */
+  readonly gapMs?: number | null;
+  /** PatternOp.startOnce. */
+  readonly startOnce?: boolean;
 }
 
 /** Accept code of a loop state that completes a match immediately. */
@@ -103,12 +111,14 @@ export function compileNfa(
   predicate: (e: Expr) => Predicate,
   options: CompileOptions = {},
 ): CompiledPattern {
-  validate(steps, withinMs, skip);
+  const gapMs = options.gapMs ?? null;
+  const bounded = withinMs !== null || gapMs !== null;
+  validate(steps, bounded, skip);
   const timeouts = options.timeouts === true;
-  if (timeouts && withinMs === null) throw new PatternCompileError("'on timeout' needs 'within'");
+  if (timeouts && !bounded) throw new PatternCompileError("'on timeout' needs 'within'");
   const layout = layoutSteps(steps, predicate);
   const states = buildStates(layout);
-  if (withinMs === null && states.some((s) => s.kind === "pending")) {
+  if (!bounded && states.some((s) => s.kind === "pending")) {
     throw new PatternCompileError("a match can end with a negation, which needs 'within'");
   }
   return {
@@ -117,6 +127,8 @@ export function compileNfa(
     states,
     start: 0,
     withinMs,
+    gapMs,
+    startOnce: options.startOnce === true,
     skip,
     usesPrev: steps.some((s) =>
       [s.condition, s.until].some((e) => e !== null && readsBinding(e, PREV_BINDING)),
@@ -125,7 +137,7 @@ export function compileNfa(
   };
 }
 
-function validate(steps: readonly PatternStep[], withinMs: number | null, skip: SkipStrategy): void {
+function validate(steps: readonly PatternStep[], bounded: boolean, skip: SkipStrategy): void {
   const first = steps[0];
   if (first === undefined) throw new PatternCompileError("a pattern needs at least one step");
   if (first.negated) throw new PatternCompileError(`the first step '${first.name}' cannot be negated`);
@@ -142,7 +154,7 @@ function validate(steps: readonly PatternStep[], withinMs: number | null, skip: 
     }
   }
   const last = steps[steps.length - 1] as PatternStep;
-  if (last.negated && withinMs === null) {
+  if (last.negated && !bounded) {
     throw new PatternCompileError(`trailing negation '${last.name}' needs 'within'`);
   }
   if ((skip.kind === "skip-to-first" || skip.kind === "skip-to-last") && !names.has(skip.step)) {

@@ -41,6 +41,8 @@ export interface NfaJson {
   readonly held: readonly number[];
   /** The row of the last event fed (what `prev(x)` reads for the next one); null before any. */
   readonly prev: Row | null;
+  /** `match once`: a partial match has started for this key, so no other event may start one. */
+  readonly started: boolean;
 }
 
 type MatchKey = readonly number[];
@@ -56,6 +58,7 @@ export class KeyNfa {
   private partials: PartialJson[];
   private held: number[];
   private prev: Row | null;
+  private started: boolean;
   private readonly emitted: (readonly Take[])[] = [];
   private readonly timedOut: TimedOut[] = [];
   private readonly names: readonly string[];
@@ -78,6 +81,7 @@ export class KeyNfa {
     this.partials = [...state.partials];
     this.held = [...state.held];
     this.prev = state.prev;
+    this.started = state.started;
     this.names = pattern.steps.map((s) => s.name);
   }
 
@@ -96,27 +100,47 @@ export class KeyNfa {
       this.visit(p.s, p, input, ev, next, completed);
       this.buffer.release(p.n);
     }
-    const start: PartialJson = { s: this.pattern.start, c: 0, f: 1, n: NO_NODE, t: ev.ts, q: ev.seq };
-    this.visit(start.s, start, this.guardInput(0, true, this.bindingsOf(NO_NODE), ev), ev, next, completed);
+    if (!(this.pattern.startOnce && this.started)) {
+      const before = next.length + completed.length;
+      const start: PartialJson = { s: this.pattern.start, c: 0, f: 1, n: NO_NODE, t: ev.ts, q: ev.seq };
+      this.visit(start.s, start, this.guardInput(0, true, this.bindingsOf(NO_NODE), ev), ev, next, completed);
+      if (this.pattern.startOnce && next.length + completed.length > before) this.started = true;
+    }
     this.partials = next;
     this.prev = rowOf(ev, this.alias);
     this.complete(completed);
   }
 
-  /** Event time reached `time`: partial matches older than `within` are dropped, pending ones complete. */
+  /** Event time reached `time`: partial matches past their bound are dropped, pending ones complete. */
   advanceTime(time: number): void {
-    const w = this.pattern.withinMs;
-    if (w === null) return;
+    if (!this.bounded()) return;
     const completed: number[] = [];
     const expired: PartialJson[] = [];
     this.partials = this.partials.filter((p) => {
-      if (time - p.t < w) return true;
+      if (time < this.endOf(p)) return true;
       if (this.stateOf(p).kind === "pending") completed.push(p.n);
       else expired.push(p);
       return false;
     });
-    this.timeOut(expired, w);
+    this.timeOut(expired);
     this.complete(completed);
+  }
+
+  private bounded(): boolean {
+    return this.pattern.withinMs !== null || this.pattern.gapMs !== null;
+  }
+
+  // When a live partial match ends: `within` after its first event, or the gap after its last take,
+  // whichever comes first (infinite without either bound).
+  private endOf(p: PartialJson): number {
+    const w = this.pattern.withinMs;
+    const g = this.pattern.gapMs;
+    let end = w === null ? Number.POSITIVE_INFINITY : p.t + w;
+    if (g !== null) {
+      const takes = this.buffer.path(p.n);
+      end = Math.min(end, (takes[takes.length - 1] as Take).event.ts + g);
+    }
+    return end;
   }
 
   /** End of input: no event will come, so pending matches complete and every other partial match ends. */
@@ -129,8 +153,8 @@ export class KeyNfa {
     }
     this.partials = [];
     // No event can come: as in Flink (whose watermark then jumps to the end of time), every partial
-    // match times out at its own first event + within.
-    this.timeOut(ended, this.pattern.withinMs);
+    // match times out at its own end (first event + within, or last take + gap).
+    this.timeOut(ended);
     this.complete(completed);
   }
 
@@ -142,8 +166,8 @@ export class KeyNfa {
   // Releases partial matches that `within` ended; with `on timeout`, reports each distinct set of
   // takes once (branches of one partial match share their last node), unless those takes already
   // form a complete match (they were emitted, or are being decided by a trailing negation).
-  private timeOut(expired: readonly PartialJson[], w: number | null): void {
-    if (this.pattern.timeouts && w !== null && expired.length > 0) {
+  private timeOut(expired: readonly PartialJson[]): void {
+    if (this.pattern.timeouts && this.bounded() && expired.length > 0) {
       const seen = new Set<number>();
       const batch: { t: TimedOut; k: MatchKey }[] = [];
       for (const p of expired) {
@@ -151,7 +175,7 @@ export class KeyNfa {
         seen.add(p.n);
         const takes = this.buffer.path(p.n);
         if (this.completes(takes)) continue;
-        batch.push({ t: { takes, at: p.t + w }, k: matchKey(takes) });
+        batch.push({ t: { takes, at: this.endOf(p) }, k: matchKey(takes) });
       }
       batch.sort((a, b) => a.t.at - b.t.at || compareKeys(a.k, b.k));
       for (const x of batch) this.timedOut.push(x.t);
@@ -173,13 +197,13 @@ export class KeyNfa {
     return this.emitted.splice(0);
   }
 
-  /** Start times of the live partial matches (for `within` timers). */
-  startTimes(): number[] {
-    return this.partials.map((p) => p.t);
+  /** When each live partial match ends (for `within` / gap timers); empty without a bound. */
+  endTimes(): number[] {
+    return this.bounded() ? this.partials.map((p) => this.endOf(p)) : [];
   }
 
   toJson(): NfaJson {
-    return { partials: this.partials, held: this.held, prev: this.prev };
+    return { partials: this.partials, held: this.held, prev: this.prev, started: this.started };
   }
 
   private stateOf(p: PartialJson): NfaState {

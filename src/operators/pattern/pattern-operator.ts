@@ -18,7 +18,8 @@ import { type SkipPolicy, skipPolicy } from "./skip/skip-policy.ts";
 // A key's persisted state: next arrival sequence, next node id, partial matches, held matches, and
 // the events waiting for the watermark in (time, sequence) order (in the entry itself, so buffering
 // and taking them back needs no range scan of the store). A pattern that reads `prev(x)` also keeps
-// `r`, the row of the key's last event fed to the NFA, for as long as the key lives.
+// `r`, the row of the key's last event fed to the NFA, for as long as the key lives. A `match once`
+// pattern sets `o` once a partial match has started for the key, and keeps the entry from then on.
 interface KeyState {
   readonly q: number;
   readonly n: number;
@@ -26,6 +27,7 @@ interface KeyState {
   readonly h: readonly number[];
   readonly b: readonly BufferedJson[];
   readonly r?: Row | null;
+  readonly o?: 1;
 }
 
 // `inert` (1): an event the cheap path would skip, kept only for `prev` (its place in event-time order).
@@ -53,7 +55,7 @@ export function createPatternOperator(
       const f = compile(e);
       return (env) => f(env) === true;
     },
-    { timeouts: op.onTimeout !== null },
+    { timeouts: op.onTimeout !== null, gapMs: op.gapMs, startOnce: op.startOnce },
   );
   const run: Runner = {
     pattern,
@@ -98,6 +100,8 @@ function accept(run: Runner, record: StreamRecord): void {
     h: [],
     b: [],
   };
+  // `match once`: a key that has started and has nothing left open can never match again.
+  if (st.o === 1 && st.p.length === 0 && st.h.length === 0) return;
   const ts = record.timestamp;
   const buffered: BufferedJson = inert
     ? [ts, st.q, record.value, originTuple(record.origin), 1]
@@ -138,6 +142,7 @@ function fire(run: Runner, time: number, tkey: string): void {
     partials: st.p,
     held: st.h,
     prev: st.r ?? null,
+    started: st.o === 1,
   });
   const [due, waiting] = takeBuffered(st, ending ? END_OF_INPUT_TIME : time);
   for (const ev of due) nfa.process(ev);
@@ -148,19 +153,22 @@ function fire(run: Runner, time: number, tkey: string): void {
   for (const t of nfa.drainTimeouts()) run.ctx.sideOutput?.(timeoutRecord(run, key, t));
   const state = nfa.toJson();
   // Without `within`, nothing else wakes a key up at end of input to release its partial matches.
-  // A key that keeps `prev` is woken at end of input to delete its entry.
+  // A key that keeps `prev` or the `match once` flag is woken at end of input to delete its entry.
+  const bounded = run.pattern.withinMs !== null || run.pattern.gapMs !== null;
   const endTimer =
     state.held.length > 0 ||
-    (run.pattern.withinMs === null && state.partials.length > 0) ||
-    (run.pattern.usesPrev && !ending);
-  scheduleTimers(run, tkey, time, nfa.startTimes(), endTimer);
+    (!bounded && state.partials.length > 0) ||
+    ((run.pattern.usesPrev || state.started) && !ending);
+  scheduleTimers(run, tkey, time, nfa.endTimes(), endTimer);
   const idle = state.partials.length === 0 && state.held.length === 0;
-  if (idle && waiting.length === 0 && (ending || !run.pattern.usesPrev)) {
+  // The started flag of `match once` outlives the key's matches (it is the point); end of input drops it.
+  const keep = run.pattern.usesPrev || state.started;
+  if (idle && waiting.length === 0 && (ending || !keep)) {
     run.store.delete(`${scope}n`);
   } else {
-    const next: KeyState = run.pattern.usesPrev
-      ? { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting, r: state.prev }
-      : { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting };
+    const base: KeyState = { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting };
+    const withPrev: KeyState = run.pattern.usesPrev ? { ...base, r: state.prev } : base;
+    const next: KeyState = state.started ? { ...withPrev, o: 1 } : withPrev;
     run.store.put(`${scope}n`, next as unknown as Value);
   }
 }
@@ -169,12 +177,11 @@ function scheduleTimers(
   run: Runner,
   tkey: string,
   now: number,
-  starts: readonly number[],
+  ends: readonly number[],
   atEnd: boolean,
 ): void {
-  const w = run.pattern.withinMs;
-  // A live partial match always has start + within > now (advanceTime pruned the others).
-  if (w !== null) for (const t of new Set(starts)) if (t + w > now) run.ctx.timers.register(t + w, tkey);
+  // A live partial match always ends after now (advanceTime pruned the others).
+  for (const t of new Set(ends)) if (t > now) run.ctx.timers.register(t, tkey);
   if (atEnd) run.ctx.timers.register(END_OF_INPUT_TIME, tkey);
   else run.ctx.timers.cancel(END_OF_INPUT_TIME, tkey);
 }

@@ -122,6 +122,10 @@ const ERRORS: readonly [string, string, string][] = [
   [rule("match a: amount > prev(prev(amount)) within 1m"), "V2408", "`prev` itself"],
   [rule("match a: amount > prev(amount, 2) within 1m"), "V2103", "write `prev(amount)`"],
   [rule(`match a: any -> b: any on timeout emit to "t" { card_id }`), "V2409", "needs `within`"],
+  [rule("match a: any -> b: any within 1m within 1m between steps"), "V2410", "not shorter than"],
+  [rule("match a: any -> b: any within 0s between steps"), "V2106", ""],
+  [rule("match once a*: amount > 1 -> b: any within 1m"), "V2411", "may take none"],
+  [rule("match a+: amount > 1 -> b: any within 1m between steps"), "V2403", "loops without bound"],
   [
     rule(`match a: any -> b: any within 1m on timeout emit final to "t" { card_id }`),
     "V2409",

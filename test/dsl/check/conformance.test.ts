@@ -38,7 +38,7 @@ test("the fraud library checks clean as one program", () => {
   const files = vigilFiles("dsl/lib/fraud");
   const result = compileProgram(files, { readFile: readFromRoot });
   assert.deepEqual(result.diagnostics, []);
-  assert.equal(result.plan?.rules.length, 13);
+  assert.equal(result.plan?.rules.length, 15);
   assert.equal(result.plan?.streams.length, 2);
   assert.equal(result.plan?.tables.length, 2);
 });

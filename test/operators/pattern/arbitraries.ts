@@ -31,6 +31,10 @@ export interface PatternDesc {
   readonly steps: readonly StepDesc[];
   readonly withinMs: number | null;
   readonly skip: SkipStrategy;
+  /** `within D between steps`; absent: none. */
+  readonly gapMs?: number | null;
+  /** `match once`; absent: false. */
+  readonly startOnce?: boolean;
 }
 
 const contiguity = fc.constantFrom<Contiguity>("strict", "relaxed", "non-deterministic");
@@ -157,7 +161,13 @@ export function toPattern(d: PatternDesc): TestPattern {
       },
     };
   });
-  return { steps, withinMs: d.withinMs, skip: d.skip };
+  return {
+    steps,
+    withinMs: d.withinMs,
+    skip: d.skip,
+    gapMs: d.gapMs ?? null,
+    startOnce: d.startOnce ?? false,
+  };
 }
 
 /** Lateness of the generated streams: arrival is event time plus a delay of at most this. */
@@ -202,3 +212,11 @@ export function cheapPathDesc(d: PatternDesc): PatternDesc {
     })),
   };
 }
+
+/** Patterns that may also use `within ... between steps` (alone or beside `within`) and `match once`. */
+export const boundedFeatureDesc: fc.Arbitrary<PatternDesc> = fc
+  .tuple(patternDesc, fc.option(fc.integer({ min: 1, max: 15 })), fc.boolean(), fc.boolean())
+  .map(([d, gap, keepWithin, once]): PatternDesc => {
+    const withinMs = gap === null || keepWithin ? d.withinMs : null;
+    return { ...d, gapMs: gap, withinMs, startOnce: once };
+  });

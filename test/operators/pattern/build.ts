@@ -31,6 +31,10 @@ export interface TestPattern {
   readonly skip: SkipStrategy;
   /** Report timed-out partial matches (`on timeout emit`); they are read back from `timedOut`. */
   readonly timeouts?: boolean;
+  /** `within D between steps`: the bound between consecutive takes. */
+  readonly gapMs?: number | null;
+  /** `match once`. */
+  readonly startOnce?: boolean;
 }
 
 export function st(name: string, cond: Fn | null, opts: StepOpts = {}): TestStep {
@@ -57,6 +61,8 @@ export function toOp(p: TestPattern, preds: Predicates): PatternOp {
     name: "m",
     steps,
     withinMs: p.withinMs,
+    gapMs: p.gapMs ?? null,
+    startOnce: p.startOnce ?? false,
     skip: p.skip,
     store: { name: "r.m", kind: "pattern-buffer" },
     onTimeout:

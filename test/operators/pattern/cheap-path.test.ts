@@ -57,6 +57,8 @@ function cardTesting(firstStep: Partial<PatternStep> = {}, secondStep: Partial<P
     skip: { kind: "skip-past-last" },
     store: { name: "card_testing.pattern", kind: "pattern-buffer" },
     onTimeout: null,
+    gapMs: null,
+    startOnce: false,
   };
 }
 

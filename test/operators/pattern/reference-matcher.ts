@@ -23,6 +23,8 @@ export interface Ctx {
   readonly negAfter: readonly (readonly TestStep[])[];
   readonly names: readonly string[];
   readonly within: number;
+  /** `within D between steps` (M3b); infinite without. */
+  readonly gap: number;
 }
 
 const ALIAS = "ev";
@@ -76,6 +78,7 @@ export function extends_(c: Ctx, takes: readonly RefTake[], x: number, s: number
   if ((c.ev[x] as RefEvent).ts - (c.ev[first.idx] as RefEvent).ts >= c.within) return false; // M3
   const last = takes[takes.length - 1] as RefTake;
   const l = last.idx;
+  if ((c.ev[x] as RefEvent).ts - (c.ev[l] as RefEvent).ts >= c.gap) return false; // M3b
   const contiguity = s === last.step ? (step.opts.inner ?? "relaxed") : (step.opts.contiguity ?? "relaxed");
   if (contiguity === "strict" && x !== l + 1) return false; // M4
   if (contiguity === "relaxed") {
@@ -115,13 +118,35 @@ function complete(c: Ctx, takes: readonly RefTake[]): boolean {
     if (count(takes, s) < ((c.pos[s] as TestStep).opts.min ?? 1)) return false;
   const first = takes[0] as RefTake;
   const last = takes[takes.length - 1] as RefTake;
-  let horizon = last.idx;
-  const t0 = (c.ev[first.idx] as RefEvent).ts;
-  while (horizon + 1 < c.ev.length && (c.ev[horizon + 1] as RefEvent).ts - t0 < c.within) horizon++;
+  const horizon = horizonOf(c, first, last);
   for (const n of negsBetween(c, last.step, c.pos.length)) {
     if (!gapClear(c, n, takes, last.idx, horizon)) return false;
   }
   return true;
+}
+
+/** When a partial match ending at `last` ends: first event + within, or last take + gap (M3, M3b). */
+export function endOf(c: Ctx, first: RefTake, last: RefTake): number {
+  return Math.min((c.ev[first.idx] as RefEvent).ts + c.within, (c.ev[last.idx] as RefEvent).ts + c.gap);
+}
+
+/** The last event index before the partial match's end (its horizon), at least `last.idx`. */
+export function horizonOf(c: Ctx, first: RefTake, last: RefTake): number {
+  const end = endOf(c, first, last);
+  let horizon = last.idx;
+  while (horizon + 1 < c.ev.length && (c.ev[horizon + 1] as RefEvent).ts < end) horizon++;
+  return horizon;
+}
+
+/**
+ * `match once`: the index of the key's first event that could start a match (some step reachable from
+ * the start over optional steps takes it with an empty prefix); null when none does.
+ */
+export function onceStart(c: Ctx): number | null {
+  for (let x = 0; x < c.ev.length; x++) {
+    for (let s = 0; s < c.pos.length; s++) if (skippedOk(c, [], s) && extends_(c, [], x, s)) return x;
+  }
+  return null;
 }
 
 function enumerate(c: Ctx): RefTake[][] {
@@ -187,7 +212,10 @@ export function referenceMatches(
 ): { takes: RefTake[]; events: RefEvent[] }[] {
   const ev = sortEvents(events);
   const c = makeCtx(p, ev);
-  const all = enumerate(c).sort((a, b) => compare(key(a), key(b)));
+  const once = p.startOnce === true ? onceStart(c) : null;
+  const all = enumerate(c)
+    .filter((m) => p.startOnce !== true || (m[0] as RefTake).idx === once)
+    .sort((a, b) => compare(key(a), key(b)));
   const out: RefTake[][] = [];
   let cursor = Number.NEGATIVE_INFINITY;
   for (const m of all) {
@@ -217,5 +245,6 @@ export function makeCtx(p: TestPattern, ev: readonly RefEvent[]): Ctx {
     negAfter,
     names: p.steps.map((s) => s.name),
     within: p.withinMs ?? Number.POSITIVE_INFINITY,
+    gap: p.gapMs ?? Number.POSITIVE_INFINITY,
   };
 }

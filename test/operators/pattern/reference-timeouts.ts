@@ -10,11 +10,14 @@ import {
   type Ctx,
   compare,
   count,
+  endOf,
   extends_,
   holds,
+  horizonOf,
   key,
   makeCtx,
   negsBetween,
+  onceStart,
   type RefEvent,
   type RefTake,
   skippedOk,
@@ -29,13 +32,15 @@ export function referenceTimeouts(
   p: TestPattern,
   events: readonly RefEvent[],
 ): { takes: RefTake[]; at: number; events: RefEvent[] }[] {
-  if (p.withinMs === null) return [];
+  if (p.withinMs === null && (p.gapMs ?? null) === null) return [];
   const ev = sortEvents(events);
   const c = makeCtx(p, ev);
+  const once = p.startOnce === true ? onceStart(c) : null;
   const out: { takes: RefTake[]; at: number; key: number[] }[] = [];
   const go = (takes: RefTake[]) => {
-    if (takes.length > 0 && !completeByCounts(c, takes) && alive(c, takes)) {
-      const at = (ev[(takes[0] as RefTake).idx] as RefEvent).ts + c.within;
+    const started = takes.length > 0 && (p.startOnce !== true || (takes[0] as RefTake).idx === once);
+    if (started && !completeByCounts(c, takes) && alive(c, takes)) {
+      const at = endOf(c, takes[0] as RefTake, takes[takes.length - 1] as RefTake);
       out.push({ takes, at, key: key(takes) });
     }
     const last = takes[takes.length - 1];
@@ -56,13 +61,11 @@ function completeByCounts(c: Ctx, takes: readonly RefTake[]): boolean {
   return c.pos.slice(last + 1).every((s) => minOf(s) === 0);
 }
 
-// Some continuation survives every event after the last take whose time is before first + within.
+// Some continuation survives every event after the last take up to its end (within, gap).
 function alive(c: Ctx, takes: readonly RefTake[]): boolean {
   const first = takes[0] as RefTake;
   const last = takes[takes.length - 1] as RefTake;
-  const t0 = (c.ev[first.idx] as RefEvent).ts;
-  let horizon = last.idx;
-  while (horizon + 1 < c.ev.length && (c.ev[horizon + 1] as RefEvent).ts - t0 < c.within) horizon++;
+  const horizon = horizonOf(c, first, last);
   if (horizon === last.idx) return true; // nothing happened since the last take
   const step = c.pos[last.step] as TestStep;
   const n = count(takes, last.step);

@@ -165,3 +165,23 @@ test("matches the reference with prev(x) in conditions (cheap path on and off)",
   );
   fc.assert(fc.property(desc, keyedEvents(8), check), runs(400));
 });
+
+// `within D between steps` (Flink's PREVIOUS_AND_CURRENT): consecutive takes less than D apart (M3b),
+// alone or beside `within`; trailing negations and the cheap path included.
+test("matches the reference with a bound between steps (within ... between steps)", () => {
+  const desc = fc
+    .tuple(patternDesc, fc.integer({ min: 1, max: 15 }), fc.boolean(), fc.boolean())
+    .map(([d, gap, keepWithin, cheap]): PatternDesc => {
+      const base = cheap ? cheapPathDesc(d) : d;
+      return { ...base, gapMs: gap, withinMs: keepWithin ? base.withinMs : null };
+    });
+  fc.assert(fc.property(desc, keyedEvents(8), check), runs(400));
+});
+
+// `match once` (Esper without `every`): only the key's first event that could start a match starts one.
+test("matches the reference with match once (one start per key)", () => {
+  const desc = fc
+    .tuple(patternDesc, fc.boolean())
+    .map(([d, cheap]): PatternDesc => ({ ...(cheap ? cheapPathDesc(d) : d), startOnce: true }));
+  fc.assert(fc.property(desc, keyedEvents(8), check), runs(400));
+});

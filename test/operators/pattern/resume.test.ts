@@ -8,7 +8,7 @@ import type { StreamRecord } from "../../../src/core/record.ts";
 import { createPatternOperator } from "../../../src/operators/pattern/pattern-operator.ts";
 import { createMemoryTaskStores } from "../../../src/state/memory-stores.ts";
 import type { TaskStateStores } from "../../../src/state/store.ts";
-import { keyedEvents, LATENESS, patternDesc, toPattern } from "./arbitraries.ts";
+import { boundedFeatureDesc, keyedEvents, LATENESS, patternDesc, toPattern } from "./arbitraries.ts";
 import { runPattern, type TestEvent, type TestPattern, toOp } from "./build.ts";
 import { event, type FakeTask, fakeTask, Predicates } from "./fake-context.ts";
 
@@ -38,49 +38,54 @@ function feed(
 const view = (out: readonly StreamRecord[]) =>
   out.map((r) => JSON.stringify([r.key, r.timestamp, r.value, r.evidence]));
 
-test("a fresh operator over committed stores resumes exactly (any stop point)", async () => {
-  await fc.assert(
-    fc.asyncProperty(patternDesc, keyedEvents(6), fc.nat(), async (d, events, cut) => {
-      const p = toPattern(d);
-      const whole = runPattern(p, events, LATENESS).out;
-      const k = events.length === 0 ? 0 : cut % (events.length + 1);
-      const stores = createMemoryTaskStores();
-      const max = { v: Number.NEGATIVE_INFINITY };
-      const first = start(p, stores, Number.NEGATIVE_INFINITY);
-      feed(first, events, 0, k, max);
-      await first.commit();
-      const second = start(p, stores, first.watermark());
-      feed(second, events, k, events.length, max);
-      second.end();
-      assert.deepEqual(view([...first.out, ...second.out]), view(whole));
-    }),
-    { numRuns: 150, seed: 7 },
-  );
-});
+for (const [label, descs] of [
+  ["", patternDesc],
+  [" (within between steps, match once)", boundedFeatureDesc],
+] as const) {
+  test(`a fresh operator over committed stores resumes exactly (any stop point)${label}`, async () => {
+    await fc.assert(
+      fc.asyncProperty(descs, keyedEvents(6), fc.nat(), async (d, events, cut) => {
+        const p = toPattern(d);
+        const whole = runPattern(p, events, LATENESS).out;
+        const k = events.length === 0 ? 0 : cut % (events.length + 1);
+        const stores = createMemoryTaskStores();
+        const max = { v: Number.NEGATIVE_INFINITY };
+        const first = start(p, stores, Number.NEGATIVE_INFINITY);
+        feed(first, events, 0, k, max);
+        await first.commit();
+        const second = start(p, stores, first.watermark());
+        feed(second, events, k, events.length, max);
+        second.end();
+        assert.deepEqual(view([...first.out, ...second.out]), view(whole));
+      }),
+      { numRuns: 150, seed: 7 },
+    );
+  });
 
-test("rolling back to the last commit and replaying gives the same output", async () => {
-  await fc.assert(
-    fc.asyncProperty(patternDesc, keyedEvents(6), fc.nat(), fc.nat(), async (d, events, a, b) => {
-      const p = toPattern(d);
-      const whole = runPattern(p, events, LATENESS).out;
-      const k = events.length === 0 ? 0 : a % (events.length + 1);
-      const m = k + (events.length === k ? 0 : b % (events.length - k + 1));
-      const stores = createMemoryTaskStores();
-      const max = { v: Number.NEGATIVE_INFINITY };
-      const first = start(p, stores, Number.NEGATIVE_INFINITY);
-      feed(first, events, 0, k, max);
-      await first.commit();
-      const kept = [...first.out];
-      const wmAtCommit = first.watermark();
-      const maxAtCommit = max.v;
-      feed(first, events, k, m, max); // work that is thrown away
-      first.rollback();
-      max.v = maxAtCommit;
-      const again = start(p, stores, wmAtCommit);
-      feed(again, events, k, events.length, max);
-      again.end();
-      assert.deepEqual(view([...kept, ...again.out]), view(whole));
-    }),
-    { numRuns: 150, seed: 11 },
-  );
-});
+  test(`rolling back to the last commit and replaying gives the same output${label}`, async () => {
+    await fc.assert(
+      fc.asyncProperty(descs, keyedEvents(6), fc.nat(), fc.nat(), async (d, events, a, b) => {
+        const p = toPattern(d);
+        const whole = runPattern(p, events, LATENESS).out;
+        const k = events.length === 0 ? 0 : a % (events.length + 1);
+        const m = k + (events.length === k ? 0 : b % (events.length - k + 1));
+        const stores = createMemoryTaskStores();
+        const max = { v: Number.NEGATIVE_INFINITY };
+        const first = start(p, stores, Number.NEGATIVE_INFINITY);
+        feed(first, events, 0, k, max);
+        await first.commit();
+        const kept = [...first.out];
+        const wmAtCommit = first.watermark();
+        const maxAtCommit = max.v;
+        feed(first, events, k, m, max); // work that is thrown away
+        first.rollback();
+        max.v = maxAtCommit;
+        const again = start(p, stores, wmAtCommit);
+        feed(again, events, k, events.length, max);
+        again.end();
+        assert.deepEqual(view([...kept, ...again.out]), view(whole));
+      }),
+      { numRuns: 150, seed: 11 },
+    );
+  });
+}

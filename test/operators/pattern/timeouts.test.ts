@@ -64,3 +64,18 @@ test("timed-out partial matches on the cheap path (inert events skipped) equal t
   const desc = withWithin.map((d): PatternDesc => cheapPathDesc({ ...d, skip: { kind: "no-skip" } }));
   fc.assert(fc.property(desc, keyedEvents(8), check), runs(300));
 });
+
+// `within ... between steps`: a partial match also times out the gap after its last take (at the
+// earlier of its two ends); `match once`: only partial matches from the key's one start time out.
+test("timed-out partial matches with a bound between steps and with match once equal the definition", () => {
+  const desc = fc.tuple(patternDesc, fc.integer({ min: 1, max: 15 }), fc.boolean(), fc.boolean()).map(
+    ([d, gap, keepWithin, once]): PatternDesc => ({
+      ...d,
+      skip: { kind: "no-skip" },
+      gapMs: gap,
+      withinMs: keepWithin ? d.withinMs : null,
+      startOnce: once,
+    }),
+  );
+  fc.assert(fc.property(desc, keyedEvents(7), check), runs(400));
+});

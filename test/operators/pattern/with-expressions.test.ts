@@ -57,6 +57,8 @@ const op: PatternOp = {
   skip: { kind: "skip-past-last" },
   store: { name: "card_testing.pattern", kind: "pattern-buffer" },
   onTimeout: null,
+  gapMs: null,
+  startOnce: false,
 };
 
 test("card testing with compiled expressions: step references, step aggregates, output environment", () => {
