@@ -99,11 +99,12 @@ function readTopics(plan: ProgramPlan, rule: ProgramPlan["rules"][number]): stri
 /** Rules whose output comes back to them through topics (each cycle reported once, at its first rule). */
 function topicCycles(plan: ProgramPlan): WorkerPlanProblem[] {
   const reads = new Map(plan.rules.map((r) => [r.name, new Set(readTopics(plan, r))]));
-  // rule -> the rules reading the topic it emits to
+  const sinks = new Map(plan.rules.map((r) => [r.name, ruleSinks(r).map((k) => k.topic)]));
+  // rule -> the rules reading a topic it emits to
   const next = new Map(
     plan.rules.map((r) => [
       r.name,
-      plan.rules.filter((o) => ruleSinks(r).some((k) => reads.get(o.name)!.has(k.topic))).map((o) => o.name),
+      plan.rules.filter((o) => sinks.get(r.name)!.some((t) => reads.get(o.name)!.has(t))).map((o) => o.name),
     ]),
   );
   const problems: WorkerPlanProblem[] = [];
@@ -115,10 +116,8 @@ function topicCycles(plan: ProgramPlan): WorkerPlanProblem[] {
     for (const r of path) reported.add(r);
     // Each step names the topic that feeds the next rule (or, for the last, the start).
     const via = path.map((r, i) => {
-      const rule = plan.rules.find((x) => x.name === r)!;
       const to = path[i + 1] ?? start.name;
-      const feeds = ruleSinks(rule).find((k) => reads.get(to)!.has(k.topic)) ?? rule.sink;
-      return `${r} -> "${feeds.topic}"`;
+      return `${r} -> "${sinks.get(r)!.find((t) => reads.get(to)!.has(t))}"`;
     });
     problems.push({
       rule: start.name,

@@ -1,7 +1,7 @@
 // Runtime stage: the tolerant reader. Decodes a JSON record against its declared schema: unknown
 // fields are ignored, absent optional fields take their default (or null), anything else is an error.
 import { isValid, parseISO } from "date-fns";
-import { type FieldType, type RecordSchema, T } from "../core/schema.ts";
+import { type FieldSchema, type FieldType, type RecordSchema, T } from "../core/schema.ts";
 import type { Row, Value } from "../core/value.ts";
 import { type FlatScan, flatScanner } from "./flat-json-scan.ts";
 
@@ -83,9 +83,9 @@ function flatDecoder(schema: RecordSchema): FastDecoder {
       const f = fields[i] as (typeof fields)[number];
       const raw = slots[i];
       if (raw === undefined || raw === null) {
-        if (f.defaultValue !== undefined && raw === undefined) slots[i] = f.defaultValue;
-        else if (f.optional || f.defaultValue !== undefined) slots[i] = null;
-        else return null;
+        const v = absentValue(f, raw);
+        if (v === undefined) return null;
+        slots[i] = v;
         continue;
       }
       let v = scalar(raw, f.type);
@@ -110,12 +110,12 @@ function decodeRow(obj: Record<string, unknown>, schema: RecordSchema, prefix: s
   for (const f of schema.fields) {
     const raw = Object.hasOwn(obj, f.name) ? obj[f.name] : undefined;
     if (raw === undefined || raw === null) {
-      if (f.defaultValue !== undefined && raw === undefined) row[f.name] = f.defaultValue;
-      else if (f.optional || f.defaultValue !== undefined) row[f.name] = null;
-      else
+      const v = absentValue(f, raw);
+      if (v === undefined)
         throw new Mismatch(
           `field ${prefix + f.name}: ${raw === null ? "is null" : "is missing"} (required ${fmt(f.type)})`,
         );
+      row[f.name] = v;
       continue;
     }
     // Flat scalars are checked inline; the field's path is only built for nested values and errors.
@@ -123,6 +123,13 @@ function decodeRow(obj: Record<string, unknown>, schema: RecordSchema, prefix: s
     row[f.name] = v !== undefined ? v : decodeField(raw, f.type, prefix + f.name);
   }
   return row;
+}
+
+// A field's value when it is absent (undefined) or null: its default, null, or undefined when the
+// field is required (both decoders then reject the record).
+function absentValue(f: FieldSchema, raw: null | undefined): Value | undefined {
+  if (f.defaultValue !== undefined && raw === undefined) return f.defaultValue;
+  return f.optional || f.defaultValue !== undefined ? null : undefined;
 }
 
 // A scalar field's value when `raw` already has its type (undefined: not that simple, decodeField decides).

@@ -13,10 +13,12 @@ import { compileProgram } from "../../src/plan/compile.ts";
 import { chainStages } from "../../src/runtime/embedded-chain.ts";
 import { runEmbedded } from "../../src/runtime/embedded-runner.ts";
 
-const RULES = `
-stream payments from topic "payments" key card
+// The source stream every chain here starts from.
+const PAYMENTS = `stream payments from topic "payments" key card
   schema { id: int, card: string, amount: float, ts: timestamp } event time ts
-stream large from topic "large-payments" key card
+`;
+
+const RULES = `${PAYMENTS}stream large from topic "large-payments" key card
   schema { id: int, card: string, amount: float, ts: timestamp } event time ts
 stream bursts from topic "bursts" key card
   schema { card: string, n: int, at: timestamp } event time at
@@ -139,10 +141,7 @@ test("a chained replay is the same for any partitions, batch size, commit interv
 });
 
 test("a stream fed by a pattern's timeout topic runs after it, and gets its timed-out matches", async () => {
-  const text = `
-stream payments from topic "payments" key card
-  schema { id: int, card: string, amount: float, ts: timestamp } event time ts
-stream unfinished from topic "unfinished" key card
+  const text = `${PAYMENTS}stream unfinished from topic "unfinished" key card
   schema { card: string, small_id: int, at: timestamp } event time at
 
 rule small_then_large
