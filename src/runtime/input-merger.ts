@@ -67,7 +67,7 @@ export interface InputMerger<P> {
   /** Releases the next record in merge order, or undefined when the merge must wait. */
   next(): PendingRecord<P> | undefined;
   /** Inputs that ended and have nothing buffered, each reported once (until a reset). */
-  drainedEnded(): string[];
+  drainedEnded(): readonly string[];
   positions(): Record<string, number>;
   /** Drops buffered records and sets positions (after a rollback or restore). */
   reset(positions: Readonly<Record<string, number>>, quiet?: readonly string[]): void;
@@ -92,6 +92,9 @@ export function inputId(topic: string, partition: number): string {
 }
 
 const INPUT_IDS = new Map<string, string[]>();
+
+/** drainedEnded's answer on almost every call (it is asked once per released record). */
+const NONE_ENDED: readonly string[] = Object.freeze([]);
 
 /** Creates the merge over `inputs`, starting at `positions` (missing: offset 0). */
 export function createInputMerger<P>(
@@ -162,7 +165,7 @@ export function createInputMerger<P>(
       return rec;
     },
     drainedEnded() {
-      if (endedOpen.size === 0) return [];
+      if (endedOpen.size === 0) return NONE_ENDED;
       const out: string[] = [];
       for (const q of endedOpen) {
         if (q.head < q.items.length) continue;

@@ -65,6 +65,8 @@ class Task implements LocalTaskRuntime {
   private committedQuiet: string[];
   private readonly opts: TaskOptions;
   private readonly parts: TaskParts;
+  /** fireTimer bound once (pump hands it to the timers for every record it releases). */
+  private readonly fire = (t: DueTimer): void => this.fireTimer(t);
 
   constructor(opts: TaskOptions, parts: TaskParts, checkpoint: Checkpoint | null) {
     this.id = opts.id;
@@ -227,7 +229,7 @@ class Task implements LocalTaskRuntime {
     for (;;) {
       for (const id of merger.drainedEnded()) tracker.end(id);
       const wm = tracker.advance();
-      left -= this.parts.timers.fireDue(wm, (t) => this.fireTimer(t), left);
+      left -= this.parts.timers.fireDue(wm, this.fire, left);
       if (left <= 0 && this.parts.timers.peekDue(wm, 1).length > 0) {
         this.saveMarks(tracker.snapshot());
         return false;

@@ -107,6 +107,12 @@ export class CachedStore implements KeyValueStore {
     this.overlay.set(key, value);
   }
 
+  owns(key: string): boolean {
+    if (this.guard.committing) return false;
+    const slot = this.overlay.get(key);
+    return slot !== undefined && slot !== TOMBSTONE && slot !== this.cache.get(key)?.value;
+  }
+
   delete(key: string): void {
     this.checkWritable();
     const slot = this.overlay.get(key);

@@ -57,6 +57,14 @@ export class OverlayStore implements KeyValueStore {
     this.live.set(key, value);
   }
 
+  owns(key: string): boolean {
+    if (this.guard.committing) return false;
+    const committed = this.undo.get(key);
+    if (committed === undefined) return false;
+    const value = this.live.get(key);
+    return value !== undefined && value !== committed;
+  }
+
   delete(key: string): void {
     this.checkWritable();
     const before = this.live.get(key);

@@ -11,6 +11,13 @@ export interface KeyValueStore<V extends Value = Value> {
   put(key: string, value: V): void;
   delete(key: string): void;
   /**
+   * Whether the value at `key` was put since the last commit or rollback (and is not the committed
+   * value put back): its writer may then go on updating that object in place, without another put,
+   * since a rollback puts the committed value back and the commit writes the value as it then is.
+   * False for any other value: it is shared with the committed state and must be copied to change.
+   */
+  owns(key: string): boolean;
+  /**
    * Entries with from <= key < to, in key order. Iteration is a live cursor: each step seeks past
    * the last key yielded, so writes and deletes made during a scan are seen (the timer table relies on it).
    */

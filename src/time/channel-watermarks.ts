@@ -19,8 +19,11 @@ export interface ChannelWatermarks {
   /** Sets the last told watermark from the task's (restored) one: nothing is due for it. */
   reset(watermark: number): void;
   /** The watermark-only records due now that the task watermark is `watermark`. */
-  due(watermark: number): ChannelWatermark[];
+  due(watermark: number): readonly ChannelWatermark[];
 }
+
+/** due()'s answer on almost every call (it is asked once per released record). */
+const NONE_DUE: readonly ChannelWatermark[] = Object.freeze([]);
 
 /** Default spacing of watermark-only records, in event time. */
 export const DEFAULT_WATERMARK_INTERVAL_MS = 60_000;
@@ -37,9 +40,9 @@ export function createChannelWatermarks(
       last = bucket(watermark);
     },
     due(watermark) {
-      if (topics.length === 0 || !Number.isFinite(watermark)) return [];
+      if (topics.length === 0 || !Number.isFinite(watermark)) return NONE_DUE;
       const b = bucket(watermark);
-      if (b <= last) return [];
+      if (b <= last) return NONE_DUE;
       last = b;
       return topics.map((t) => ({ topic: t.topic, watermark: watermark - t.delayMs }));
     },

@@ -110,8 +110,16 @@ class TimerTable implements TaskTimers {
   }
 
   fireDue(watermark: number, dispatch: (timer: DueTimer) => void, limit = Number.POSITIVE_INFINITY): number {
+    // Asked once per released record; nearly always nothing is due.
+    const least = this.leastTime();
+    if (least === undefined || least > watermark || limit <= 0) {
+      if (this.firingTime !== null) this.stale = true; // as after any nested call (below)
+      return 0;
+    }
     let fired = 0;
-    const outer = { time: this.firingTime, batch: this.batch, next: this.next };
+    const outerTime = this.firingTime;
+    const outerBatch = this.batch;
+    const outerNext = this.next;
     try {
       for (;;) {
         const time = this.leastTime();
@@ -125,11 +133,11 @@ class TimerTable implements TaskTimers {
         }
       }
     } finally {
-      this.firingTime = outer.time;
-      this.batch = outer.batch;
-      this.next = outer.next;
+      this.firingTime = outerTime;
+      this.batch = outerBatch;
+      this.next = outerNext;
       // A nested call changed what the caller's batch holds: the caller starts over.
-      this.stale = outer.time !== null;
+      this.stale = outerTime !== null;
     }
     return fired;
   }

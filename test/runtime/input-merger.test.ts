@@ -41,7 +41,7 @@ test("an empty partition blocks the merge until it has data or ends; duplicates 
   m.end("t/0");
   assert.deepEqual(drain(m), ["t/1@0"]);
   assert.deepEqual(m.positions(), { "t/0": 1, "t/1": 1, "tab/0": 1 });
-  assert.deepEqual(m.drainedEnded().sort(), ["t/0", "tab/0"]);
+  assert.deepEqual([...m.drainedEnded()].sort(), ["t/0", "tab/0"]);
 });
 
 test("reset drops the buffer and resumes from the given positions", () => {

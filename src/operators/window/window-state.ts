@@ -91,7 +91,7 @@ class ScratchRow {
 }
 
 /** A fresh window state for a first record (its group-by values, empty aggregates). */
-export function emptyState(common: WindowCommon, record: StreamRecord): WindowState {
+export function emptyState(common: WindowCommon, record: StreamRecord): OwnedWindowState {
   const o = originTuple(record.origin);
   return { g: common.groupBy(record.value), a: common.acc.init(), n: 0, f: o, l: o };
 }
@@ -111,6 +111,43 @@ export function addToState(
     f: state.n === 0 || compareOrigins(origin, state.f) < 0 ? origin : state.f,
     l: state.n === 0 || compareOrigins(origin, state.l) > 0 ? origin : state.l,
   };
+}
+
+/** A window state its operator owns (made by it since the last commit) and updates in place. */
+export interface OwnedWindowState {
+  readonly g: Row;
+  a: Value[];
+  n: number;
+  f: OriginTuple;
+  l: OriginTuple;
+}
+
+/**
+ * A copy of a committed state that its operator may update in place: the aggregate states are the
+ * only parts updated in place (one level deep: accumulators.ts addOwned), so they are copied one
+ * level; group-by values and origin tuples are replaced, never changed, and are shared.
+ */
+export function ownedCopy(state: WindowState): OwnedWindowState {
+  return { g: state.g, a: state.a.map(copyAggregate), n: state.n, f: state.f, l: state.l };
+}
+
+function copyAggregate(s: Value): Value {
+  if (Array.isArray(s)) return s.slice();
+  return s !== null && typeof s === "object" ? { ...s } : s;
+}
+
+/** Adds one record to a state this operator owns, in place (the result of addToState, without allocating). */
+export function addInPlace(
+  common: WindowCommon,
+  state: OwnedWindowState,
+  args: readonly Value[],
+  time: number,
+  origin: OriginTuple,
+): void {
+  common.acc.addOwned(state.a, args, time, origin);
+  if (state.n === 0 || compareOrigins(origin, state.f) < 0) state.f = origin;
+  if (state.n === 0 || compareOrigins(origin, state.l) > 0) state.l = origin;
+  state.n++;
 }
 
 /** Merges two states (session merges); group-by values from the first. */

@@ -70,6 +70,7 @@ function countCalls(op: PatternOp, amounts: readonly number[]) {
   const counting = (s: KeyValueStore): KeyValueStore => ({
     name: s.name,
     get: (k) => s.get(k),
+    owns: (k) => s.owns(k),
     put: (k, v) => {
       writes++;
       s.put(k, v);
