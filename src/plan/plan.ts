@@ -177,8 +177,12 @@ export type SkipStrategy =
   | { readonly kind: "no-skip" }
   | { readonly kind: "skip-to-next" }
   | { readonly kind: "skip-past-last" }
-  | { readonly kind: "skip-to-first"; readonly step: string }
-  | { readonly kind: "skip-to-last"; readonly step: string };
+  | { readonly kind: "skip-to-first"; readonly step: string; readonly orFail: boolean }
+  | { readonly kind: "skip-to-last"; readonly step: string; readonly orFail: boolean };
+// `orFail` (`skip to first X or fail`, MATCH_RECOGNIZE's run-time error, Flink's throwExceptionOnMiss):
+// a match whose target X took no event, or whose X event is the match's own first event, is not emitted
+// but written to the dead letters (operator-error), and the next match starts after its last event.
+// False: such a match is emitted and the next one starts after its first event (as skip to next).
 
 /**
  * Pattern match per key in event-time order.

@@ -96,7 +96,9 @@ function quantifier(q: Quantifier): string {
 }
 
 function skipText(s: SkipStrategy): string {
-  return s.kind === "skip-to-first" || s.kind === "skip-to-last" ? `${s.kind} ${s.step}` : s.kind;
+  return s.kind === "skip-to-first" || s.kind === "skip-to-last"
+    ? `${s.kind} ${s.step}${s.orFail ? " or-fail" : ""}`
+    : s.kind;
 }
 
 function stepLines(s: PatternStep, i: number): string[] {

@@ -84,9 +84,9 @@ function describeSkip(s: SkipStrategy): string {
     case "skip-past-last":
       return "skip past last";
     case "skip-to-first":
-      return `skip to first ${s.step}`;
+      return `skip to first ${s.step}${s.orFail ? " or fail" : ""}`;
     case "skip-to-last":
-      return `skip to last ${s.step}`;
+      return `skip to last ${s.step}${s.orFail ? " or fail" : ""}`;
   }
 }
 

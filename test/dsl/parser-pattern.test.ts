@@ -70,12 +70,17 @@ test("pattern: until, step aggregates, references to earlier steps", () => {
 
 test("pattern: within, skip strategies and named, in any order", () => {
   const skip = (s: string) => steps(`a: any ${s}`).find((l) => l.startsWith("SkipClause"));
-  assert.equal(skip("skip past last"), "SkipClause strategy=skip-past-last step=-");
-  assert.equal(skip("after match skip to next"), "SkipClause strategy=skip-to-next step=-");
-  assert.equal(skip("no skip"), "SkipClause strategy=no-skip step=-");
-  assert.equal(skip("after match no skip"), "SkipClause strategy=no-skip step=-");
-  assert.equal(skip("skip to first a"), "SkipClause strategy=skip-to-first step=a");
-  assert.equal(skip("skip to last a"), "SkipClause strategy=skip-to-last step=a");
+  const cases = [
+    ["skip past last", "skip-past-last step=- orFail=false"],
+    ["after match skip to next", "skip-to-next step=- orFail=false"],
+    ["no skip", "no-skip step=- orFail=false"],
+    ["after match no skip", "no-skip step=- orFail=false"],
+    ["skip to first a", "skip-to-first step=a orFail=false"],
+    ["skip to last a", "skip-to-last step=a orFail=false"],
+    ["skip to first a or fail", "skip-to-first step=a orFail=true"],
+    ["after match skip to last a or fail within 1h", "skip-to-last step=a orFail=true"],
+  ] as const;
+  for (const [text, want] of cases) assert.equal(skip(text), `SkipClause strategy=${want}`, text);
   assert.equal(
     steps('a: any named "p" skip to next within 1h')[0],
     'MatchClause within=1h named="p" onTimeout=- gap=- once=false',
@@ -104,6 +109,13 @@ test("pattern: within ... between steps and match once", () => {
   expectParseError(
     ruleWith("match a: any within 1m between steps within 2m between steps"),
     "<stdin>:1:59: error[V1012]: `within ... between steps` is given twice in the pattern starting with step `a`",
+  );
+});
+
+test("pattern: `or` after a skip target must be `or fail`", () => {
+  expectParseError(
+    ruleWith("match a: any -> b: any within 1m skip to first b or else"),
+    "<stdin>:1:67: error[V1010]: expected `fail`, found `else`",
   );
 });
 

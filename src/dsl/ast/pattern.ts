@@ -64,11 +64,13 @@ export interface Quantifier {
   readonly span: Span;
 }
 
-/** `skip past last` (default) | `skip to next` | `no skip` | `skip to first STEP` | `skip to last STEP`. */
+/** `skip past last` (default) | `skip to next` | `no skip` | `skip to first STEP [or fail]` | `skip to last STEP [or fail]`. */
 export interface SkipClause {
   readonly kind: "SkipClause";
   readonly strategy: "no-skip" | "skip-to-next" | "skip-past-last" | "skip-to-first" | "skip-to-last";
   /** The step for `skip to first/last`; null otherwise. */
   readonly step: Ident | null;
+  /** `skip to first/last STEP or fail`: a match without a usable target is an error, not a fallback. */
+  readonly orFail: boolean;
   readonly span: Span;
 }

@@ -2,14 +2,14 @@
 // refer only to earlier steps and their own step; aggregates only over looping steps; an unbounded
 // loop needs `within` or `until`; a trailing negation needs `within`; without `within` a pattern must be
 // strict (every connector `next`, every loop finite and `consecutive`) so its state stays bounded.
-import type { PatternStep, Quantifier, SkipStrategy } from "../../plan/plan.ts";
+import type { PatternStep, Quantifier } from "../../plan/plan.ts";
 import type * as ast from "../ast/index.ts";
 import { checkCondition } from "./check-expr.ts";
+import { skipStrategy } from "./check-skip.ts";
 import type { CheckedSink } from "./checked.ts";
 import type { RuleContext } from "./rule-context.ts";
 import { row } from "./rule-context.ts";
 import type { Scope, StepInfo } from "./scope.ts";
-import { didYouMean } from "./suggest.ts";
 
 const ONCE: Quantifier = { min: 1, max: null, greedy: false };
 
@@ -119,30 +119,6 @@ function stepScope(ctx: RuleContext, infos: readonly StepInfo[], current: number
     pattern: { steps: infos, current, alias: ctx.sourceAlias },
     clause: `step \`${infos[current]?.name ?? ""}\``,
   };
-}
-
-function skipStrategy(
-  ctx: RuleContext,
-  skip: ast.SkipClause | null,
-  infos: readonly StepInfo[],
-): SkipStrategy {
-  if (skip === null) return { kind: "skip-past-last" };
-  if (skip.strategy !== "skip-to-first" && skip.strategy !== "skip-to-last") return { kind: skip.strategy };
-  const step = skip.step?.name ?? "";
-  if (!infos.some((s) => s.name === step)) {
-    const hint = didYouMean(
-      step,
-      infos.map((s) => s.name),
-      "steps",
-    );
-    ctx.rep.report(
-      "V2406",
-      skip.step?.span ?? skip.span,
-      { strategy: skip.strategy.replace(/-/g, " "), name: step },
-      hint,
-    );
-  }
-  return { kind: skip.strategy, step };
 }
 
 function checkStep(ctx: RuleContext, infos: readonly StepInfo[], s: ast.PatternStep, i: number): PatternStep {
@@ -262,7 +238,7 @@ export function checkMatch(ctx: RuleContext, m: ast.MatchClause, checkEmit: Chec
   }
   checkGap(ctx, m);
   checkOnce(ctx, m);
-  const skip = skipStrategy(ctx, m.skip, infos);
+  const skip = skipStrategy(ctx, m, infos);
   ctx.scope = outputScope(ctx, m, infos);
   const onTimeout = checkOnTimeout(ctx, m, checkEmit);
   ctx.ops.push({

@@ -116,6 +116,8 @@ export const CHECK_CODES = {
   V2409: { severity: "error", message: "{message}", hint: "{hint}" },
   V2410: { severity: "error", message: "{message}", hint: "{hint}" },
   V2411: { severity: "error", message: "{message}", hint: "{hint}" },
+  V2412: { severity: "warning", message: "{message}", hint: "{hint}" },
+  V2413: { severity: "error", message: "{message}", hint: "{hint}" },
   // joins (V25xx)
   V2501: { severity: "error", message: "{message}", hint: "{hint}" },
   // what the Kafka worker refuses (src/plan/worker-lanes.ts: the worker's own test, so check and run agree)

@@ -193,9 +193,9 @@ function printSkip(s: SkipClause): string {
     case "skip-past-last":
       return "skip past last";
     case "skip-to-first":
-      return `skip to first ${s.step?.name ?? ""}`;
+      return `skip to first ${s.step?.name ?? ""}${s.orFail ? " or fail" : ""}`;
     case "skip-to-last":
-      return `skip to last ${s.step?.name ?? ""}`;
+      return `skip to last ${s.step?.name ?? ""}${s.orFail ? " or fail" : ""}`;
   }
 }
 

@@ -165,23 +165,39 @@ function parseSkip(c: Cursor): SkipClause {
   if (c.eatWord("after")) c.expectWord("match", "write `after match skip ...`");
   if (c.eatWord("no")) {
     c.expectWord("skip", "write `no skip`");
-    return { kind: "SkipClause", strategy: "no-skip", step: null, span: c.spanFrom(start) };
+    return { kind: "SkipClause", strategy: "no-skip", step: null, orFail: false, span: c.spanFrom(start) };
   }
   const hint =
-    "skip strategies: `skip past last`, `skip to next`, `no skip`, `skip to first STEP`, `skip to last STEP`";
+    "skip strategies: `skip past last`, `skip to next`, `no skip`, `skip to first STEP [or fail]`, `skip to last STEP [or fail]`";
   c.expectWord("skip", hint);
   if (c.eatWord("past")) {
     c.expectWord("last", hint);
-    return { kind: "SkipClause", strategy: "skip-past-last", step: null, span: c.spanFrom(start) };
+    return {
+      kind: "SkipClause",
+      strategy: "skip-past-last",
+      step: null,
+      orFail: false,
+      span: c.spanFrom(start),
+    };
   }
   c.expectWord("to", hint);
   if (c.eatWord("next"))
-    return { kind: "SkipClause", strategy: "skip-to-next", step: null, span: c.spanFrom(start) };
+    return {
+      kind: "SkipClause",
+      strategy: "skip-to-next",
+      step: null,
+      orFail: false,
+      span: c.spanFrom(start),
+    };
   if (!c.isWord("first") && !c.isWord("last"))
     c.expected("`next`, `first STEP` or `last STEP` after `skip to`", hint);
   const strategy = c.next().text === "first" ? "skip-to-first" : "skip-to-last";
   const step = c.expectIdent("a step name");
-  return { kind: "SkipClause", strategy, step, span: c.spanFrom(start) };
+  // `or fail`: MATCH_RECOGNIZE's error (Flink's throwExceptionOnMiss) instead of the fallback to skip to next.
+  const orFail = c.eatWord("or");
+  if (orFail)
+    c.expectWord("fail", `write \`skip to ${strategy === "skip-to-first" ? "first" : "last"} STEP or fail\``);
+  return { kind: "SkipClause", strategy, step, orFail, span: c.spanFrom(start) };
 }
 
 /** `on timeout emit to "topic" { ... }`: the output of the partial matches `within` ends. */

@@ -22,7 +22,14 @@ import {
 } from "./compile-nfa.ts";
 import { conditionEnv, rowOf, type StepBindings, stepBindings } from "./env.ts";
 import { NO_NODE, type PatternEvent, type SharedBuffer, type Take } from "./shared-buffer.ts";
-import { admits, type Position, type SkipPolicy } from "./skip/skip-policy.ts";
+import {
+  admits,
+  type Cursor,
+  type Position,
+  positionOf,
+  type SkipMiss,
+  type SkipPolicy,
+} from "./skip/skip-policy.ts";
 
 /** A partial match: state, count of its last step, fresh (0/1), last node, start time and sequence. */
 export interface PartialJson {
@@ -53,6 +60,12 @@ export interface TimedOut {
   readonly at: number;
 }
 
+/** A match `skip to first/last X or fail` refused: its takes and why (SkipMiss). */
+export interface Missed {
+  readonly takes: readonly Take[];
+  readonly miss: SkipMiss;
+}
+
 /** The NFA of one key for the duration of one batch of events; `toJson()` gives its state back. */
 export class KeyNfa {
   private partials: PartialJson[];
@@ -61,6 +74,7 @@ export class KeyNfa {
   private started: boolean;
   private readonly emitted: (readonly Take[])[] = [];
   private readonly timedOut: TimedOut[] = [];
+  private readonly missed: Missed[] = [];
   private readonly names: readonly string[];
   private readonly pattern: CompiledPattern;
   private readonly policy: SkipPolicy;
@@ -156,6 +170,11 @@ export class KeyNfa {
     // match times out at its own end (first event + within, or last take + gap).
     this.timeOut(ended);
     this.complete(completed);
+  }
+
+  /** Matches refused by `skip to first/last X or fail` since the last drain, in decision order. */
+  drainMissed(): Missed[] {
+    return this.missed.splice(0);
   }
 
   /** Timed-out partial matches since the last drain, in (time, preference) order. */
@@ -298,8 +317,7 @@ export class KeyNfa {
       if (this.blocked(h)) return;
       this.held.shift();
       const takes = this.buffer.path(h);
-      this.emit(h);
-      const cursor = this.policy.cursor(takes, this.names);
+      const cursor = this.emitOrMiss(h, takes);
       if (cursor === null) continue;
       this.partials = this.partials.filter((p) => {
         if (admits(cursor, { ts: p.t, seq: p.q })) return true;
@@ -325,6 +343,19 @@ export class KeyNfa {
       }
     }
     return false;
+  }
+
+  // Emits a match and returns the strategy's cursor, or, when `or fail` refuses it, records the miss and
+  // moves on as skip past last would: the next match starts after the refused match's last event.
+  private emitOrMiss(node: number, takes: readonly Take[]): Cursor | null {
+    const miss = this.policy.miss(takes, this.names);
+    if (miss === null) {
+      this.emit(node);
+      return this.policy.cursor(takes, this.names);
+    }
+    this.missed.push({ takes, miss });
+    this.buffer.release(node);
+    return { pos: positionOf(takes[takes.length - 1] as Take), inclusive: false };
   }
 
   private emit(node: number): void {

@@ -11,7 +11,7 @@ import { decodeKey, encodeKey, keyScope, type OriginTuple, originTuple, tupleOri
 import { type CompiledPattern, compileNfa, type Env } from "./compile-nfa.ts";
 import { outputEnv } from "./env.ts";
 import { type InertTest, inertTest } from "./inert.ts";
-import { KeyNfa, type PartialJson, type TimedOut } from "./nfa.ts";
+import { KeyNfa, type Missed, type PartialJson, type TimedOut } from "./nfa.ts";
 import { type PatternEvent, SharedBuffer, type Take } from "./shared-buffer.ts";
 import { type SkipPolicy, skipPolicy } from "./skip/skip-policy.ts";
 
@@ -58,6 +58,7 @@ export function createPatternOperator(
     { timeouts: op.onTimeout !== null, gapMs: op.gapMs, startOnce: op.startOnce },
   );
   const run: Runner = {
+    op: op.name,
     pattern,
     policy: skipPolicy(op.skip),
     store: ctx.store(op.store.name),
@@ -72,6 +73,7 @@ export function createPatternOperator(
 }
 
 interface Runner {
+  readonly op: string;
   readonly pattern: CompiledPattern;
   readonly policy: SkipPolicy;
   readonly store: KeyValueStore;
@@ -151,6 +153,9 @@ function fire(run: Runner, time: number, tkey: string): void {
   const key = decodeKey(tkey);
   for (const takes of nfa.drain()) run.ctx.forward(matchRecord(run, key, takes));
   for (const t of nfa.drainTimeouts()) run.ctx.sideOutput?.(timeoutRecord(run, key, t));
+  for (const m of nfa.drainMissed()) {
+    run.ctx.deadLetter(missRecord(key, m.takes), "operator-error", missMessage(run, m));
+  }
   const state = nfa.toJson();
   // Without `within`, nothing else wakes a key up at end of input to release its partial matches.
   // A key that keeps `prev` or the `match once` flag is woken at end of input to delete its entry.
@@ -201,4 +206,33 @@ function matchRecord(run: Runner, key: string | null, takes: readonly Take[]): S
 /** A timed-out partial match for the timeout sink: like a match, but timestamped when it timed out. */
 function timeoutRecord(run: Runner, key: string | null, t: TimedOut): StreamRecord {
   return { ...matchRecord(run, key, t.takes), timestamp: t.at };
+}
+
+/**
+ * The record of a dead letter for a match `or fail` refused: the match's last event as the rule saw
+ * it (what completed the match, and what `vigil dlq replay` re-drives, as for any operator error).
+ */
+function missRecord(key: string | null, takes: readonly Take[]): StreamRecord {
+  const last = (takes[takes.length - 1] as Take).event;
+  return { key, value: last.value, timestamp: last.ts, origin: last.origin };
+}
+
+/** The dead letter's message: rule, operator, target step, why, and the refused match's events. */
+function missMessage(run: Runner, m: Missed): string {
+  const skip = run.pattern.skip;
+  if (skip.kind !== "skip-to-first" && skip.kind !== "skip-to-last") return "skip target missing";
+  const which = skip.kind === "skip-to-first" ? "first" : "last";
+  const first = (m.takes[0] as Take).event.ts;
+  const last = (m.takes[m.takes.length - 1] as Take).event.ts;
+  const why =
+    m.miss === "no-event"
+      ? `step '${skip.step}' took no event`
+      : `the ${which} event of step '${skip.step}' is the match's own first event`;
+  const events = m.takes
+    .map(
+      (t) =>
+        `${run.pattern.steps[t.step]?.name ?? "?"}=${t.event.origin.topic}/${t.event.origin.partition}@${t.event.origin.offset}`,
+    )
+    .join(" ");
+  return `rule ${run.ctx.rule}, pattern ${run.op}: skip to ${which} ${skip.step} or fail: ${why} in the match from ${first} to ${last} (${events}); the match is not emitted and the next one starts after its last event`;
 }

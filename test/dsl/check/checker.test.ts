@@ -115,6 +115,11 @@ const ERRORS: readonly [string, string, string][] = [
     "two negated steps in a row",
   ],
   [rule("match a: any -> b: any within 1m skip to last c"), "V2406", "unknown step `c`"],
+  [rule("match a: any -> b?: any within 1m skip to first a or fail"), "V2413", "fails every match"],
+  [rule("match a: any -> b?: any within 1m skip to last a or fail"), "V2413", "pattern's first step"],
+  [rule("match a: any -> b: any within 1m skip to first b or fail"), "V2412", "never fails"],
+  [rule("match a?: any -> b{2,}: any within 1m skip to last b or fail"), "V2412", "drop `or fail`"],
+  [rule("match a{2,}: any -> b: any within 1m skip to last a or fail"), "V2412", "never fails"],
   [rule("where amount > prev(amount)"), "V2408", "only available in a pattern step's condition"],
   [rule("match a: any within 1m", `emit to "a" { x: prev(amount) }`), "V2408", "only available"],
   [rule("match a: any -> b: amount > prev(a.amount) within 1m"), "V2408", "reads `a`"],
@@ -203,12 +208,28 @@ const VALID: readonly string[] = [
     `emit to "a" { card_id, k: count(a), t: last(a).ts }`,
   ),
   rule("match a: any next b?: amount > a.amount -> c: any within 1h skip to first c"),
+  // `or fail` where a match can miss its target: b optional; b first after an optional a; a single a.
+  rule("match a: any -> b?: any -> c: any within 1h skip to first b or fail"),
+  rule("match a?: any -> b: any within 1h skip to first b or fail"),
+  rule("match a?: any -> b+: any within 1h skip to last b or fail"),
+  rule("match a+: any -> b: any within 1h skip to last a or fail"),
   rule("match a: any next b{1,3} consecutive: amount > a.amount next c: any"),
   rule("match a: amount > big"),
   rule("", `emit to "fraud.alerts_v2-${"x".repeat(233)}" { card_id }`),
   rule('where matches(merchant, "^[a-z]+\\\\d{2}$") and matches(merchant, label)'),
   rule("window hopping 1000s advance 1s aggregate count() as n", `emit to "a" { n }`),
 ];
+
+test("`or fail` that can never fail is a warning: the rule still compiles", () => {
+  const r = compileProgram([
+    { path: "t.vigil", text: PRELUDE + rule("match a: any -> b: any within 1m skip to first b or fail") },
+  ]);
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.severity]),
+    [["V2412", "warning"]],
+  );
+  assert.ok(r.plan !== null, "a warning does not stop the plan");
+});
 
 test("valid rules check clean", () => {
   for (const text of VALID) assert.deepEqual(diagnose(text), [], text);

@@ -94,8 +94,9 @@ export const patternDesc: fc.Arbitrary<PatternDesc> = fc
     fc.option(fc.integer({ min: 3, max: 40 })),
     fc.nat(),
     fc.nat(),
+    fc.boolean(),
   )
-  .map(([pos, neg, within, skipPick, stepPick]) => {
+  .map(([pos, neg, within, skipPick, stepPick, orFail]) => {
     const steps = [...pos];
     if (neg !== null) steps.splice(1 + (neg[1] % pos.length), 0, neg[0]);
     const names = steps.map((_, i) => `s${i}`);
@@ -103,7 +104,9 @@ export const patternDesc: fc.Arbitrary<PatternDesc> = fc
     const kind = kinds[skipPick % kinds.length] as (typeof kinds)[number];
     const step = names[stepPick % names.length] as string;
     const skip: SkipStrategy =
-      kind === "skip-to-first" || kind === "skip-to-last" ? { kind, step } : ({ kind } as SkipStrategy);
+      kind === "skip-to-first" || kind === "skip-to-last"
+        ? { kind, step, orFail }
+        : ({ kind } as SkipStrategy);
     return { steps, withinMs: neg !== null ? (within ?? 20) : within, skip };
   });
 

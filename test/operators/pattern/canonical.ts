@@ -42,3 +42,26 @@ export function actual(out: readonly StreamRecord[], key: string): string[] {
       return canonical(m.steps, m.ts);
     });
 }
+
+/**
+ * Matches `skip to ... or fail` refused, read back from one key's dead letters, canonical: the record
+ * is the match's last event, the message lists every take as `step=topic/partition@offset`, and an
+ * offset is the event's place in `arrivals` (runPattern numbers them so).
+ */
+export function refused(
+  p: TestPattern,
+  dead: readonly { readonly record: StreamRecord; readonly message: string }[],
+  arrivals: readonly TestEvent[],
+  key: string,
+): string[] {
+  return dead
+    .filter((d) => d.record.key === key)
+    .map((d) => {
+      const steps: Record<string, number[]> = {};
+      for (const s of p.steps) steps[s.name] = [];
+      for (const [, name, offset] of d.message.matchAll(/(\w+)=in\/0@(\d+)/g)) {
+        (steps[name as string] as number[]).push(arrivals[Number(offset)]?.row["id"] as number);
+      }
+      return canonical(steps, d.record.timestamp);
+    });
+}

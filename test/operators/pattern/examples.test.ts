@@ -128,12 +128,18 @@ test("skip past last holds a completed match while an earlier-starting partial m
 
 test("skip to first / last step: the next match may start inside the previous one", () => {
   const steps = [st("a", v(1)), st("b", v(1), { min: 1, max: null, contiguity: "strict", inner: "strict" })];
-  const first = matches({ steps, withinMs: null, skip: { kind: "skip-to-first", step: "b" } }, evs(1, 1, 1));
+  const first = matches(
+    { steps, withinMs: null, skip: { kind: "skip-to-first", step: "b", orFail: false } },
+    evs(1, 1, 1),
+  );
   assert.deepEqual(first, [
     { a: [0], b: [1] },
     { a: [1], b: [2] },
   ]);
-  const last = matches({ steps, withinMs: null, skip: { kind: "skip-to-last", step: "b" } }, evs(1, 1, 1, 1));
+  const last = matches(
+    { steps, withinMs: null, skip: { kind: "skip-to-last", step: "b", orFail: false } },
+    evs(1, 1, 1, 1),
+  );
   assert.deepEqual(last, [
     { a: [0], b: [1] },
     { a: [1], b: [2] },

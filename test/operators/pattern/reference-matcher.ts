@@ -192,24 +192,40 @@ export function compare(a: number[], b: number[]): number {
   return a.length - b.length;
 }
 
-/** Index a later match must start at (inclusive) after emitting `m`; null for no-skip. */
-function cursorAfter(p: TestPattern, c: Ctx, m: readonly RefTake[]): number | null {
+/**
+ * Index a later match must start at (inclusive) after `m`; null for no-skip. `missed`: `skip to
+ * first/last X or fail` refuses `m` (X took nothing, or X's event is m's first), and the next match
+ * starts after m's last event.
+ */
+function cursorAfter(p: TestPattern, c: Ctx, m: readonly RefTake[]): { at: number | null; missed: boolean } {
   const start = (m[0] as RefTake).idx;
+  const end = (m[m.length - 1] as RefTake).idx;
   const sk = p.skip;
-  if (sk.kind === "no-skip") return null;
-  if (sk.kind === "skip-to-next") return start + 1;
-  if (sk.kind === "skip-past-last") return (m[m.length - 1] as RefTake).idx + 1;
+  if (sk.kind === "no-skip") return { at: null, missed: false };
+  if (sk.kind === "skip-to-next") return { at: start + 1, missed: false };
+  if (sk.kind === "skip-past-last") return { at: end + 1, missed: false };
   const s = c.pos.findIndex((x) => x.name === sk.step);
   const own = m.filter((t) => t.step === s);
   const pick = sk.kind === "skip-to-first" ? own[0] : own[own.length - 1];
-  return pick === undefined || pick.idx === start ? start + 1 : pick.idx;
+  if (pick !== undefined && pick.idx !== start) return { at: pick.idx, missed: false };
+  return sk.orFail ? { at: end + 1, missed: true } : { at: start + 1, missed: false };
+}
+
+export interface RefMatch {
+  readonly takes: RefTake[];
+  readonly events: RefEvent[];
 }
 
 /** The matches of one key's events, in emission order (no-skip: in preference order). */
-export function referenceMatches(
+export function referenceMatches(p: TestPattern, events: readonly RefEvent[]): RefMatch[] {
+  return referenceRun(p, events).matches;
+}
+
+/** Emitted matches, and those `or fail` refused (the dead letters), each in decision order. */
+export function referenceRun(
   p: TestPattern,
   events: readonly RefEvent[],
-): { takes: RefTake[]; events: RefEvent[] }[] {
+): { matches: RefMatch[]; missed: RefMatch[] } {
   const ev = sortEvents(events);
   const c = makeCtx(p, ev);
   const once = p.startOnce === true ? onceStart(c) : null;
@@ -217,13 +233,18 @@ export function referenceMatches(
     .filter((m) => p.startOnce !== true || (m[0] as RefTake).idx === once)
     .sort((a, b) => compare(key(a), key(b)));
   const out: RefTake[][] = [];
+  const missed: RefTake[][] = [];
   let cursor = Number.NEGATIVE_INFINITY;
   for (const m of all) {
     if ((m[0] as RefTake).idx < cursor) continue;
-    out.push(m);
-    cursor = cursorAfter(p, c, m) ?? cursor;
+    const next = cursorAfter(p, c, m);
+    (next.missed ? missed : out).push(m);
+    cursor = next.at ?? cursor;
   }
-  return out.map((takes) => ({ takes, events: ev }));
+  return {
+    matches: out.map((takes) => ({ takes, events: ev })),
+    missed: missed.map((takes) => ({ takes, events: ev })),
+  };
 }
 
 /** One key's events in the matcher's order: (time, arrival). */

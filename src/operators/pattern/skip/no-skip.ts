@@ -1,8 +1,8 @@
 // Operators stage (pattern, policy): NO SKIP: every match is emitted, overlapping ones included
 // (Flink's noSkip, MATCH_RECOGNIZE has no equivalent). Nothing is pruned.
-import type { SkipPolicy } from "./cursor.ts";
+import { NEVER_MISSES, type SkipPolicy } from "./cursor.ts";
 
 /** Emits every match as soon as it completes. */
 export function noSkip(): SkipPolicy {
-  return { kind: "no-skip", prunes: false, cursor: () => null };
+  return { kind: "no-skip", prunes: false, cursor: () => null, miss: NEVER_MISSES };
 }

@@ -14,6 +14,7 @@ export {
   comparePositions,
   type Position,
   positionOf,
+  type SkipMiss,
   type SkipPolicy,
   toStepCursor,
 } from "./cursor.ts";
@@ -28,8 +29,8 @@ export function skipPolicy(strategy: SkipStrategy): SkipPolicy {
     case "skip-past-last":
       return skipPastLast();
     case "skip-to-first":
-      return skipToFirst(strategy.step);
+      return skipToFirst(strategy.step, strategy.orFail);
     case "skip-to-last":
-      return skipToLast(strategy.step);
+      return skipToLast(strategy.step, strategy.orFail);
   }
 }
