@@ -4,8 +4,10 @@
 // window closes when the watermark reaches t + 1 + grace; a record whose own window is closed is late.
 // Panes ("No pane, no gain", Li et al., SIGMOD Record 2005): records are also summed per pane of
 // size/32, so a window folds its whole panes plus the records of the two partial panes at its edges.
-// A key's kept records and panes are one store entry (two arrays in time order), read and replaced
-// by key: a record costs a get, a put and binary searches, with no range scan of the store.
+// A key's kept records and panes are one store entry (two arrays in time order), read by key: a
+// record costs a get and binary searches, with no range scan of the store. The entry is copied once
+// per commit (its first write since the commit, when the store does not own it) and updated in
+// place after that, so a key's records are not copied per record.
 import type { StreamRecord } from "../../core/record.ts";
 import type { Row, Value } from "../../core/value.ts";
 import type { KeyValueStore } from "../../state/store.ts";
@@ -19,7 +21,13 @@ import {
   originTuple,
 } from "../store-keys.ts";
 import { lowerBound } from "./lower-bound.ts";
-import { addToState, type WindowCommon, type WindowState } from "./window-state.ts";
+import {
+  addInPlace,
+  addToState,
+  type OwnedWindowState,
+  type WindowCommon,
+  type WindowState,
+} from "./window-state.ts";
 
 /** One kept record: event time, aggregate arguments, group-by values, origin. */
 interface Entry {
@@ -35,10 +43,16 @@ interface Pane {
   readonly w: WindowState;
 }
 
-/** A key's state: kept records in (time, arrival) order, panes in time order. Replaced, never mutated. */
+/** A key's state: kept records in (time, arrival) order, panes in time order. */
 interface KeyState {
   readonly e: readonly Entry[];
   readonly p: readonly Pane[];
+}
+
+/** A key's state as the operator owns it since the last commit: its arrays are updated in place. */
+interface OwnedKeyState {
+  e: Entry[];
+  p: Pane[];
 }
 
 /** Timer key prefixes: emit the windows ending at a time / expire the records no window needs. */
@@ -113,28 +127,48 @@ class SlidingWindows implements Operator {
     }
     // Records at or before `last` are in no open or future window; neither are panes ending by then.
     const last = time - this.size - this.grace;
-    const e = state.e.slice(firstAtOrAfter(state.e, last + 1));
-    const p = state.p.slice(firstPaneAtOrAfter(state.p, last - this.pane + 2));
-    if (e.length === 0 && p.length === 0) this.store.delete(scope);
-    else if (e.length !== state.e.length || p.length !== state.p.length) this.put(scope, { e, p });
+    const entries = firstAtOrAfter(state.e, last + 1);
+    const panes = firstPaneAtOrAfter(state.p, last - this.pane + 2);
+    if (entries === state.e.length && panes === state.p.length) this.store.delete(scope);
+    else if (entries === 0 && panes === 0) return;
+    else if (this.store.owns(scope)) {
+      const owned = state as OwnedKeyState;
+      owned.e.splice(0, entries);
+      owned.p.splice(0, panes);
+    } else this.put(scope, { e: state.e.slice(entries), p: state.p.slice(panes) });
   }
 
   /** Keeps the record after the key's records of the same time and adds it to its pane. */
   private keep(record: StreamRecord, scope: string): [KeyState, Entry, boolean] {
     const t = record.timestamp;
-    const before = (this.store.get(scope) as unknown as KeyState | undefined) ?? { e: [], p: [] };
-    const g = this.common.groupBy(record.value);
-    const entry: Entry = { t, a: this.common.args(record.value), g, o: originTuple(record.origin) };
-    const e = insertAt(before.e, firstAtOrAfter(before.e, t + 1), entry);
+    const state = this.owned(scope);
+    const entry: Entry = {
+      t,
+      a: this.common.args(record.value),
+      g: this.common.groupBy(record.value),
+      o: originTuple(record.origin),
+    };
+    state.e.splice(firstAtOrAfter(state.e, t + 1), 0, entry);
     const start = Math.floor(t / this.pane) * this.pane;
-    const i = firstPaneAtOrAfter(before.p, start);
-    const found = before.p[i]?.s === start ? (before.p[i] as Pane) : undefined;
-    const empty: WindowState = { g, a: this.common.acc.init(), n: 0, f: entry.o, l: entry.o };
-    const pane: Pane = { s: start, w: addToState(this.common, found?.w ?? empty, entry.a, t, entry.o) };
-    const p = found === undefined ? insertAt(before.p, i, pane) : replaceAt(before.p, i, pane);
-    const state: KeyState = { e, p };
-    this.put(scope, state);
+    const i = firstPaneAtOrAfter(state.p, start);
+    const found = state.p[i]?.s === start ? state.p[i] : undefined;
+    if (found === undefined) {
+      const w: OwnedWindowState = { g: entry.g, a: this.common.acc.init(), n: 0, f: entry.o, l: entry.o };
+      addInPlace(this.common, w, entry.a, t, entry.o);
+      state.p.splice(i, 0, { s: start, w });
+    } else state.p[i] = { s: start, w: addToState(this.common, found.w, entry.a, t, entry.o) };
     return [state, entry, found === undefined];
+  }
+
+  // The key's state to update in place: the stored entry when the store owns it, else a copy of
+  // its two arrays put in its place (records and panes are shared: they are replaced, never changed).
+  private owned(scope: string): OwnedKeyState {
+    const stored = this.store.get(scope) as unknown as KeyState | undefined;
+    if (stored !== undefined && this.store.owns(scope)) return stored as OwnedKeyState;
+    const copy: OwnedKeyState =
+      stored === undefined ? { e: [], p: [] } : { e: stored.e.slice(), p: stored.p.slice() };
+    this.put(scope, copy);
+    return copy;
   }
 
   private put(scope: string, state: KeyState): void {
@@ -194,17 +228,4 @@ function firstAtOrAfter(entries: readonly Entry[], t: number): number {
 /** The index of the first pane starting at or after s. */
 function firstPaneAtOrAfter(panes: readonly Pane[], s: number): number {
   return lowerBound(panes, s, (p) => p.s);
-}
-
-function insertAt<T>(items: readonly T[], i: number, item: T): T[] {
-  const out = items.slice(0, i);
-  out.push(item);
-  for (let j = i; j < items.length; j++) out.push(items[j] as T);
-  return out;
-}
-
-function replaceAt<T>(items: readonly T[], i: number, item: T): T[] {
-  const out = items.slice();
-  out[i] = item;
-  return out;
 }

@@ -175,6 +175,7 @@ test("a state updated in place since the commit rolls back whole: nested aggrega
   for (const window of [
     { kind: "tumbling", sizeMs: 10 },
     { kind: "hopping", sizeMs: 10, advanceMs: 5 },
+    { kind: "sliding", sizeMs: 10 },
   ] as const) {
     const run = async (rolledBack: boolean): Promise<Row[]> => {
       const h = setup(withNested(window));
