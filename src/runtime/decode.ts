@@ -44,13 +44,13 @@ export function decodeValue(parsed: unknown, schema: RecordSchema): DecodeResult
 }
 
 /** A schema's fast path: a row, or null when the generic path must decide (it gives the same row). */
-type FastDecoder = (text: string) => Row | null;
+export type FastDecoder = (text: string) => Row | null;
 
 const fastDecoders = new WeakMap<RecordSchema, FastDecoder | null>();
 
 // Built once per schema; null for a schema with a nested or `any` field, or a field named
 // `__proto__` (an assignment, not a property, in the generic path's row): the generic path only.
-function fastDecoder(schema: RecordSchema): FastDecoder | null {
+export function fastDecoder(schema: RecordSchema): FastDecoder | null {
   let decoder = fastDecoders.get(schema);
   if (decoder === undefined) {
     const flat = schema.fields.every((f) => SCALAR_KINDS.has(f.type.kind) && f.name !== "__proto__");

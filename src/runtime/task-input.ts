@@ -4,7 +4,7 @@ import type { Evidence, Origin } from "../core/record.ts";
 import type { Row } from "../core/value.ts";
 import type { ProgramPlan, StreamDecl, TableDecl } from "../plan/plan.ts";
 import { repartitionTopics } from "../plan/segments.ts";
-import { decodeRecord } from "./decode.ts";
+import { decodeRecordByParse, fastDecoder } from "./decode.ts";
 import type { PendingRecord } from "./input-merger.ts";
 import { parseRepartition } from "./repartition-serde.ts";
 import type { InputRecord } from "./task-api.ts";
@@ -72,7 +72,10 @@ function decodePayload(input: InputRecord, format: TopicFormat): DecodedInput {
   if (format.kind === "table" && (input.value === "" || input.value.trim() === "null")) {
     return { kind: "row", row: null };
   }
-  const r = decodeRecord(input.value, format.decl.schema);
+  // The fast path's row goes straight into the payload (decodeRecord would wrap it once more).
+  const row = fastDecoder(format.decl.schema)?.(input.value);
+  if (row) return { kind: "row", row };
+  const r = decodeRecordByParse(input.value, format.decl.schema);
   return r.ok ? { kind: "row", row: r.row } : { kind: "error", reason: r.reason, message: r.message };
 }
 
