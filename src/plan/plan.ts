@@ -156,6 +156,12 @@ export interface Quantifier {
   /** Null: unbounded (`+`, `*`, `{n,}`). */
   readonly max: number | null;
   readonly greedy: boolean;
+  /**
+   * `longest` (greedy as Flink CEP and MATCH_RECOGNIZE define it; implies `greedy`): the loop is not
+   * left, nor does a match end in it, while it can take the key's next event; and a pattern with such a
+   * loop prefers, among matches from one start, the one that ends last. docs/patterns.md, M7 and M7L.
+   */
+  readonly longest: boolean;
 }
 
 export interface PatternStep {

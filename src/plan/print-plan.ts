@@ -92,7 +92,7 @@ export function formatWindow(w: WindowSpec, duration: (ms: number) => string = f
 }
 
 function quantifier(q: Quantifier): string {
-  return `{${q.min},${q.max ?? ""}}${q.greedy ? " greedy" : ""}`;
+  return `{${q.min},${q.max ?? ""}}${q.greedy ? " greedy" : ""}${q.longest ? " longest" : ""}`;
 }
 
 function skipText(s: SkipStrategy): string {

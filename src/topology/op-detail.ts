@@ -68,7 +68,7 @@ function describeStep(s: PatternStep): string {
 }
 
 function quantifier(q: Quantifier): string {
-  const lazy = q.greedy ? "" : "?";
+  const lazy = q.longest ? " longest" : q.greedy ? "" : "?";
   if (q.min === 1 && q.max === 1) return "";
   if (q.min === 0 && q.max === 1) return "?";
   if (q.max === null) return (q.min === 0 ? "*" : q.min === 1 ? "+" : `{${q.min},}`) + lazy;

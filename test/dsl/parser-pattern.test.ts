@@ -40,17 +40,25 @@ test("pattern: negation, including a trailing one", () => {
 
 test("pattern: quantifiers and modifiers", () => {
   const q = (s: string) => steps(`a${s}: any`).find((l) => l.startsWith("Quantifier"));
-  assert.equal(q("{3}"), "Quantifier form=exact min=3 max=3 greedy=false inner=relaxed");
-  assert.equal(q("{2,5}"), "Quantifier form=range min=2 max=5 greedy=false inner=relaxed");
-  assert.equal(q("{2,}"), "Quantifier form=at-least min=2 max=- greedy=false inner=relaxed");
-  assert.equal(q("+"), "Quantifier form=plus min=1 max=- greedy=false inner=relaxed");
-  assert.equal(q("*"), "Quantifier form=star min=0 max=- greedy=false inner=relaxed");
-  assert.equal(q("?"), "Quantifier form=optional min=0 max=1 greedy=false inner=relaxed");
-  assert.equal(q("+ greedy"), "Quantifier form=plus min=1 max=- greedy=true inner=relaxed");
-  assert.equal(q("{3,} consecutive"), "Quantifier form=at-least min=3 max=- greedy=false inner=strict");
+  assert.equal(q("{3}"), "Quantifier form=exact min=3 max=3 greedy=false inner=relaxed longest=false");
+  assert.equal(q("{2,5}"), "Quantifier form=range min=2 max=5 greedy=false inner=relaxed longest=false");
+  assert.equal(q("{2,}"), "Quantifier form=at-least min=2 max=- greedy=false inner=relaxed longest=false");
+  assert.equal(q("+"), "Quantifier form=plus min=1 max=- greedy=false inner=relaxed longest=false");
+  assert.equal(q("*"), "Quantifier form=star min=0 max=- greedy=false inner=relaxed longest=false");
+  assert.equal(q("?"), "Quantifier form=optional min=0 max=1 greedy=false inner=relaxed longest=false");
+  assert.equal(q("+ greedy"), "Quantifier form=plus min=1 max=- greedy=true inner=relaxed longest=false");
+  assert.equal(
+    q("{3,} consecutive"),
+    "Quantifier form=at-least min=3 max=- greedy=false inner=strict longest=false",
+  );
   assert.equal(
     q("* combinations greedy"),
-    "Quantifier form=star min=0 max=- greedy=true inner=non-deterministic",
+    "Quantifier form=star min=0 max=- greedy=true inner=non-deterministic longest=false",
+  );
+  assert.equal(q("+ longest"), "Quantifier form=plus min=1 max=- greedy=false inner=relaxed longest=true");
+  assert.equal(
+    q("{2,} longest consecutive"),
+    "Quantifier form=at-least min=2 max=- greedy=false inner=strict longest=true",
   );
   assert.equal(q(""), undefined);
 });
@@ -62,7 +70,7 @@ test("pattern: until, step aggregates, references to earlier steps", () => {
     ).slice(1, 4),
     [
       "PatternStep connector=- negated=false name=small condition=(and (< amount 2) (< (call count small) 5)) until=(> amount 100)",
-      "Quantifier form=plus min=1 max=- greedy=false inner=relaxed",
+      "Quantifier form=plus min=1 max=- greedy=false inner=relaxed longest=false",
       "PatternStep connector=relaxed negated=false name=big quantifier=- condition=(and (> amount (call sum small.amount)) (< (- ts (call last small).ts) 1m)) until=-",
     ],
   );
@@ -144,6 +152,10 @@ test("pattern: errors", () => {
   expectParseError(
     r("a greedy: any"),
     "<stdin>:1:23: error[V1016]: loop modifier `greedy` on a step that does not loop",
+  );
+  expectParseError(
+    r("a longest: any"),
+    "<stdin>:1:23: error[V1016]: loop modifier `longest` on a step that does not loop",
   );
   expectParseError(
     r("a: any not b: any"),

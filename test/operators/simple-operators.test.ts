@@ -129,7 +129,7 @@ test("createOperator builds every kind", () => {
         {
           name: "a",
           condition: null,
-          quantifier: { min: 1, max: 1, greedy: false },
+          quantifier: { min: 1, max: 1, greedy: false, longest: false },
           contiguity: "strict",
           innerContiguity: "strict",
           until: null,

@@ -52,7 +52,7 @@ export const cardTesting: RulePlan = rule("card_testing", [
       {
         name: "small",
         condition: lt(field("small", "amount"), lit(2)),
-        quantifier: { min: 3, max: null, greedy: true },
+        quantifier: { min: 3, max: null, greedy: true, longest: false },
         contiguity: "relaxed",
         innerContiguity: "relaxed",
         until: null,
@@ -61,7 +61,7 @@ export const cardTesting: RulePlan = rule("card_testing", [
       {
         name: "big",
         condition: null,
-        quantifier: { min: 1, max: 1, greedy: true },
+        quantifier: { min: 1, max: 1, greedy: true, longest: false },
         contiguity: "relaxed",
         innerContiguity: "strict",
         until: null,

@@ -30,7 +30,7 @@ export interface MatchClause {
 }
 
 /**
- * One step: `[CONNECTOR] [not] NAME [QUANTIFIER] [greedy] [consecutive|combinations]: COND [until COND]`.
+ * One step: `[CONNECTOR] [not] NAME [QUANTIFIER] [greedy|longest] [consecutive|combinations]: COND [until COND]`.
  * Negated steps are written `not next NAME: COND` or `not followed by NAME: COND`.
  */
 export interface PatternStep {
@@ -49,7 +49,9 @@ export interface PatternStep {
 
 /**
  * `{n}`, `{n,m}`, `{n,}`, `+` ({1,}), `*` ({0,}), `?` ({0,1}), then optional modifiers:
- * `greedy` (take as many as possible; default off, as in Flink) and the loop's inner contiguity,
+ * `greedy` (take as many as possible; default off, as in Flink), `longest` (greedy as Flink and
+ * MATCH_RECOGNIZE define it: also no match ends in the loop while it could go on, and the longest
+ * match from a start is preferred) and the loop's inner contiguity,
  * `consecutive` (strict) or `combinations` (non-deterministic); default relaxed.
  */
 export interface Quantifier {
@@ -61,6 +63,7 @@ export interface Quantifier {
   readonly max: number | null;
   readonly greedy: boolean;
   readonly inner: Contiguity;
+  readonly longest: boolean;
   readonly span: Span;
 }
 

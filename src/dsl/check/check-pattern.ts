@@ -11,10 +11,13 @@ import type { RuleContext } from "./rule-context.ts";
 import { row } from "./rule-context.ts";
 import type { Scope, StepInfo } from "./scope.ts";
 
-const ONCE: Quantifier = { min: 1, max: null, greedy: false };
+const ONCE: Quantifier = { min: 1, max: null, greedy: false, longest: false };
 
+// `longest` is greedy and more (M7L), so the plan marks it greedy too (the cheap path and M7 see it).
 function quantifier(q: ast.Quantifier | null): Quantifier {
-  return q === null ? { ...ONCE, max: 1 } : { min: q.min, max: q.max, greedy: q.greedy };
+  return q === null
+    ? { ...ONCE, max: 1 }
+    : { min: q.min, max: q.max, greedy: q.greedy || q.longest, longest: q.longest };
 }
 
 function isLooping(q: Quantifier): boolean {

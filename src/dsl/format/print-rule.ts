@@ -178,7 +178,7 @@ function printQuantifier(q: Quantifier | null): string {
     star: "*",
     optional: "?",
   };
-  const greedy = q.greedy ? " greedy" : "";
+  const greedy = `${q.greedy ? " greedy" : ""}${q.longest ? " longest" : ""}`;
   const inner =
     q.inner === "strict" ? " consecutive" : q.inner === "non-deterministic" ? " combinations" : "";
   return `${shapes[q.form]}${greedy}${inner}`;

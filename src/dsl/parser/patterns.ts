@@ -114,7 +114,7 @@ function parseStep(c: Cursor, conn: Connector | null): PatternStep {
 }
 
 function isModifier(c: Cursor): boolean {
-  return c.isWord("greedy") || c.isWord("consecutive") || c.isWord("combinations");
+  return c.isWord("greedy") || c.isWord("longest") || c.isWord("consecutive") || c.isWord("combinations");
 }
 
 function parseQuantifier(c: Cursor): Quantifier | null {
@@ -122,13 +122,15 @@ function parseQuantifier(c: Cursor): Quantifier | null {
   const shape = parseQuantifierShape(c);
   if (shape === null) return null;
   let greedy = false;
+  let longest = false;
   let inner: Contiguity = "relaxed";
   while (isModifier(c)) {
     const word = c.next().text;
     if (word === "greedy") greedy = true;
+    else if (word === "longest") longest = true;
     else inner = word === "consecutive" ? "strict" : "non-deterministic";
   }
-  return { kind: "Quantifier", ...shape, greedy, inner, span: c.spanFrom(start) };
+  return { kind: "Quantifier", ...shape, greedy, inner, longest, span: c.spanFrom(start) };
 }
 
 type Shape = Pick<Quantifier, "form" | "min" | "max">;

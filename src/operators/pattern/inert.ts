@@ -9,7 +9,8 @@
 // continuations are exactly those loop(i) would have had, and every other state stays where it is.
 // That equivalence fails in two cases, which therefore turn the cheap path off for the pattern:
 // - strict contiguity (`next`, strict loops, `not next`): an ignored event breaks the chain;
-// - greedy loops: loop(i) refuses to proceed while it could still loop, again(i)+enter(i,j) does not.
+// - greedy (and longest) loops: loop(i) refuses to proceed while it could still loop, again(i)+enter(i,j)
+//   does not, and a longest loop's decide(i) state must see the very next event.
 // Time is not a difference: an inert event's own time would prune partial matches older than
 // `within`, but each of those has a timer at start + within that fires no later than the event.
 import { isRow, type Value } from "../../core/value.ts";
@@ -30,7 +31,8 @@ export function inertTest(
   compile: (e: Expr) => (env: Env) => Value,
 ): InertTest | null {
   const loops = (s: PatternStep) => s.quantifier.max === null || s.quantifier.max > 1;
-  if (steps.some((s) => loops(s) && (s.quantifier.greedy || s.innerContiguity === "strict"))) return null;
+  const greedy = (s: PatternStep) => s.quantifier.greedy || s.quantifier.longest;
+  if (steps.some((s) => loops(s) && (greedy(s) || s.innerContiguity === "strict"))) return null;
   if (steps.some((s, i) => i > 0 && s.contiguity === "strict")) return null;
   const names = new Set(steps.map((s) => s.name));
   const checks: ((value: Env) => boolean)[] = [];

@@ -21,6 +21,7 @@ import {
   type Predicate,
 } from "./compile-nfa.ts";
 import { conditionEnv, rowOf, type StepBindings, stepBindings } from "./env.ts";
+import { compareKeys, type MatchKey, matchKey } from "./preference.ts";
 import { NO_NODE, type PatternEvent, type SharedBuffer, type Take } from "./shared-buffer.ts";
 import {
   admits,
@@ -51,8 +52,6 @@ export interface NfaJson {
   /** `match once`: a partial match has started for this key, so no other event may start one. */
   readonly started: boolean;
 }
-
-type MatchKey = readonly number[];
 
 /** A partial match that `within` ended before it completed: its takes, and the time it timed out. */
 export interface TimedOut {
@@ -132,7 +131,7 @@ export class KeyNfa {
     const expired: PartialJson[] = [];
     this.partials = this.partials.filter((p) => {
       if (time < this.endOf(p)) return true;
-      if (this.stateOf(p).kind === "pending") completed.push(p.n);
+      if (this.waiting(p)) completed.push(p.n);
       else expired.push(p);
       return false;
     });
@@ -162,7 +161,7 @@ export class KeyNfa {
     const completed: number[] = [];
     const ended: PartialJson[] = [];
     for (const p of this.partials) {
-      if (this.stateOf(p).kind === "pending") completed.push(p.n);
+      if (this.waiting(p)) completed.push(p.n);
       else ended.push(p);
     }
     this.partials = [];
@@ -229,6 +228,13 @@ export class KeyNfa {
     return this.pattern.states[p.s] as NfaState;
   }
 
+  // A complete match waiting for its bound (trailing negation) or the next event (a longest loop, M7L):
+  // the bound, or the end of input, completes it.
+  private waiting(p: PartialJson): boolean {
+    const kind = this.stateOf(p).kind;
+    return kind === "pending" || kind === "decide";
+  }
+
   private bindingsOf(node: number): StepBindings {
     const takes = node === NO_NODE ? [] : this.buffer.path(node);
     return stepBindings(this.pattern.stepNames, this.names, takes, this.alias);
@@ -273,6 +279,9 @@ export class KeyNfa {
       } else if (edge.action === "ignore") {
         this.buffer.retain(p.n);
         next.push({ s: edge.to, c: p.c, f: 0, n: p.n, t: p.t, q: p.q });
+      } else if (edge.action === "complete") {
+        this.buffer.retain(p.n);
+        completed.push(p.n);
       } else {
         const target = this.pattern.states[edge.to] as NfaState;
         const node = this.buffer.take(ev, target.step, p.n);
@@ -297,9 +306,11 @@ export class KeyNfa {
       next.push({ s: st.id, c: count, f: 1, n: node, t: from.t, q: from.q });
     }
     if (st.accept !== null && count >= step.min) {
+      // A longest loop below its maximum could take the next event: the match waits for it (M7L).
+      const accept = st.decide !== null && count < step.max ? st.decide : st.accept;
       this.buffer.retain(node);
-      if (st.accept === ACCEPT_NOW) completed.push(node);
-      else next.push({ s: st.accept, c: count, f: 1, n: node, t: from.t, q: from.q });
+      if (accept === ACCEPT_NOW) completed.push(node);
+      else next.push({ s: accept, c: count, f: 1, n: node, t: from.t, q: from.q });
     }
     this.buffer.release(node); // the reference take() handed us
   }
@@ -332,13 +343,16 @@ export class KeyNfa {
     }
   }
 
-  // A held match waits while a live partial match could still complete into an earlier match.
+  // A held match waits while a live partial match could still complete into an earlier match: one that
+  // starts earlier, or (longest) one from the same start, which would end later and so be preferred.
   private blocked(h: number): boolean {
     const key = this.keyOf(h);
+    const [ts, seq] = [key[0] as number, key[1] as number];
+    const longest = this.pattern.longest;
     for (const p of this.partials) {
-      if (this.stateOf(p).kind === "pending") {
+      if (this.waiting(p)) {
         if (compareKeys(this.keyOf(p.n), key) < 0) return true;
-      } else if (p.t < (key[0] as number) || (p.t === key[0] && p.q < (key[1] as number))) {
+      } else if (p.t < ts || (p.t === ts && (p.q < seq || (longest && p.q === seq)))) {
         return true;
       }
     }
@@ -369,7 +383,7 @@ export class KeyNfa {
   }
 
   private keyOf(node: number): MatchKey {
-    return matchKey(this.buffer.path(node));
+    return matchKey(this.buffer.path(node), this.pattern.longest);
   }
 
   private sorted(nodes: readonly number[]): number[] {
@@ -377,22 +391,4 @@ export class KeyNfa {
     keyed.sort((a, b) => compareKeys(a.k, b.k));
     return keyed.map((x) => x.n);
   }
-}
-
-/** The order in which matches are preferred: start, end, then every take (time, sequence, step). */
-export function matchKey(takes: readonly Take[]): MatchKey {
-  const first = (takes[0] as Take).event;
-  const last = (takes[takes.length - 1] as Take).event;
-  const key = [first.ts, first.seq, last.ts, last.seq];
-  for (const t of takes) key.push(t.event.ts, t.event.seq, t.step);
-  return key;
-}
-
-export function compareKeys(a: MatchKey, b: MatchKey): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
 }

@@ -213,6 +213,10 @@ const VALID: readonly string[] = [
   rule("match a?: any -> b: any within 1h skip to first b or fail"),
   rule("match a?: any -> b+: any within 1h skip to last b or fail"),
   rule("match a+: any -> b: any within 1h skip to last a or fail"),
+  rule("match a{3,} longest consecutive: amount < 2 within 10m", `emit to "a" { card_id, n: count(a) }`),
+  rule("match a+ longest: amount < 2 -> b: amount > big within 10m skip to next"),
+  // `longest` as a step name, not a modifier.
+  rule("match longest: amount > big -> b+ longest: amount < 2 within 10m"),
   rule("match a: any next b{1,3} consecutive: amount > a.amount next c: any"),
   rule("match a: amount > big"),
   rule("", `emit to "fraud.alerts_v2-${"x".repeat(233)}" { card_id }`),

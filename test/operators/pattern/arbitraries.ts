@@ -21,6 +21,8 @@ export interface StepDesc {
   readonly cond: CondDesc;
   readonly q: readonly [number, number | null];
   readonly greedy: boolean;
+  /** `longest` (M7L); absent: false. */
+  readonly longest?: boolean;
   readonly contiguity: Contiguity;
   readonly inner: Contiguity;
   readonly until: CondDesc | null;
@@ -70,6 +72,7 @@ const positive: fc.Arbitrary<StepDesc> = fc.record({
   cond,
   q: quantifier,
   greedy: fc.boolean(),
+  longest: fc.constantFrom(false, false, false, true),
   contiguity,
   inner: contiguity,
   until: fc.option(simpleCond, { freq: 3 }),
@@ -157,6 +160,7 @@ export function toPattern(d: PatternDesc): TestPattern {
         min: s.q[0],
         max: s.q[1],
         greedy: s.greedy,
+        longest: s.longest ?? false,
         contiguity: s.contiguity,
         inner: s.inner,
         negated: s.negated,
@@ -210,6 +214,7 @@ export function cheapPathDesc(d: PatternDesc): PatternDesc {
       ...s,
       cond: onCandidate(s.cond) ? s.cond : { k: "eq", c: 2 },
       greedy: false,
+      longest: false,
       contiguity: s.contiguity === "strict" ? "relaxed" : s.contiguity,
       inner: s.inner === "strict" ? "non-deterministic" : s.inner,
     })),

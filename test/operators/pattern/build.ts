@@ -13,6 +13,8 @@ export interface StepOpts {
   readonly min?: number;
   readonly max?: number | null;
   readonly greedy?: boolean;
+  /** `longest` (M7L; implies greedy). */
+  readonly longest?: boolean;
   readonly contiguity?: Contiguity;
   readonly inner?: Contiguity;
   readonly until?: Fn;
@@ -49,7 +51,8 @@ export function toOp(p: TestPattern, preds: Predicates): PatternOp {
     quantifier: {
       min: s.opts.min ?? 1,
       max: s.opts.max === undefined ? 1 : s.opts.max,
-      greedy: s.opts.greedy ?? false,
+      greedy: (s.opts.greedy ?? false) || (s.opts.longest ?? false),
+      longest: s.opts.longest ?? false,
     },
     contiguity: s.opts.contiguity ?? "relaxed",
     innerContiguity: s.opts.inner ?? "relaxed",

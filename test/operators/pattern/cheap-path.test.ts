@@ -27,7 +27,7 @@ function step(name: string, condition: Expr, extra: Partial<PatternStep> = {}): 
   return {
     name,
     condition,
-    quantifier: { min: 1, max: 1, greedy: false },
+    quantifier: { min: 1, max: 1, greedy: false, longest: false },
     contiguity: "relaxed",
     innerContiguity: "relaxed",
     until: null,
@@ -128,7 +128,7 @@ test("an event that may satisfy a step still goes the full way (buffered, timed)
 
 for (const [what, op] of [
   ["strict contiguity (next)", cardTesting({}, { contiguity: "strict" })],
-  ["a greedy loop", cardTesting({ quantifier: { min: 1, max: null, greedy: true } })],
+  ["a greedy loop", cardTesting({ quantifier: { min: 1, max: null, greedy: true, longest: false } })],
   [
     "a step whose condition reads only another step",
     cardTesting({}, { condition: bin("!=", field("big", "merchant"), field("small", "merchant")) }),

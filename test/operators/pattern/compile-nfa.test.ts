@@ -2,7 +2,8 @@
 // it refuses (the checker should reject them first; the runtime refuses them too).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { compileNfa, describeNfa, PatternCompileError } from "../../../src/operators/pattern/compile-nfa.ts";
+import { compileNfa, PatternCompileError } from "../../../src/operators/pattern/compile-nfa.ts";
+import { describeNfa } from "../../../src/operators/pattern/describe-nfa.ts";
 import type { Contiguity, PatternStep, SkipStrategy } from "../../../src/plan/plan.ts";
 
 interface O {
@@ -10,11 +11,17 @@ interface O {
   max?: number | null;
   c?: Contiguity;
   neg?: boolean;
+  longest?: boolean;
 }
 const step = (name: string, o: O = {}): PatternStep => ({
   name,
   condition: null,
-  quantifier: { min: o.min ?? 1, max: o.max === undefined ? 1 : o.max, greedy: false },
+  quantifier: {
+    min: o.min ?? 1,
+    max: o.max === undefined ? 1 : o.max,
+    greedy: o.longest ?? false,
+    longest: o.longest ?? false,
+  },
   contiguity: o.c ?? "relaxed",
   innerContiguity: "relaxed",
   until: null,
@@ -43,6 +50,19 @@ test("a{2,} -> b?: loop with take/ignore, optional last step lets the loop accep
   ]);
 });
 
+test("a longest loop that may end a match waits in a decide state below its maximum", () => {
+  assert.deepEqual(dump([step("a"), step("b", { max: 3, longest: true }), step("n", { neg: true })]), [
+    "start: take->a:loop",
+    "a:loop: proceed->a>b",
+    "a>b: take->b:loop, ignore->a>b",
+    "b:loop: take->b:loop, ignore->b:again accept->b:pending below max->b:decide",
+    "b:again: take->b:loop, ignore->b:again",
+    "b:pending: ignore->b:pending stops[n]",
+    "b:decide: ignore->b:pending stops[n]",
+  ]);
+  assert.deepEqual(dump([step("b", { max: null, longest: true })]).slice(-1), ["b:decide: complete"]);
+});
+
 test("optional first step: a match may start at either step", () => {
   assert.deepEqual(dump([step("a", { min: 0 }), step("b")])[0], "start: take->a:loop, take->b:loop");
 });
@@ -66,7 +86,10 @@ test("refuses patterns the NFA cannot run", () => {
     [[step("n", { neg: true }), step("a")], 10, PAST],
     [[step("a"), step("a")], 10, PAST],
     [
-      [step("a"), { ...step("n", { neg: true }), quantifier: { min: 1, max: null, greedy: false } }],
+      [
+        step("a"),
+        { ...step("n", { neg: true }), quantifier: { min: 1, max: null, greedy: false, longest: false } },
+      ],
       10,
       PAST,
     ],

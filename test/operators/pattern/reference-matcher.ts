@@ -1,5 +1,5 @@
 // Brute-force reference for pattern matching: enumerates matches BY DEFINITION (docs/patterns.md,
-// rules M1-M7) over one key's whole event sequence, then applies the skip strategy. Obviously slow.
+// rules M1-M8, M7L) over one key's whole event sequence, then applies the skip strategy. Obviously slow.
 import type { Row, Value } from "../../../src/core/value.ts";
 import type { Fn, TestPattern, TestStep } from "./build.ts";
 
@@ -25,6 +25,8 @@ export interface Ctx {
   readonly within: number;
   /** `within D between steps` (M3b); infinite without. */
   readonly gap: number;
+  /** Some step is `longest`: the order of preference puts the longest match from a start first. */
+  readonly longest: boolean;
 }
 
 const ALIAS = "ev";
@@ -102,22 +104,28 @@ function gapClear(c: Ctx, n: TestStep, takes: readonly RefTake[], l: number, to:
   return true;
 }
 
-/** M7: a greedy loop whose next event it could take may not hand over to a later step. */
+/** M7: a greedy (or longest) loop whose next event it could take may not hand over to a later step. */
 function greedyWouldLoop(c: Ctx, takes: readonly RefTake[], last: RefTake): boolean {
   const step = c.pos[last.step] as TestStep;
   const max = step.opts.max === undefined ? 1 : (step.opts.max ?? Number.POSITIVE_INFINITY);
-  if (!(step.opts.greedy ?? false) || count(takes, last.step) >= max) return false;
+  const greedy = (step.opts.greedy ?? false) || (step.opts.longest ?? false);
+  if (!greedy || count(takes, last.step) >= max) return false;
   const y = last.idx + 1;
   const u = step.opts.until;
   return holds(c, step.cond, takes, y, step.name) && !(u !== undefined && holds(c, u, takes, y, step.name));
 }
 
-/** Final rules for a complete match: M1 (min, skipped steps), trailing negations (M6 at the end). */
+/**
+ * Final rules for a complete match: M1 (min, skipped steps), trailing negations (M6 at the end), and
+ * M7L: a match may not end in a longest loop that could take the key's next event (as one more take).
+ */
 function complete(c: Ctx, takes: readonly RefTake[]): boolean {
   for (let s = 0; s < c.pos.length; s++)
     if (count(takes, s) < ((c.pos[s] as TestStep).opts.min ?? 1)) return false;
   const first = takes[0] as RefTake;
   const last = takes[takes.length - 1] as RefTake;
+  const longest = (c.pos[last.step] as TestStep).opts.longest ?? false;
+  if (longest && last.idx + 1 < c.ev.length && extends_(c, takes, last.idx + 1, last.step)) return false;
   const horizon = horizonOf(c, first, last);
   for (const n of negsBetween(c, last.step, c.pos.length)) {
     if (!gapClear(c, n, takes, last.idx, horizon)) return false;
@@ -179,9 +187,13 @@ export function skippedOk(c: Ctx, takes: readonly RefTake[], s: number): boolean
   return true;
 }
 
-/** A match's place in the order of preference (start, end, then each take). */
-export function key(m: readonly RefTake[]): number[] {
-  const k = [(m[0] as RefTake).idx, (m[m.length - 1] as RefTake).idx];
+/**
+ * A match's place in the order of preference (start, end, then each take); `longest` (a pattern with
+ * a longest loop): among matches from one start, the one that ends last first.
+ */
+export function key(m: readonly RefTake[], longest = false): number[] {
+  const end = (m[m.length - 1] as RefTake).idx;
+  const k = [(m[0] as RefTake).idx, longest ? -end : end];
   for (const t of m) k.push(t.idx, t.step);
   return k;
 }
@@ -231,7 +243,7 @@ export function referenceRun(
   const once = p.startOnce === true ? onceStart(c) : null;
   const all = enumerate(c)
     .filter((m) => p.startOnce !== true || (m[0] as RefTake).idx === once)
-    .sort((a, b) => compare(key(a), key(b)));
+    .sort((a, b) => compare(key(a, c.longest), key(b, c.longest)));
   const out: RefTake[][] = [];
   const missed: RefTake[][] = [];
   let cursor = Number.NEGATIVE_INFINITY;
@@ -267,5 +279,6 @@ export function makeCtx(p: TestPattern, ev: readonly RefEvent[]): Ctx {
     names: p.steps.map((s) => s.name),
     within: p.withinMs ?? Number.POSITIVE_INFINITY,
     gap: p.gapMs ?? Number.POSITIVE_INFINITY,
+    longest: pos.some((s) => s.opts.longest ?? false),
   };
 }

@@ -85,7 +85,7 @@ function alive(c: Ctx, takes: readonly RefTake[]): boolean {
   if (n < minOf(step)) return false;
   // A later step, reachable over optional steps (M4, M6 on the gap, M7 on the first event after).
   const greedyLoops =
-    (step.opts.greedy ?? false) &&
+    ((step.opts.greedy ?? false) || (step.opts.longest ?? false)) &&
     n < maxOf(step) &&
     holds(c, step.cond, takes, last.idx + 1, step.name) &&
     !(step.opts.until !== undefined && holds(c, step.opts.until, takes, last.idx + 1, step.name));

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import type { SkipStrategy } from "../../../src/plan/plan.ts";
 import {
+  boundedFeatureDesc,
   cheapPathDesc,
   keyedEvents,
   LATENESS,
@@ -201,4 +202,21 @@ test("matches the reference with match once (one start per key)", () => {
     .tuple(patternDesc, fc.boolean())
     .map(([d, cheap]): PatternDesc => ({ ...(cheap ? cheapPathDesc(d) : d), startOnce: true }));
   fc.assert(fc.property(desc, keyedEvents(8), check), runs(400));
+});
+
+// `longest` (greedy as Flink CEP and MATCH_RECOGNIZE define it, M7L): no match ends in, nor leaves, a
+// longest loop while it could take the key's next event, and among matches from one start the one
+// that ends last is preferred; under every skip strategy, with within, gaps and negations.
+test("matches the reference with longest loops (M7L and the longest-first preference)", () => {
+  const desc = fc
+    .tuple(boundedFeatureDesc, fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }))
+    .map(
+      ([d, picks]): PatternDesc => ({
+        ...d,
+        startOnce: false,
+        steps: d.steps.map((s, i) => (s.negated ? s : { ...s, longest: picks[i] ?? false })),
+      }),
+    )
+    .filter((d) => d.steps.some((s) => s.longest === true && (s.q[1] === null || s.q[1] > 1)));
+  fc.assert(fc.property(desc, keyedEvents(8), check), runs(500));
 });

@@ -29,7 +29,7 @@ const op: PatternOp = {
     {
       name: "small",
       condition: bin("<", field("payments", "amount"), num(2)),
-      quantifier: { min: 2, max: null, greedy: false },
+      quantifier: { min: 2, max: null, greedy: false, longest: false },
       contiguity: "relaxed",
       innerContiguity: "relaxed",
       until: null,
@@ -46,7 +46,7 @@ const op: PatternOp = {
         ),
         bin(">=", { kind: "step-aggregate", fn: "count", step: "small", arg: null, type: T.int }, num(2)),
       ),
-      quantifier: { min: 1, max: 1, greedy: false },
+      quantifier: { min: 1, max: 1, greedy: false, longest: false },
       contiguity: "relaxed",
       innerContiguity: "relaxed",
       until: null,
