@@ -147,7 +147,8 @@ export function createInputMerger<P>(
     },
     next() {
       let best: Queue<P> | undefined;
-      for (const q of queues) {
+      for (let i = 0; i < queues.length; i++) {
+        const q = queues[i] as Queue<P>;
         if (isBlocking(q)) return undefined;
         if (q.head >= q.items.length) continue;
         if (!best || before(q, best)) best = q;

@@ -6,6 +6,7 @@ import { TASK_STORE, TIMER_STORE } from "../plan/internal-topics.ts";
 import { isPrefetching, type PrefetchingStores } from "../state/cached-rocksdb-stores.ts";
 import { StateMissError } from "../state/state-errors.ts";
 import type { Checkpoint } from "../state/store.ts";
+import type { ChannelWatermark } from "../time/channel-watermarks.ts";
 import type { DueTimer } from "../time/timer-service.ts";
 import { inputId, type PendingRecord } from "./input-merger.ts";
 import { timerOrigin } from "./segment-chain.ts";
@@ -13,7 +14,7 @@ import type { InputRecord, TaskOutput, TaskRuntime, TaskStats } from "./task-api
 import { assemble, type TaskOptions, type TaskParts } from "./task-assembly.ts";
 import { type DecodedInput, decodeInput } from "./task-input.ts";
 import { latestEventTime, TIMER_CHUNK } from "./task-prefetch.ts";
-import { originOf } from "./task-routes.ts";
+import { originOf, type Route } from "./task-routes.ts";
 
 // The task's own stores ($timers: its timers; $task: its watermark state) are named in the plan,
 // beside the operator stores, since their changelog topics are part of the deployed topology.
@@ -227,7 +228,8 @@ class Task implements LocalTaskRuntime {
     const { merger, tracker, formats } = this.parts;
     let left = budget;
     for (;;) {
-      for (const id of merger.drainedEnded()) tracker.end(id);
+      const ended = merger.drainedEnded();
+      for (let i = 0; i < ended.length; i++) tracker.end(ended[i] as string);
       const wm = tracker.advance();
       left -= this.parts.timers.fireDue(wm, this.fire, left);
       if (left <= 0 && this.parts.timers.peekDue(wm, 1).length > 0) {
@@ -286,7 +288,9 @@ class Task implements LocalTaskRuntime {
       });
       return;
     }
-    for (const route of this.parts.routes.get(input.topic) ?? []) route.feed(input, payload, eventTime);
+    const routes = this.parts.routes.get(input.topic);
+    if (routes === undefined) return;
+    for (let i = 0; i < routes.length; i++) (routes[i] as Route).feed(input, payload, eventTime);
   }
 
   private fireTimers(): void {
@@ -297,7 +301,8 @@ class Task implements LocalTaskRuntime {
 
   /** Told to the channels only once its timers fired: what they emitted carries the older one. */
   private tellChannels(wm: number): void {
-    for (const w of this.parts.channels.due(wm)) this.parts.buffer.watermarks.push(w);
+    const due = this.parts.channels.due(wm);
+    for (let i = 0; i < due.length; i++) this.parts.buffer.watermarks.push(due[i] as ChannelWatermark);
   }
 
   async declareIdle(topic: string, partition: number, now: number): Promise<boolean> {

@@ -64,6 +64,8 @@ export function createWatermarkTracker(
   const states = new Map<string, PartitionState>(
     partitions.map((p) => [p.id, { maxEventTime: Number.NEGATIVE_INFINITY, ended: false }]),
   );
+  // The states of `specs`, by index (candidate() runs once per released record).
+  const specStates = specs.map((p) => states.get(p.id) as PartitionState);
   let watermark = Number.NEGATIVE_INFINITY;
   let stream = Number.NEGATIVE_INFINITY;
   let firstTime = Number.NEGATIVE_INFINITY;
@@ -76,8 +78,9 @@ export function createWatermarkTracker(
   const candidate = (): number => {
     let active = Number.POSITIVE_INFINITY;
     let idle = Number.POSITIVE_INFINITY;
-    for (const p of specs) {
-      const s = states.get(p.id)!;
+    for (let i = 0; i < specs.length; i++) {
+      const p = specs[i] as TrackedPartition;
+      const s = specStates[i] as PartitionState;
       if (s.ended) continue;
       const wm = s.maxEventTime - p.latenessMs;
       if (isIdle(s)) idle = Math.min(idle, wm);
