@@ -1,6 +1,7 @@
 // DSL checker: a pattern's after-match skip strategy. `skip to first/last STEP` must name a step of
-// the pattern (V2406); its `or fail` option is refused where every match would fail (V2413) and
-// flagged where no match can fail (V2412), both decided from the steps' quantifiers alone.
+// the pattern (V2406); its `or fail` option is refused where every match would fail (V2413: the
+// target is a negated step, or the first step) and flagged where no match can fail (V2412), both
+// decided from the steps' quantifiers alone.
 import type { SkipStrategy } from "../../plan/plan.ts";
 import type * as ast from "../ast/index.ts";
 import type { RuleContext } from "./rule-context.ts";
@@ -45,9 +46,17 @@ function checkOrFail(ctx: RuleContext, m: ast.MatchClause, skip: ast.SkipClause,
   const positives = m.steps.filter((s) => !s.negated);
   const at = positives.findIndex((s) => s.name.name === step);
   const target = positives[at];
-  if (target === undefined) return; // a negated step: V2405's business (it takes no event)
   const which = skip.strategy === "skip-to-first" ? "first" : "last";
   const text = `skip to ${which} ${step} or fail`;
+  if (target === undefined) {
+    ctx.rep.report(
+      "V2413",
+      skip.span,
+      { message: `\`${text}\` fails every match: \`${step}\` is a negated step, which takes no event` },
+      "skip to a step that takes events, or drop `or fail`",
+    );
+    return;
+  }
   const earlierRequired = positives.slice(0, at).some((s) => minOf(s) > 0);
   if (at === 0 && (which === "first" || maxOf(target) === 1)) {
     ctx.rep.report(

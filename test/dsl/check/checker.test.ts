@@ -118,6 +118,11 @@ const ERRORS: readonly [string, string, string][] = [
   [rule("match a: any -> b?: any within 1m skip to first a or fail"), "V2413", "fails every match"],
   [rule("match a: any -> b?: any within 1m skip to last a or fail"), "V2413", "pattern's first step"],
   [rule("match a: any -> b: any within 1m skip to first b or fail"), "V2412", "never fails"],
+  [
+    rule("match a: any not followed by n: amount > 9 -> b: any within 1m skip to last n or fail"),
+    "V2413",
+    "negated step",
+  ],
   [rule("match a?: any -> b{2,}: any within 1m skip to last b or fail"), "V2412", "drop `or fail`"],
   [rule("match a{2,}: any -> b: any within 1m skip to last a or fail"), "V2412", "never fails"],
   [rule("where amount > prev(amount)"), "V2408", "only available in a pattern step's condition"],
