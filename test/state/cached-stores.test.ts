@@ -2,6 +2,7 @@
 // (never a guessed answer), scopes make scans exact, eviction keeps the budget, restores stream to disk.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { Value } from "../../src/core/value.ts";
 import { createCachedRocksDbStores } from "../../src/state/cached-rocksdb-stores.ts";
 import { StateMissError } from "../../src/state/state-errors.ts";
 import { StateNeeds } from "../../src/state/state-needs.ts";
@@ -20,15 +21,18 @@ const scope = (store: string, s: string) => {
   return needs;
 };
 
-test("a reopened folder answers only what was prefetched; the rest faults with StateMissError", async (t) => {
-  const dir = await tempDir(t);
+/** Writes `entries` to store "s" of a fresh folder and commits them at offset `n`. */
+async function writeCommitted(dir: string, entries: Record<string, Value>, n: number): Promise<void> {
   const a = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
   await a.open();
-  a.store("s").put("k1", { v: 1 });
-  a.store("s").put("k2", { v: 2 });
-  await a.commit(cp(2));
+  for (const [k, v] of Object.entries(entries)) a.store("s").put(k, v);
+  await a.commit(cp(n));
   await a.close();
+}
 
+test("a reopened folder answers only what was prefetched; the rest faults with StateMissError", async (t) => {
+  const dir = await tempDir(t);
+  await writeCommitted(dir, { k1: { v: 1 }, k2: { v: 2 } }, 2);
   const b = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
   assert.deepEqual(await b.open(), cp(2));
   assert.throws(() => b.store("s").get("k1"), StateMissError);
@@ -144,13 +148,7 @@ test("pinned stores load whole at open and are never evicted", async (t) => {
 
 test("a guarded scope is scanned only when its guard exists; an absent guard makes it known empty with no scan", async (t) => {
   const dir = await tempDir(t);
-  const a = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
-  await a.open();
-  a.store("s").put("A|n", { state: 1 });
-  a.store("s").put("A|e1", { ev: 1 });
-  await a.commit(cp(1));
-  await a.close();
-
+  await writeCommitted(dir, { "A|n": { state: 1 }, "A|e1": { ev: 1 } }, 1);
   const b = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
   await b.open();
   const needs = new StateNeeds();
