@@ -19,6 +19,8 @@ interface Aggregate {
   /** `owned`: the caller made `state` itself (init) and lets it be updated in place. */
   add(state: Value, c: Contribution, owned: boolean): Value;
   merge(a: Value, b: Value): Value;
+  /** merge into a state the caller made (init, addOwned or mergeOwned) and owns: updated in place. */
+  mergeOwned?(into: Value, from: Value): Value;
   result(state: Value): Value;
 }
 
@@ -112,6 +114,13 @@ const AGGREGATES: { readonly [F in AggregateFn]: Aggregate } = {
       const [sb, nb] = b as readonly number[];
       return [num(sa) + num(sb), num(na) + num(nb)];
     },
+    mergeOwned: (into, from) => {
+      const x = into as number[];
+      const y = from as readonly number[];
+      x[0] = num(x[0]) + num(y[0]);
+      x[1] = num(x[1]) + num(y[1]);
+      return x;
+    },
     result: (s) => {
       const [sum, n] = s as readonly number[];
       return n === 0 ? null : num(sum) / num(n);
@@ -130,6 +139,7 @@ const AGGREGATES: { readonly [F in AggregateFn]: Aggregate } = {
       return out;
     },
     merge: (a, b) => ({ ...(a as object), ...(b as object) }),
+    mergeOwned: (into, from) => Object.assign(into as object, from as object) as Value,
     result: (s) => Object.keys(s as object).length,
   },
   first: pick(true),
@@ -147,6 +157,27 @@ const AGGREGATES: { readonly [F in AggregateFn]: Aggregate } = {
       return m;
     },
     merge: (a, b) => mergeMoments(a as number[], b as number[]),
+    mergeOwned: (into, from) => {
+      // mergeMoments' arithmetic, in the same order (the same doubles), written into `into`.
+      const x = into as number[];
+      const y = from as readonly number[];
+      const na = num(x[0]);
+      const ma = num(x[1]);
+      const qa = num(x[2]);
+      const nb = num(y[0]);
+      const n = na + nb;
+      if (n === 0) {
+        x[0] = 0;
+        x[1] = 0;
+        x[2] = 0;
+        return x;
+      }
+      const delta = num(y[1]) - ma;
+      x[0] = n;
+      x[1] = ma + (delta * nb) / n;
+      x[2] = qa + num(y[2]) + (delta * delta * na * nb) / n;
+      return x;
+    },
     result: (s) => {
       const [n = 0, , m2 = 0] = s as readonly number[];
       return n === 0 ? null : Math.sqrt(Math.max(0, m2) / n);
@@ -161,6 +192,8 @@ export interface Accumulators {
   /** Adds to states this caller created with init() and owns: updates `states` in place. */
   addOwned(states: Value[], args: readonly Value[], time: number, origin: OriginTuple): void;
   merge(a: readonly Value[], b: readonly Value[]): Value[];
+  /** Merges `from` into states this caller created with init() and owns: updates `into` in place. */
+  mergeOwned(into: Value[], from: readonly Value[]): void;
   results(states: readonly Value[]): Value[];
 }
 
@@ -179,6 +212,14 @@ export function createAccumulators(fns: readonly AggregateFn[]): Accumulators {
       }
     },
     merge: (x, y) => aggs.map((a, i) => a.merge(x[i] as Value, y[i] as Value)),
+    mergeOwned: (into, from) => {
+      for (let i = 0; i < aggs.length; i++) {
+        const a = aggs[i] as Aggregate;
+        const x = into[i] as Value;
+        const y = from[i] as Value;
+        into[i] = a.mergeOwned === undefined ? a.merge(x, y) : a.mergeOwned(x, y);
+      }
+    },
     results: (states) => aggs.map((a, i) => a.result(states[i] as Value)),
   };
 }

@@ -206,10 +206,9 @@ class SlidingWindows implements Operator {
     }
   }
 
-  /** Merges a pane's state into the fold (merge results are fresh, so the fold still owns its states). */
+  /** Merges a pane's state into the fold's own states, in place (the pane is only read). */
   private foldState(fold: Fold, pane: WindowState): void {
-    const merged = this.common.acc.merge(fold.states, pane.a);
-    for (let i = 0; i < merged.length; i++) fold.states[i] = merged[i] as Value;
+    this.common.acc.mergeOwned(fold.states, pane.a);
     this.foldOrigins(fold, pane.f, pane.l, pane.n);
   }
 
