@@ -6,7 +6,7 @@ import { compileExpr } from "../../src/eval/compile-expr.ts";
 import type { Operator, OperatorContext } from "../../src/operators/operator.ts";
 import type { Expr } from "../../src/plan/expr.ts";
 import { createMemoryTaskStores } from "../../src/state/memory-stores.ts";
-import type { TaskStateStores } from "../../src/state/store.ts";
+import type { KeyValueStore, TaskStateStores } from "../../src/state/store.ts";
 import { createTaskTimers } from "../../src/time/timer-service.ts";
 
 export interface DeadLetterCall {
@@ -97,4 +97,25 @@ export function createHarness(options: HarnessOptions = {}): Harness {
 /** A source-like record: `{ [alias]: row }` with origin `in/0/offset`. */
 export function rec(key: string | null, timestamp: number, row: Row, alias = "s", offset = 0): StreamRecord {
   return { key, value: { [alias]: row }, timestamp, origin: { topic: "in", partition: 0, offset } };
+}
+
+/** `s`, calling `onWrite` on every put and delete (tests that count an operator's store writes). */
+export function countingStore(s: KeyValueStore, onWrite: () => void): KeyValueStore {
+  return {
+    name: s.name,
+    get: (k) => s.get(k),
+    owns: (k) => s.owns(k),
+    put: (k, v) => {
+      onWrite();
+      s.put(k, v);
+    },
+    delete: (k) => {
+      onWrite();
+      s.delete(k);
+    },
+    range: (a, b) => s.range(a, b),
+    prefix: (p) => s.prefix(p),
+    entries: () => s.entries(),
+    size: () => s.size(),
+  };
 }

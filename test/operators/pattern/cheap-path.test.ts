@@ -12,6 +12,7 @@ import type { Expr } from "../../../src/plan/expr.ts";
 import type { PatternOp, PatternStep } from "../../../src/plan/plan.ts";
 import { createMemoryTaskStores } from "../../../src/state/memory-stores.ts";
 import type { KeyValueStore } from "../../../src/state/store.ts";
+import { countingStore } from "../harness.ts";
 
 const field = (...path: string[]): Expr => ({ kind: "field", path, type: T.float });
 const num = (value: number): Expr => ({ kind: "literal", value, type: T.float });
@@ -67,23 +68,10 @@ function countCalls(op: PatternOp, amounts: readonly number[]) {
   const stores = createMemoryTaskStores();
   let writes = 0;
   let timers = 0;
-  const counting = (s: KeyValueStore): KeyValueStore => ({
-    name: s.name,
-    get: (k) => s.get(k),
-    owns: (k) => s.owns(k),
-    put: (k, v) => {
+  const counting = (s: KeyValueStore): KeyValueStore =>
+    countingStore(s, () => {
       writes++;
-      s.put(k, v);
-    },
-    delete: (k) => {
-      writes++;
-      s.delete(k);
-    },
-    range: (a, b) => s.range(a, b),
-    prefix: (p) => s.prefix(p),
-    entries: () => s.entries(),
-    size: () => s.size(),
-  });
+    });
   const timerService: TimerService = {
     register: () => {
       timers++;
