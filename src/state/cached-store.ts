@@ -163,13 +163,6 @@ export class CachedStore implements KeyValueStore {
     return this.pinned || this.overlay.has(key) || this.cache.has(key) || this.inCompleteScope(key);
   }
 
-  /** True when `key` is known absent: deleted since the commit, or read from disk as absent. */
-  knownAbsent(key: string): boolean {
-    const slot = this.overlay.get(key);
-    if (slot !== undefined) return slot === TOMBSTONE;
-    return this.cache.get(key)?.value === ABSENT;
-  }
-
   /** True when every entry under `scope` is in memory. */
   holdsScope(scope: string): boolean {
     return this.pinned || this.inCompleteScope(scope);

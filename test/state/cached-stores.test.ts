@@ -145,21 +145,3 @@ test("pinned stores load whole at open and are never evicted", async (t) => {
   assert.equal(b.store("$timers").get("absent"), undefined);
   await b.close();
 });
-
-test("a guarded scope is scanned only when its guard exists; an absent guard makes it known empty with no scan", async (t) => {
-  const dir = await tempDir(t);
-  await writeCommitted(dir, { "A|n": { state: 1 }, "A|e1": { ev: 1 } }, 1);
-  const b = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
-  await b.open();
-  const needs = new StateNeeds();
-  needs.guardedScope("s", "A|", "A|n");
-  needs.guardedScope("s", "B|", "B|n");
-  assert.equal(b.holds(needs), false, "nothing read yet");
-  await b.prefetch(needs);
-  assert.equal(b.cacheStats().misses, 3, "two guards in one multi-get, one scan (A's)");
-  assert.deepEqual(b.store("s").get("A|e1"), { ev: 1 });
-  assert.equal(b.store("s").get("B|e1"), undefined, "B's guard is absent: B is known empty");
-  assert.equal(b.holds(needs), true);
-  assert.equal(b.cacheStats().faults, 0);
-  await b.close();
-});
