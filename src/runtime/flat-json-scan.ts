@@ -38,23 +38,11 @@ const CLOSE_BRACE: number = 125;
 
 /** A scanner for objects whose wanted keys are `names` (other keys are read and ignored). */
 export function flatScanner(names: readonly string[]): FlatScan {
-  // Records of a topic mostly list their keys in one order: the field after the last one found is
-  // tried first (one comparison per key then, instead of a search through the names).
-  let expected = 0;
   const fieldOf = (text: string, start: number, end: number): number => {
     const length = end - start;
-    const guess = names[expected];
-    if (guess !== undefined && guess.length === length && text.startsWith(guess, start)) {
-      const f = expected;
-      expected = f + 1 === names.length ? 0 : f + 1;
-      return f;
-    }
     for (let f = 0; f < names.length; f++) {
       const name = names[f] as string;
-      if (name.length === length && text.startsWith(name, start)) {
-        expected = f + 1 === names.length ? 0 : f + 1;
-        return f;
-      }
+      if (name.length === length && text.startsWith(name, start)) return f;
     }
     return -1;
   };

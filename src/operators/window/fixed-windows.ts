@@ -20,7 +20,7 @@ import {
 } from "./window-state.ts";
 
 /** One open window of a key: its start and its state. */
-type OpenWindow = [start: number, state: WindowState];
+type OpenWindow = readonly [start: number, state: WindowState];
 
 /** The open windows of a key as this operator owns them since the last commit (updated in place). */
 type OwnedWindows = [start: number, state: OwnedWindowState][];
@@ -81,12 +81,12 @@ class FixedWindows implements Operator {
     if (this.common.op.emit === "final")
       this.common.emit(w[1], decodeKey(encodedKey), start, start + this.size, start + this.size);
     if (windows.length === 1) this.store.delete(scope);
-    else if (this.store.owns(scope)) windows.splice(i, 1);
+    else if (this.store.owns(scope)) (windows as OpenWindow[]).splice(i, 1);
     else this.store.put(scope, [...windows.slice(0, i), ...windows.slice(i + 1)] as unknown as Value);
   }
 
-  private open(scope: string): OpenWindow[] {
-    return (this.store.get(scope) as unknown as OpenWindow[] | undefined) ?? [];
+  private open(scope: string): readonly OpenWindow[] {
+    return (this.store.get(scope) as unknown as readonly OpenWindow[] | undefined) ?? [];
   }
 
   // The key's windows to update in place: the stored entry when the store owns it, else a copy put
