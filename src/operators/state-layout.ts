@@ -4,7 +4,7 @@
 // operator or a new layout that forgets to say what it reads does not compile or fails its tests.
 import type { PlanOp, WindowSpec } from "../plan/plan.ts";
 import type { StateNeeds } from "../state/state-needs.ts";
-import { decodeKey, encodeKey, keyScope } from "./store-keys.ts";
+import { decodeKey, encodeKey, keyScope, patternStateKey } from "./store-keys.ts";
 
 /** Adds to `needs` every entry `op` may read or scan while processing a record of `key` or its timers. */
 export function addStateNeeds(op: PlanOp, key: string | null, needs: StateNeeds): void {
@@ -28,9 +28,12 @@ export function addStateNeeds(op: PlanOp, key: string | null, needs: StateNeeds)
     case "table-join":
       if (key !== null) needs.key(op.store.name, key);
       return;
-    case "pattern":
-      needs.scope(op.store.name, keyScope(encodeKey(key)));
+    case "pattern": {
+      // The key's state entry exists while the key has anything under its scope (pattern-operator.ts).
+      const scope = keyScope(encodeKey(key));
+      needs.guardedScope(op.store.name, scope, patternStateKey(scope));
       return;
+    }
     default:
       unreachable(op);
   }

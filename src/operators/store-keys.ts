@@ -40,6 +40,14 @@ export function keyScope(encodedKey: string): string {
   return `${encodedKey.length}:${encodedKey}|`;
 }
 
+/**
+ * A pattern's state entry of one key (under the key's scope). The operator keeps it while the key
+ * has any other entry under the scope, so a cache that finds it absent knows the scope is empty.
+ */
+export function patternStateKey(scope: string): string {
+  return `${scope}n`;
+}
+
 /** Index suffix for several entries at the same (key, time): fixed width so they sort in arrival order. */
 export function encodeIndex(i: number): string {
   return i.toString(16).padStart(6, "0");

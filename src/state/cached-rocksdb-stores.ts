@@ -115,7 +115,21 @@ class CachedRocksDbStores implements PrefetchingStores {
       for (const scope of scopes) if (!store.holdsScope(scope)) return false;
       n += scopes.size;
     }
+    for (const [name, guarded] of needs.guarded) {
+      const store = this.storeOf(name);
+      for (const [scope, guard] of guarded) if (!this.settleGuarded(store, scope, guard)) return false;
+      n += guarded.size;
+    }
     this.counters.hits += n; // all of it in memory: the step needs no prefetch
+    return true;
+  }
+
+  // A guarded scope is in memory when complete, or (made complete here, with no read) when its
+  // guard is known absent: its operator keeps no entry under it then.
+  private settleGuarded(store: CachedStore, scope: string, guard: string): boolean {
+    if (store.holdsScope(scope)) return true;
+    if (!store.holds(guard) || !store.knownAbsent(guard)) return false;
+    store.completeScope(scope);
     return true;
   }
 
@@ -156,6 +170,14 @@ class CachedRocksDbStores implements PrefetchingStores {
         store.load(key, raw === null ? null : decodeValue(raw.toString("utf8")), raw?.length ?? 0);
       }
       this.counters.misses += reads.length;
+    }
+    // After the guards were read: only the scopes whose guard exists are scanned.
+    for (const [name, guarded] of needs.guarded) {
+      const store = this.storeOf(name);
+      for (const [scope, guard] of guarded) {
+        if (store.holdsScope(scope)) this.counters.hits++;
+        else if (!this.settleGuarded(store, scope, guard)) scans.push(this.loadScope(db, store, scope));
+      }
     }
     await Promise.all(scans);
   }

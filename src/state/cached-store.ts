@@ -70,6 +70,8 @@ export class CachedStore implements KeyValueStore {
   /** Encoded sizes of the overlay's values, noted while a commit encodes them. */
   private readonly encoded = new Map<string, number>();
   private bytes = 0;
+  /** Dirty keys the database holds whose clean copy was evicted before the commit. */
+  private readonly dirtyOnDisk = new Set<string>();
   /** Reads that faulted (exact keys and scanned scopes): the next prefetch loads them. */
   readonly wanted: { readonly keys: string[]; readonly scopes: string[] } = { keys: [], scopes: [] };
 
@@ -120,6 +122,7 @@ export class CachedStore implements KeyValueStore {
     const cached = this.cache.get(key);
     let committed: boolean | undefined;
     if (cached !== undefined) committed = cached.value !== ABSENT;
+    else if (this.dirtyOnDisk.has(key)) committed = true;
     else if (this.pinned || this.inCompleteScope(key)) committed = false;
     else if (slot === undefined) throw this.fault(key);
     else committed = true; // written blind this batch: delete it on disk too, whatever it held
@@ -161,6 +164,13 @@ export class CachedStore implements KeyValueStore {
   /** True when a read of `key` is answered from memory. */
   holds(key: string): boolean {
     return this.pinned || this.overlay.has(key) || this.cache.has(key) || this.inCompleteScope(key);
+  }
+
+  /** True when `key` is known absent: deleted since the commit, or read from disk as absent. */
+  knownAbsent(key: string): boolean {
+    const slot = this.overlay.get(key);
+    if (slot !== undefined) return slot === TOMBSTONE;
+    return this.cache.get(key)?.value === ABSENT;
   }
 
   /** True when every entry under `scope` is in memory. */
@@ -206,6 +216,9 @@ export class CachedStore implements KeyValueStore {
     const start = this.bytes;
     for (const [key, cached] of this.cache) {
       if (start - this.bytes >= target) break;
+      // delete() reads the clean copy to know whether the database holds a dirty key; a scope
+      // marked complete later, with no scan (a guarded scope), could not tell.
+      if (cached.value !== ABSENT && this.overlay.has(key)) this.dirtyOnDisk.add(key);
       this.cache.delete(key);
       this.release(cached.bytes);
       if (this.keys !== null && !this.overlay.has(key)) this.keys.delete(key);
@@ -255,10 +268,12 @@ export class CachedStore implements KeyValueStore {
     }
     this.encoded.clear();
     this.unflushed.clear();
+    this.dirtyOnDisk.clear();
   }
 
   dropOverlay(): void {
     this.overlay.clear();
+    this.dirtyOnDisk.clear();
     this.encoded.clear();
     this.keys = null; // rebuilt from the cache on the next scan
   }

@@ -26,7 +26,25 @@ export class StateNeeds {
     set.add(scope);
   }
 
+  /**
+   * Every entry of `store` under `scope`, which its operator keeps only while the entry `guard`
+   * (itself under the scope) exists: with the guard absent the scope is known empty, so a cache
+   * reads the guard (one multi-get for all of them) and scans only the scopes whose guard exists.
+   */
+  guardedScope(store: string, scope: string, guard: string): void {
+    this.key(store, guard);
+    let map = this.guarded.get(store);
+    if (map === undefined) {
+      map = new Map();
+      this.guarded.set(store, map);
+    }
+    map.set(scope, guard);
+  }
+
+  /** Guarded scopes: store -> scope -> guard key. */
+  readonly guarded = new Map<string, Map<string, string>>();
+
   get empty(): boolean {
-    return this.keys.size === 0 && this.scopes.size === 0;
+    return this.keys.size === 0 && this.scopes.size === 0 && this.guarded.size === 0;
   }
 }

@@ -145,3 +145,54 @@ test("pinned stores load whole at open and are never evicted", async (t) => {
   assert.equal(b.store("$timers").get("absent"), undefined);
   await b.close();
 });
+
+test("a guarded scope is scanned only when its guard exists; an absent guard makes it known empty with no scan", async (t) => {
+  const dir = await tempDir(t);
+  const a = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
+  await a.open();
+  a.store("s").put("A|n", { state: 1 });
+  a.store("s").put("A|e1", { ev: 1 });
+  await a.commit(cp(1));
+  await a.close();
+
+  const b = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
+  await b.open();
+  const needs = new StateNeeds();
+  needs.guardedScope("s", "A|", "A|n");
+  needs.guardedScope("s", "B|", "B|n");
+  assert.equal(b.holds(needs), false, "nothing read yet");
+  await b.prefetch(needs);
+  assert.equal(b.cacheStats().misses, 3, "two guards in one multi-get, one scan (A's)");
+  assert.deepEqual(b.store("s").get("A|e1"), { ev: 1 });
+  assert.equal(b.store("s").get("B|e1"), undefined, "B's guard is absent: B is known empty");
+  assert.equal(b.holds(needs), true);
+  assert.equal(b.cacheStats().faults, 0);
+  await b.close();
+});
+
+test("a key deleted, written again and deleted again in one commit is gone from disk, though the cache was over budget between steps", async (t) => {
+  const dir = await tempDir(t);
+  await writeCommitted(dir, { "A|n": { state: 1 }, "A|e1": { ev: 1 } }, 1);
+  const b = createCachedRocksDbStores(dir, { cacheBytes: 1 }); // every clean entry is over budget
+  await b.open();
+  const needs = new StateNeeds();
+  needs.guardedScope("s", "A|", "A|n");
+  await b.prefetch(needs);
+  const s = b.store("s");
+  s.delete("A|e1");
+  s.delete("A|n"); // the key's state ends: its guard is deleted last
+  b.trim(); // between two steps of the commit
+  await b.prefetch(needs); // the deleted guard makes the scope known empty, with no scan
+  s.put("A|e1", { ev: 2 });
+  s.put("A|n", { state: 2 }); // a new state starts in the same commit, and ends in it too
+  s.delete("A|e1");
+  s.delete("A|n");
+  await b.commit(cp(2));
+  await b.close();
+
+  const c = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
+  await c.open();
+  await c.prefetch(scope("s", "A|"));
+  assert.deepEqual([...c.store("s").prefix("A|")], [], "the committed entries were deleted on disk");
+  await c.close();
+});

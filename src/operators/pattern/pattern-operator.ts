@@ -7,7 +7,15 @@ import type { Expr } from "../../plan/expr.ts";
 import type { PatternOp } from "../../plan/plan.ts";
 import type { KeyValueStore } from "../../state/store.ts";
 import type { Operator, OperatorContext } from "../operator.ts";
-import { decodeKey, encodeKey, keyScope, type OriginTuple, originTuple, tupleOrigin } from "../store-keys.ts";
+import {
+  decodeKey,
+  encodeKey,
+  keyScope,
+  type OriginTuple,
+  originTuple,
+  patternStateKey,
+  tupleOrigin,
+} from "../store-keys.ts";
 import { type CompiledPattern, compileNfa, type Env } from "./compile-nfa.ts";
 import { outputEnv } from "./env.ts";
 import { type InertTest, inertTest } from "./inert.ts";
@@ -95,7 +103,7 @@ function accept(run: Runner, record: StreamRecord): void {
   if (inert && !run.pattern.usesPrev) return;
   const tkey = encodeKey(record.key);
   const scope = keyScope(tkey);
-  const st = (run.store.get(`${scope}n`) as unknown as KeyState | undefined) ?? {
+  const st = (run.store.get(patternStateKey(scope)) as unknown as KeyState | undefined) ?? {
     q: 0,
     n: 0,
     p: [],
@@ -112,7 +120,7 @@ function accept(run: Runner, record: StreamRecord): void {
   let i = st.b.length;
   while (i > 0 && (st.b[i - 1] as BufferedJson)[0] > ts) i--;
   const b = [...st.b.slice(0, i), buffered, ...st.b.slice(i)];
-  run.store.put(`${scope}n`, { ...st, q: st.q + 1, b } as unknown as Value);
+  run.store.put(patternStateKey(scope), { ...st, q: st.q + 1, b } as unknown as Value);
   run.ctx.timers.register(ts, tkey);
 }
 
@@ -135,7 +143,7 @@ function takeBuffered(st: KeyState, limit: number): [PatternEvent[], BufferedJso
 
 function fire(run: Runner, time: number, tkey: string): void {
   const scope = keyScope(tkey);
-  const st = run.store.get(`${scope}n`) as unknown as KeyState | undefined;
+  const st = run.store.get(patternStateKey(scope)) as unknown as KeyState | undefined;
   if (st === undefined) return;
   const ending = run.ctx.watermark() >= END_OF_INPUT_TIME;
   let nextId = st.n;
@@ -169,12 +177,12 @@ function fire(run: Runner, time: number, tkey: string): void {
   // The started flag of `match once` outlives the key's matches (it is the point); end of input drops it.
   const keep = run.pattern.usesPrev || state.started;
   if (idle && waiting.length === 0 && (ending || !keep)) {
-    run.store.delete(`${scope}n`);
+    run.store.delete(patternStateKey(scope));
   } else {
     const base: KeyState = { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting };
     const withPrev: KeyState = run.pattern.usesPrev ? { ...base, r: state.prev } : base;
     const next: KeyState = state.started ? { ...withPrev, o: 1 } : withPrev;
-    run.store.put(`${scope}n`, next as unknown as Value);
+    run.store.put(patternStateKey(scope), next as unknown as Value);
   }
 }
 
