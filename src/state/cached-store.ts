@@ -4,6 +4,7 @@
 // batch may read was prefetched before it (the task asks its operators), and a read of an entry
 // that is neither cached nor known absent throws StateMissError instead of answering a guess.
 import type { Value } from "../core/value.ts";
+import { CompleteScopes } from "./complete-scopes.ts";
 import type { WriteGuard } from "./overlay-store.ts";
 import { createSortedMap, type SortedMap } from "./sorted-map.ts";
 import { StateMissError } from "./state-errors.ts";
@@ -62,7 +63,7 @@ export class CachedStore implements KeyValueStore {
   /** Clean entries in least recently used order (a Map keeps insertion order). */
   private readonly cache = new Map<string, Cached>();
   /** Scopes whose every entry is in the cache or the overlay. */
-  private readonly complete: SortedMap<undefined> = createSortedMap<undefined>();
+  private readonly complete = new CompleteScopes();
   /** Keys of live cached entries and of the overlay, built on the first scan. */
   private keys: SortedMap<undefined> | null = null;
   /** Restored changes not yet on disk (null = delete); prefetches read them before the database. */
@@ -196,17 +197,7 @@ export class CachedStore implements KeyValueStore {
   completeScope(scope: string): void {
     if (this.pinned || this.inCompleteScope(scope)) return;
     // Kept prefix-free (a fault may have completed a narrower scope inside this one).
-    const inside: string[] = [];
-    const pair: [string, undefined] = ["", undefined];
-    for (let p = this.complete.getPairOrNextHigher(scope, pair); p?.[0].startsWith(scope); ) {
-      inside.push(p[0]);
-      p = this.complete.nextHigherPair(p[0], pair);
-    }
-    for (const narrower of inside) {
-      this.complete.delete(narrower);
-      this.release(entryBytes(narrower, 0));
-    }
-    this.complete.set(scope, undefined);
+    for (const narrower of this.complete.add(scope)) this.release(entryBytes(narrower, 0));
     this.charge(entryBytes(scope, 0));
   }
 
@@ -226,7 +217,7 @@ export class CachedStore implements KeyValueStore {
       this.dropScopeOf(key);
     }
     if (start - this.bytes < target && this.cache.size === 0) {
-      for (const scope of this.complete.keys()) this.release(entryBytes(scope, 0));
+      for (const scope of this.complete.all()) this.release(entryBytes(scope, 0));
       this.complete.clear();
     }
     return start - this.bytes;
@@ -334,15 +325,13 @@ export class CachedStore implements KeyValueStore {
   }
 
   private inCompleteScope(key: string): boolean {
-    if (this.complete.size === 0) return false;
-    const scope = this.complete.getPairOrNextLower(key)?.[0];
-    return scope !== undefined && key.startsWith(scope);
+    return this.complete.size !== 0 && this.complete.covers(key);
   }
 
   private dropScopeOf(key: string): void {
     if (this.complete.size === 0) return;
-    const scope = this.complete.getPairOrNextLower(key)?.[0];
-    if (scope !== undefined && key.startsWith(scope)) {
+    const scope = this.complete.covering(key);
+    if (scope !== undefined) {
       this.complete.delete(scope);
       this.release(entryBytes(scope, 0));
     }
