@@ -4,6 +4,7 @@
 // operator or a new layout that forgets to say what it reads does not compile or fails its tests.
 import type { PlanOp, WindowSpec } from "../plan/plan.ts";
 import type { StateNeeds } from "../state/state-needs.ts";
+import { patternScopeEntries } from "./pattern/shared-buffer.ts";
 import { decodeKey, encodeKey, keyScope, patternStateKey } from "./store-keys.ts";
 
 /** Adds to `needs` every entry `op` may read or scan while processing a record of `key` or its timers. */
@@ -29,9 +30,10 @@ export function addStateNeeds(op: PlanOp, key: string | null, needs: StateNeeds)
       if (key !== null) needs.key(op.store.name, key);
       return;
     case "pattern": {
-      // The key's state entry exists while the key has anything under its scope (pattern-operator.ts).
+      // The key's state entry exists while the key has anything under its scope, and names what
+      // (pattern-operator.ts, shared-buffer.ts).
       const scope = keyScope(encodeKey(key));
-      needs.guardedScope(op.store.name, scope, patternStateKey(scope));
+      needs.guardedScope(op.store.name, scope, patternStateKey(scope), patternScopeEntries);
       return;
     }
     default:

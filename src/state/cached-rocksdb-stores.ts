@@ -142,14 +142,7 @@ class CachedRocksDbStores implements PrefetchingStores {
     const reads: [CachedStore, string][] = [];
     for (const [name, keys] of needs.keys) {
       const store = this.storeOf(name);
-      for (const key of keys) {
-        if (store.holds(key)) {
-          this.counters.hits++;
-          store.touch(key);
-        } else if (store.unflushed.has(key)) {
-          store.load(key, store.unflushed.get(key) ?? null, 0);
-        } else reads.push([store, key]);
-      }
+      for (const key of keys) this.want(store, key, reads);
     }
     const scans: Promise<void>[] = [];
     for (const [name, scopes] of needs.scopes) {
@@ -159,27 +152,54 @@ class CachedRocksDbStores implements PrefetchingStores {
         else scans.push(this.loadScope(db, store, scope));
       }
     }
-    if (reads.length > 0) {
-      const batch = db.read({ capacity: reads.length, autoDestroy: true });
-      const pending = reads.map(([store, key]) => batch.get(entryKey(store.name, key)));
-      batch.tryFlush();
-      const values = await Promise.all(pending);
-      for (let i = 0; i < reads.length; i++) {
-        const [store, key] = reads[i] as [CachedStore, string];
-        const raw = values[i] as Buffer | null;
-        store.load(key, raw === null ? null : decodeValue(raw.toString("utf8")), raw?.length ?? 0);
-      }
-      this.counters.misses += reads.length;
-    }
-    // After the guards were read: only the scopes whose guard exists are scanned.
+    await this.readAll(db, reads);
+    // After the guards were read: a scope whose guard exists is read by the entries its guard
+    // names (one more multi-get for all of them), or scanned where the guard names none.
+    const named: [CachedStore, string][] = [];
+    const listed: [CachedStore, string][] = [];
     for (const [name, guarded] of needs.guarded) {
       const store = this.storeOf(name);
+      const members = needs.members.get(name);
       for (const [scope, guard] of guarded) {
         if (store.holdsScope(scope)) this.counters.hits++;
-        else if (!this.settleGuarded(store, scope, guard)) scans.push(this.loadScope(db, store, scope));
+        else if (!this.settleGuarded(store, scope, guard)) {
+          const entries = members?.(scope, store.get(guard) as Value);
+          if (entries === undefined) scans.push(this.loadScope(db, store, scope));
+          else {
+            for (const key of entries) this.want(store, key, named);
+            listed.push([store, scope]);
+          }
+        }
       }
     }
+    await this.readAll(db, named);
+    for (const [store, scope] of listed) store.completeScope(scope);
     await Promise.all(scans);
+  }
+
+  /** Counts `key` as a hit when memory holds it; else takes it from the restored changes or queues a read. */
+  private want(store: CachedStore, key: string, reads: [CachedStore, string][]): void {
+    if (store.holds(key)) {
+      this.counters.hits++;
+      store.touch(key);
+    } else if (store.unflushed.has(key)) {
+      store.load(key, store.unflushed.get(key) ?? null, 0);
+    } else reads.push([store, key]);
+  }
+
+  /** Reads `reads` in one multi-get and caches what it finds (absent entries as known absent). */
+  private async readAll(db: RocksDB, reads: readonly [CachedStore, string][]): Promise<void> {
+    if (reads.length === 0) return;
+    const batch = db.read({ capacity: reads.length, autoDestroy: true });
+    const pending = reads.map(([store, key]) => batch.get(entryKey(store.name, key)));
+    batch.tryFlush();
+    const values = await Promise.all(pending);
+    for (let i = 0; i < reads.length; i++) {
+      const [store, key] = reads[i] as [CachedStore, string];
+      const raw = values[i] as Buffer | null;
+      store.load(key, raw === null ? null : decodeValue(raw.toString("utf8")), raw?.length ?? 0);
+    }
+    this.counters.misses += reads.length;
   }
 
   pendingChanges(): readonly StoreChange[] {

@@ -1,5 +1,12 @@
 // State stage: what a batch may read, gathered before it runs so a bounded cache can prefetch it.
 // Operators name exact store keys (a key's one entry, a table row) and key scopes they scan.
+import type { Value } from "../core/value.ts";
+
+/**
+ * The other entries under a guarded scope, named by its guard's value (present), or undefined when
+ * the value does not list them: the scope is then scanned. Point reads cost a fifth of a scan.
+ */
+export type ScopeMembers = (scope: string, guardValue: Value) => readonly string[] | undefined;
 
 /** The store entries a batch may read: exact keys and complete scopes, per store. */
 export class StateNeeds {
@@ -29,10 +36,12 @@ export class StateNeeds {
   /**
    * Every entry of `store` under `scope`, which its operator keeps only while the entry `guard`
    * (itself under the scope) exists: with the guard absent the scope is known empty, so a cache
-   * reads the guard (one multi-get for all of them) and scans only the scopes whose guard exists.
+   * reads the guard (one multi-get for all of them) and scans only the scopes whose guard exists;
+   * with `members`, it reads the entries the guard names instead of scanning.
    */
-  guardedScope(store: string, scope: string, guard: string): void {
+  guardedScope(store: string, scope: string, guard: string, members?: ScopeMembers): void {
     this.key(store, guard);
+    if (members !== undefined) this.members.set(store, members);
     let map = this.guarded.get(store);
     if (map === undefined) {
       map = new Map();
@@ -43,6 +52,8 @@ export class StateNeeds {
 
   /** Guarded scopes: store -> scope -> guard key. */
   readonly guarded = new Map<string, Map<string, string>>();
+  /** How a store's guards name their scope's entries (one function per store). */
+  readonly members = new Map<string, ScopeMembers>();
 
   get empty(): boolean {
     return this.keys.size === 0 && this.scopes.size === 0 && this.guarded.size === 0;

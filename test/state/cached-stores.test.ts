@@ -196,3 +196,39 @@ test("a key deleted, written again and deleted again in one commit is gone from 
   assert.deepEqual([...c.store("s").prefix("A|")], [], "the committed entries were deleted on disk");
   await c.close();
 });
+
+test("a guard that names its scope's entries has them read by name; one that names none has its scope scanned", async (t) => {
+  const dir = await tempDir(t);
+  await writeCommitted(
+    dir,
+    {
+      "A|n": { names: ["A|e1"] },
+      "A|e1": { ev: 1 },
+      "A|z": { unnamed: true }, // not named by A's guard: a read by name does not see it
+      "B|n": { names: null },
+      "B|e1": { ev: 2 },
+    },
+    1,
+  );
+  const b = createCachedRocksDbStores(dir, { cacheBytes: 1 << 20 });
+  await b.open();
+  const named = (_scope: string, guard: Value) => {
+    const names = (guard as { names: string[] | null }).names;
+    return names === null ? undefined : names;
+  };
+  const needs = new StateNeeds();
+  needs.guardedScope("s", "A|", "A|n", named);
+  needs.guardedScope("s", "B|", "B|n", named);
+  await b.prefetch(needs);
+  const s = b.store("s");
+  assert.deepEqual(s.get("A|e1"), { ev: 1 });
+  assert.equal(s.get("A|z"), undefined, "A's scope was read by the names its guard gives, not scanned");
+  assert.deepEqual(
+    [...s.prefix("B|")].map(([k]) => k),
+    ["B|e1", "B|n"],
+    "B's guard names none: scanned",
+  );
+  assert.equal(b.holds(needs), true);
+  assert.equal(b.cacheStats().faults, 0);
+  await b.close();
+});

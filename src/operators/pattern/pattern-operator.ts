@@ -20,7 +20,7 @@ import { type CompiledPattern, compileNfa, type Env } from "./compile-nfa.ts";
 import { outputEnv } from "./env.ts";
 import { type InertTest, inertTest } from "./inert.ts";
 import { KeyNfa, type Missed, type PartialJson, type TimedOut } from "./nfa.ts";
-import { type PatternEvent, SharedBuffer, type Take } from "./shared-buffer.ts";
+import { type LiveEntries, type PatternEvent, SharedBuffer, type Take } from "./shared-buffer.ts";
 import { type SkipPolicy, skipPolicy } from "./skip/skip-policy.ts";
 
 // A key's persisted state: next arrival sequence, next node id, partial matches, held matches, and
@@ -36,6 +36,9 @@ interface KeyState {
   readonly b: readonly BufferedJson[];
   readonly r?: Row | null;
   readonly o?: 1;
+  /** The buffer's live node ids and event seqs (shared-buffer.ts), while it holds any. */
+  readonly k?: readonly number[];
+  readonly x?: readonly number[];
 }
 
 // `inert` (1): an event the cheap path would skip, kept only for `prev` (its place in event-time order).
@@ -147,7 +150,7 @@ function fire(run: Runner, time: number, tkey: string): void {
   if (st === undefined) return;
   const ending = run.ctx.watermark() >= END_OF_INPUT_TIME;
   let nextId = st.n;
-  const buffer = new SharedBuffer(run.store, scope, () => nextId++);
+  const buffer = new SharedBuffer(run.store, scope, () => nextId++, liveEntries(st));
   const nfa = new KeyNfa(run.pattern, run.policy, buffer, run.alias, {
     partials: st.p,
     held: st.h,
@@ -179,11 +182,19 @@ function fire(run: Runner, time: number, tkey: string): void {
   if (idle && waiting.length === 0 && (ending || !keep)) {
     run.store.delete(patternStateKey(scope));
   } else {
-    const base: KeyState = { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting };
+    const live = buffer.live;
+    const listed = live !== null && !idle ? { k: live.nodes, x: live.events } : null;
+    const base: KeyState = { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting, ...listed };
     const withPrev: KeyState = run.pattern.usesPrev ? { ...base, r: state.prev } : base;
     const next: KeyState = state.started ? { ...withPrev, o: 1 } : withPrev;
     run.store.put(patternStateKey(scope), next as unknown as Value);
   }
+}
+
+// The lists start empty for a key with no match; an older state with matches and no lists keeps none.
+function liveEntries(st: KeyState): LiveEntries | null {
+  if (st.k !== undefined && st.x !== undefined) return { nodes: [...st.k], events: [...st.x] };
+  return st.p.length === 0 && st.h.length === 0 ? { nodes: [], events: [] } : null;
 }
 
 function scheduleTimers(

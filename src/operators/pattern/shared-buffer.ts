@@ -6,7 +6,7 @@
 // (node identity plays the role of Flink's Dewey version numbers). Nodes count the partial matches and
 // child nodes that point at them, events count the nodes that hold them; at zero an entry is deleted.
 import type { Origin } from "../../core/record.ts";
-import type { Row } from "../../core/value.ts";
+import type { Row, Value } from "../../core/value.ts";
 import type { KeyValueStore } from "../../state/store.ts";
 import { type OriginTuple, originTuple, tupleOrigin } from "../store-keys.ts";
 
@@ -42,17 +42,42 @@ export function eventKey(scope: string, seq: number): string {
   return `${scope}e${seq}`;
 }
 
+/**
+ * The entries a key's buffer holds: its live node ids and event sequence numbers. The key's state
+ * entry lists them, so a state cache reads them by name instead of scanning the key's scope.
+ */
+export interface LiveEntries {
+  readonly nodes: number[];
+  readonly events: number[];
+}
+
+/** The entries under a pattern key's scope besides its state entry, from that entry's value (state-layout.ts). */
+export function patternScopeEntries(scope: string, state: Value): readonly string[] | undefined {
+  const st = state as { p?: readonly unknown[]; h?: readonly unknown[]; k?: number[]; x?: number[] };
+  if (st.k === undefined || st.x === undefined) {
+    // No lists: none are needed when the key has no match (no node, no event), else an older state.
+    return st.p?.length === 0 && st.h?.length === 0 ? [] : undefined;
+  }
+  const out: string[] = [];
+  for (const id of st.k) out.push(nodeKey(scope, id));
+  for (const seq of st.x) out.push(eventKey(scope, seq));
+  return out;
+}
+
 /** The shared buffer of one key over the operator's store; `nextId` allocates node ids. */
 export class SharedBuffer {
   private readonly paths = new Map<number, readonly Take[]>();
   private readonly store: KeyValueStore;
   private readonly scope: string;
   private readonly nextId: () => number;
+  /** Null for a state written before the lists existed: then they are not kept. */
+  readonly live: LiveEntries | null;
 
-  constructor(store: KeyValueStore, scope: string, nextId: () => number) {
+  constructor(store: KeyValueStore, scope: string, nextId: () => number, live: LiveEntries | null) {
     this.store = store;
     this.scope = scope;
     this.nextId = nextId;
+    this.live = live;
   }
 
   /** Appends a take of `event` by `step` after node `prev`; the caller owns the new node's one reference. */
@@ -64,6 +89,10 @@ export class SharedBuffer {
     this.store.put(ek, [event.ts, event.value, originTuple(event.origin), refs]);
     if (prev !== NO_NODE) this.retain(prev);
     this.store.put(nodeKey(this.scope, id), [event.seq, step, prev, 1]);
+    if (this.live !== null) {
+      if (stored === undefined) this.live.events.push(event.seq);
+      this.live.nodes.push(id);
+    }
     return id;
   }
 
@@ -84,6 +113,7 @@ export class SharedBuffer {
         return;
       }
       this.store.delete(k);
+      if (this.live !== null) drop(this.live.nodes, cur);
       this.paths.delete(cur);
       this.releaseEvent(n[0]);
       cur = n[2];
@@ -115,6 +145,14 @@ export class SharedBuffer {
     const e = this.store.get(k) as EventJson | undefined;
     if (e === undefined) return;
     if (e[3] > 1) this.store.put(k, [e[0], e[1], e[2], e[3] - 1]);
-    else this.store.delete(k);
+    else {
+      this.store.delete(k);
+      if (this.live !== null) drop(this.live.events, seq);
+    }
   }
+}
+
+function drop(list: number[], x: number): void {
+  const i = list.indexOf(x);
+  if (i >= 0) list.splice(i, 1);
 }
