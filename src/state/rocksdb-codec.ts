@@ -14,8 +14,16 @@ export const CHECKPOINT_KEY = "meta:checkpoint";
  * which UTF-8 cannot carry) and groups each store's keys under one byte prefix.
  */
 export function entryKey(store: string, key: string): string {
-  return JSON.stringify([store, key]);
+  // The same text as JSON.stringify([store, key]), without its array and escaping for the plain
+  // keys operators write (this runs once per read and per write of a commit).
+  if (NEEDS_ESCAPE.test(store) || NEEDS_ESCAPE.test(key)) return JSON.stringify([store, key]);
+  return `["${store}","${key}"]`;
 }
+
+// What JSON.stringify escapes in a string: quote, backslash, control characters, lone surrogates
+// (any surrogate sends a string to the slow path, which escapes exactly the lone ones).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes exactly these characters
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** Parses an entry key; undefined when it is not one. */
 export function parseEntryKey(text: string): { store: string; key: string } | undefined {
@@ -29,12 +37,21 @@ export function parseEntryKey(text: string): { store: string; key: string } | un
 
 /** A value as JSON text. JSON has no NaN/Infinity: such numbers would come back as null, so they are refused. */
 export function encodeValue(value: Value, where: string): string {
-  const text = JSON.stringify(value, (_k, v: unknown) => {
-    if (typeof v === "number" && !Number.isFinite(v)) throw new TypeError(`${where}: ${v} is not storable`);
-    return v;
-  });
+  const text = JSON.stringify(value);
   if (typeof text !== "string") throw new TypeError(`${where}: value is not JSON`);
+  // JSON.stringify writes a non-finite number as null: only a text with a null can hide one.
+  if (text.includes("null")) refuseNonFinite(value, where);
   return text;
+}
+
+function refuseNonFinite(v: unknown, where: string): void {
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new TypeError(`${where}: ${v} is not storable`);
+  } else if (Array.isArray(v)) {
+    for (const x of v) refuseNonFinite(x, where);
+  } else if (typeof v === "object" && v !== null) {
+    for (const x of Object.values(v)) refuseNonFinite(x, where);
+  }
 }
 
 export function decodeValue(text: string): Value {
