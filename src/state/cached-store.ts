@@ -237,13 +237,14 @@ export class CachedStore implements KeyValueStore {
     }
   }
 
-  /** Calls `write` for every change the database lacks (restored first, then the overlay), in key order. */
+  /**
+   * Calls `write` for every change the database lacks (restored first, then the overlay; a key in
+   * both is written once, from the overlay). Unsorted: a write batch applies as a whole whatever
+   * its order, and sorting the dirty keys was a visible part of each commit.
+   */
   forEachDurableWrite(write: (key: string, value: Value | null) => number): void {
-    for (const key of [...this.unflushed.keys()].sort()) {
-      if (!this.overlay.has(key)) write(key, this.unflushed.get(key) as Value | null);
-    }
-    for (const key of [...this.overlay.keys()].sort()) {
-      const slot = this.overlay.get(key) as Slot;
+    for (const [key, value] of this.unflushed) if (!this.overlay.has(key)) write(key, value);
+    for (const [key, slot] of this.overlay) {
       const length = write(key, slot === TOMBSTONE ? null : slot);
       if (slot !== TOMBSTONE) this.encoded.set(key, length);
     }
