@@ -127,6 +127,9 @@ export class OverlayStore implements KeyValueStore {
 
   /** Applies a restored change as committed (null = delete); `durable` says storage already has it. */
   applyToBase(key: string, value: Value | null, durable: boolean): void {
+    // A restore comes only with no pending change, but the key may still be in the undo log (put,
+    // then deleted again): its entry there ("absent") would make the restored value a change.
+    this.undo.delete(key);
     if (value === null) {
       if (this.live.delete(key)) this.liveKeys?.delete(key);
     } else {

@@ -163,6 +163,17 @@ for (const [kind, make] of kinds) {
       assert.equal(s.store("c").get("z"), 9);
     });
 
+    test("a restore of a key put and deleted again since the commit is not a pending change", async (t) => {
+      const s = await opened(t, make);
+      const a = s.store("a");
+      a.put("k", "written"); // a new key, then gone again: nothing is pending
+      a.delete("k");
+      s.applyRestored([{ store: "a", key: "k", value: "restored" }]);
+      assert.deepEqual(s.pendingChanges(), []);
+      s.rollback();
+      assert.equal(a.get("k"), "restored", "the restored value is the committed one");
+    });
+
     test("size counts live entries through puts, overwrites and deletes", async (t) => {
       const s = await opened(t, make);
       const a = s.store("a");
