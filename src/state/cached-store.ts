@@ -56,6 +56,7 @@ export function entryBytes(key: string, encodedLength: number): number {
 export class CachedStore implements KeyValueStore {
   readonly name: string;
   readonly pinned: boolean;
+  readonly readsByName = true;
   private readonly guard: WriteGuard;
   private readonly account: CacheAccount;
   private readonly counters: CacheCounters;

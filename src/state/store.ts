@@ -28,6 +28,11 @@ export interface KeyValueStore<V extends Value = Value> {
   entries(): IterableIterator<[string, V]>;
   /** Live entries (for the bounded-state tests and the store-size metric). */
   size(): number;
+  /**
+   * True for a store that prefetches what a step reads (a cache over disk): operators whose key
+   * state can name the key's other entries do so for it, so it reads them by key, not by a scan.
+   */
+  readonly readsByName?: boolean;
 }
 
 /** One change to a store since the last checkpoint: what the changelog carries (value null = delete). */

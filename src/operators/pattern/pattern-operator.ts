@@ -68,11 +68,14 @@ export function createPatternOperator(
     },
     { timeouts: op.onTimeout !== null, gapMs: op.gapMs, startOnce: op.startOnce },
   );
+  const store = ctx.store(op.store.name);
   const run: Runner = {
     op: op.name,
     pattern,
     policy: skipPolicy(op.skip),
-    store: ctx.store(op.store.name),
+    store,
+    // Only a store that prefetches reads the names; keeping them costs a tenth of a busy key's fire.
+    namesEntries: store.readsByName === true,
     ctx,
     alias: sourceAlias,
     inert: inertTest(op.steps, sourceAlias, compile),
@@ -88,6 +91,8 @@ interface Runner {
   readonly pattern: CompiledPattern;
   readonly policy: SkipPolicy;
   readonly store: KeyValueStore;
+  /** Whether the key's state entry names its buffer's entries (shared-buffer.ts, LiveEntries). */
+  readonly namesEntries: boolean;
   readonly ctx: OperatorContext;
   readonly alias: string;
   /** The cheap path (inert.ts): null when the pattern could notice any event. */
@@ -150,7 +155,12 @@ function fire(run: Runner, time: number, tkey: string): void {
   if (st === undefined) return;
   const ending = run.ctx.watermark() >= END_OF_INPUT_TIME;
   let nextId = st.n;
-  const buffer = new SharedBuffer(run.store, scope, () => nextId++, liveEntries(st));
+  const buffer = new SharedBuffer(
+    run.store,
+    scope,
+    () => nextId++,
+    run.namesEntries ? liveEntries(st) : null,
+  );
   const nfa = new KeyNfa(run.pattern, run.policy, buffer, run.alias, {
     partials: st.p,
     held: st.h,
@@ -183,8 +193,18 @@ function fire(run: Runner, time: number, tkey: string): void {
     run.store.delete(patternStateKey(scope));
   } else {
     const live = buffer.live;
-    const listed = live !== null && !idle ? { k: live.nodes, x: live.events } : null;
-    const base: KeyState = { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting, ...listed };
+    const base: KeyState =
+      live === null || idle
+        ? { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting }
+        : {
+            q: st.q,
+            n: nextId,
+            p: state.partials,
+            h: state.held,
+            b: waiting,
+            k: [...live.nodes],
+            x: [...live.events],
+          };
     const withPrev: KeyState = run.pattern.usesPrev ? { ...base, r: state.prev } : base;
     const next: KeyState = state.started ? { ...withPrev, o: 1 } : withPrev;
     run.store.put(patternStateKey(scope), next as unknown as Value);
@@ -193,8 +213,8 @@ function fire(run: Runner, time: number, tkey: string): void {
 
 // The lists start empty for a key with no match; an older state with matches and no lists keeps none.
 function liveEntries(st: KeyState): LiveEntries | null {
-  if (st.k !== undefined && st.x !== undefined) return { nodes: [...st.k], events: [...st.x] };
-  return st.p.length === 0 && st.h.length === 0 ? { nodes: [], events: [] } : null;
+  if (st.k !== undefined && st.x !== undefined) return { nodes: new Set(st.k), events: new Set(st.x) };
+  return st.p.length === 0 && st.h.length === 0 ? { nodes: new Set(), events: new Set() } : null;
 }
 
 function scheduleTimers(

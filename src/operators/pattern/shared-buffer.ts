@@ -47,8 +47,8 @@ export function eventKey(scope: string, seq: number): string {
  * entry lists them, so a state cache reads them by name instead of scanning the key's scope.
  */
 export interface LiveEntries {
-  readonly nodes: number[];
-  readonly events: number[];
+  readonly nodes: Set<number>;
+  readonly events: Set<number>;
 }
 
 /** The entries under a pattern key's scope besides its state entry, from that entry's value (state-layout.ts). */
@@ -90,8 +90,8 @@ export class SharedBuffer {
     if (prev !== NO_NODE) this.retain(prev);
     this.store.put(nodeKey(this.scope, id), [event.seq, step, prev, 1]);
     if (this.live !== null) {
-      if (stored === undefined) this.live.events.push(event.seq);
-      this.live.nodes.push(id);
+      if (stored === undefined) this.live.events.add(event.seq);
+      this.live.nodes.add(id);
     }
     return id;
   }
@@ -113,7 +113,7 @@ export class SharedBuffer {
         return;
       }
       this.store.delete(k);
-      if (this.live !== null) drop(this.live.nodes, cur);
+      this.live?.nodes.delete(cur);
       this.paths.delete(cur);
       this.releaseEvent(n[0]);
       cur = n[2];
@@ -147,12 +147,7 @@ export class SharedBuffer {
     if (e[3] > 1) this.store.put(k, [e[0], e[1], e[2], e[3] - 1]);
     else {
       this.store.delete(k);
-      if (this.live !== null) drop(this.live.events, seq);
+      this.live?.events.delete(seq);
     }
   }
-}
-
-function drop(list: number[], x: number): void {
-  const i = list.indexOf(x);
-  if (i >= 0) list.splice(i, 1);
 }
