@@ -64,8 +64,25 @@ export interface TaskTimers {
   invalidate(): void;
 }
 
-/** The timers due at one time: operator -> key -> whether the store has it (flushed or loaded). */
-type AtTime = Map<string, Map<string, boolean>>;
+/**
+ * The timers due at one time, each with whether the store has it (flushed or loaded): most times
+ * hold one timer, kept inline; more are operator -> key -> stored. (Two Maps per distinct time were
+ * most of a pending timer's memory, and sliding panes and pattern matches make times distinct.)
+ */
+type AtTime = OneTimer | Map<string, Map<string, boolean>>;
+
+interface OneTimer {
+  readonly operator: string;
+  readonly key: string;
+  stored: boolean;
+}
+
+/** Whether the store has the timer (operator, key) of `at`; undefined when it is not pending. */
+function storedAt(at: AtTime | undefined, operator: string, key: string): boolean | undefined {
+  if (at === undefined) return undefined;
+  if (at instanceof Map) return at.get(operator)?.get(key);
+  return at.operator === operator && at.key === key ? at.stored : undefined;
+}
 
 type Timer = readonly [time: number, operator: string, key: string];
 
@@ -153,7 +170,7 @@ class TimerTable implements TaskTimers {
       const entries = this.sortedAt(time);
       for (let i = this.sortedStart; i < entries.length && out.length < limit; i++) {
         const [operator, key] = entries[i] as [string, string];
-        if (at?.get(operator)?.has(key)) out.push({ time, operator, key });
+        if (storedAt(at, operator, key) !== undefined) out.push({ time, operator, key });
       }
     }
     for (const t of popped) this.times.push(t);
@@ -167,9 +184,10 @@ class TimerTable implements TaskTimers {
   flush(): void {
     for (const [time, operator, key] of this.removed) this.store.delete(timerKey(time, operator, key));
     for (const [time, operator, key] of this.added) {
-      const keys = this.byTime.get(time)?.get(operator);
-      if (keys?.get(key) !== false) continue; // fired or cancelled since, or flushed already
-      keys.set(key, true);
+      const at = this.byTime.get(time);
+      if (storedAt(at, operator, key) !== false) continue; // fired or cancelled since, or flushed already
+      if (at instanceof Map) at.get(operator)?.set(key, true);
+      else (at as OneTimer).stored = true;
       this.store.put(timerKey(time, operator, key), 1);
     }
     this.removed = [];
@@ -207,17 +225,23 @@ class TimerTable implements TaskTimers {
   private add(time: number, operator: string, key: string, stored: boolean): boolean {
     let at = this.byTime.get(time);
     if (at === undefined) {
-      at = new Map();
-      this.byTime.set(time, at);
+      this.byTime.set(time, { operator, key, stored });
       this.times.push(time);
+    } else {
+      if (!(at instanceof Map)) {
+        if (at.operator === operator && at.key === key) return false;
+        const one = at;
+        at = new Map([[one.operator, new Map([[one.key, one.stored]])]]);
+        this.byTime.set(time, at);
+      }
+      let keys = at.get(operator);
+      if (keys === undefined) {
+        keys = new Map();
+        at.set(operator, keys);
+      }
+      if (keys.has(key)) return false;
+      keys.set(key, stored);
     }
-    let keys = at.get(operator);
-    if (keys === undefined) {
-      keys = new Map();
-      at.set(operator, keys);
-    }
-    if (keys.has(key)) return false;
-    keys.set(key, stored);
     this.count++;
     if (time === this.sortedTime) this.sortedTime = null;
     return true;
@@ -226,13 +250,15 @@ class TimerTable implements TaskTimers {
   // Removes a pending timer; false when there was none.
   private remove(time: number, operator: string, key: string): boolean {
     const at = this.byTime.get(time);
-    const keys = at?.get(operator);
-    const stored = keys?.get(key);
-    if (at === undefined || keys === undefined || stored === undefined) return false;
-    keys.delete(key);
+    const stored = storedAt(at, operator, key);
+    if (stored === undefined) return false;
     if (stored) this.removed.push([time, operator, key]);
-    if (keys.size === 0) at.delete(operator);
-    if (at.size === 0) this.byTime.delete(time); // its heap entry goes when it reaches the top
+    if (at instanceof Map) {
+      const keys = at.get(operator) as Map<string, boolean>;
+      keys.delete(key);
+      if (keys.size === 0) at.delete(operator);
+      if (at.size === 0) this.byTime.delete(time); // its heap entry goes when it reaches the top
+    } else this.byTime.delete(time);
     this.count--;
     return true;
   }
@@ -261,8 +287,10 @@ class TimerTable implements TaskTimers {
     const at = this.byTime.get(time);
     if (this.sortedTime !== time) {
       const entries: [string, string][] = [];
-      for (const [operator, keys] of at ?? []) for (const key of keys.keys()) entries.push([operator, key]);
-      entries.sort(compareEntries);
+      if (at instanceof Map) {
+        for (const [operator, keys] of at) for (const key of keys.keys()) entries.push([operator, key]);
+        entries.sort(compareEntries);
+      } else if (at !== undefined) entries.push([at.operator, at.key]);
       this.sortedTime = time;
       this.sorted = entries;
       this.sortedStart = 0;
@@ -270,7 +298,7 @@ class TimerTable implements TaskTimers {
     const entries = this.sorted;
     while (this.sortedStart < entries.length) {
       const [operator, key] = entries[this.sortedStart] as [string, string];
-      if (at?.get(operator)?.has(key)) break;
+      if (storedAt(at, operator, key) !== undefined) break;
       this.sortedStart++;
     }
     return entries;
