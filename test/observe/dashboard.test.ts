@@ -66,13 +66,15 @@ kafkaTest(
         assert.deepEqual(drawn, names, "one box per node of the topology");
         assert.equal(await page.locator("#topology svg path.edge").count(), topology.edges.length);
 
-        // Wait until the page shows outputs of the filter rule, a live rate, lag and tasks.
+        // Wait until the page shows outputs of the filter rule, a live rate, lag, tasks and the bad
+        // line's dead letter (its partition's task may commit after the others: the figures are live).
         // (The page's code is given as text: the tests are typed without the DOM library.)
         await page.waitForFunction(
           `Number(document.querySelector('#rules tr[data-key="big"] td[data-alerts]')?.dataset.alerts ?? 0) > 0 &&
          /[1-9]/.test(document.querySelector("#topology g.node.source .rate")?.textContent ?? "") &&
          document.querySelectorAll("#lag tbody tr").length === ${PARTITIONS} &&
-         document.querySelectorAll("#tasks tbody tr").length === ${PARTITIONS}`,
+         document.querySelectorAll("#tasks tbody tr").length === ${PARTITIONS} &&
+         [...document.querySelectorAll("#dead-letters tbody tr")].some((r) => r.textContent === "decode-error1")`,
           undefined,
           { timeout: 60_000 },
         );
