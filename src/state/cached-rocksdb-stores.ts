@@ -128,7 +128,7 @@ class CachedRocksDbStores implements PrefetchingStores {
   // guard is known absent: its operator keeps no entry under it then.
   private settleGuarded(store: CachedStore, scope: string, guard: string): boolean {
     if (store.holdsScope(scope)) return true;
-    if (!store.holds(guard) || !store.knownAbsent(guard)) return false;
+    if (!store.knownAbsent(guard)) return false;
     store.completeScope(scope);
     return true;
   }

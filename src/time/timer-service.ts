@@ -84,6 +84,12 @@ function storedAt(at: AtTime | undefined, operator: string, key: string): boolea
   return at.operator === operator && at.key === key ? at.stored : undefined;
 }
 
+/** Records that the store now has the pending timer (operator, key) of `at`. */
+function markStored(at: AtTime, operator: string, key: string): void {
+  if (at instanceof Map) at.get(operator)?.set(key, true);
+  else at.stored = true;
+}
+
 type Timer = readonly [time: number, operator: string, key: string];
 
 /** Creates the timer table over `store` (operator ids must not contain "\0"). */
@@ -185,9 +191,8 @@ class TimerTable implements TaskTimers {
     for (const [time, operator, key] of this.removed) this.store.delete(timerKey(time, operator, key));
     for (const [time, operator, key] of this.added) {
       const at = this.byTime.get(time);
-      if (storedAt(at, operator, key) !== false) continue; // fired or cancelled since, or flushed already
-      if (at instanceof Map) at.get(operator)?.set(key, true);
-      else (at as OneTimer).stored = true;
+      if (at === undefined || storedAt(at, operator, key) !== false) continue; // fired or cancelled since, or flushed already
+      markStored(at, operator, key);
       this.store.put(timerKey(time, operator, key), 1);
     }
     this.removed = [];

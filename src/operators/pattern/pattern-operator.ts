@@ -193,19 +193,11 @@ function fire(run: Runner, time: number, tkey: string): void {
     run.store.delete(patternStateKey(scope));
   } else {
     const live = buffer.live;
-    const base: KeyState =
-      live === null || idle
-        ? { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting }
-        : {
-            q: st.q,
-            n: nextId,
-            p: state.partials,
-            h: state.held,
-            b: waiting,
-            k: [...live.nodes],
-            x: [...live.events],
-          };
-    const withPrev: KeyState = run.pattern.usesPrev ? { ...base, r: state.prev } : base;
+    const base: KeyState = { q: st.q, n: nextId, p: state.partials, h: state.held, b: waiting };
+    // The names only where a store reads them (memory stores never do: no spread for them).
+    const named: KeyState =
+      live === null || idle ? base : { ...base, k: [...live.nodes], x: [...live.events] };
+    const withPrev: KeyState = run.pattern.usesPrev ? { ...named, r: state.prev } : named;
     const next: KeyState = state.started ? { ...withPrev, o: 1 } : withPrev;
     run.store.put(patternStateKey(scope), next as unknown as Value);
   }
