@@ -82,7 +82,10 @@ const vigil: Contender = {
   supports: () => true,
   start: async (spec) => {
     const rules = await writeRules(spec);
-    const args = ["--import", "tsx", join(REPO, "src/cli/main.ts"), "run", rules];
+    // VIGIL_BENCH_E2E_CPU_PROF=<dir>: the worker writes a V8 CPU profile there when it stops.
+    const profile = process.env["VIGIL_BENCH_E2E_CPU_PROF"];
+    const args = profile ? ["--cpu-prof", "--cpu-prof-dir", profile] : [];
+    args.push("--import", "tsx", join(REPO, "src/cli/main.ts"), "run", rules);
     args.push("--brokers", spec.brokers, "--group", spec.group, "--state-dir", join(spec.dir, "state"));
     return launch(process.execPath, args, spec.dir);
   },

@@ -3,10 +3,11 @@
 // after a fix, each exactly once: one transaction writes the re-driven records and, in a compacted
 // ledger topic (`<group>-dlq-redriven`, keyed by the input's coordinates), that they were re-driven;
 // a later replay skips what the ledger holds. A re-driven record carries its original coordinates.
-import { Kafka, logLevel } from "kafkajs";
+
 import type { DeadLetter, DeadLetterReason } from "../core/record.ts";
 import { type Connection, kafkaClientConfig } from "./connection.ts";
 import { headerText } from "./evidence-reader.ts";
+import { Kafka, logLevel } from "./kafkajs.ts";
 import { readPartitions, topicOffsets } from "./partition-reader.ts";
 import { parseDeadLetter, type RawHeaders } from "./serdes.ts";
 import { ensureTopics } from "./topics.ts";

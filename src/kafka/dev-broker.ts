@@ -8,9 +8,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Kafka, logLevel } from "kafkajs";
 import { writeBrokerFiles } from "./dev-broker-config.ts";
 import { ensureBrokerJars, KAFKA_VERSION } from "./dev-broker-jars.ts";
+import { Kafka, logLevel } from "./kafkajs.ts";
 
 /** A running dev broker. */
 export interface DevBroker {

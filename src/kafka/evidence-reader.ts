@@ -2,9 +2,10 @@
 // (the rule, and the topic, partition and offset of each input event the match bound; a window's
 // first and last contributing events and their count), and fetches those input events from their
 // topics (read_committed, outside any application group). Bounded: at most `limit` events.
-import { Kafka, type KafkaMessage, logLevel } from "kafkajs";
+import type { KafkaMessage } from "kafkajs";
 import type { Evidence, Origin } from "../core/record.ts";
 import { type Connection, kafkaClientConfig } from "./connection.ts";
+import { Kafka, logLevel } from "./kafkajs.ts";
 import { readPartitions } from "./partition-reader.ts";
 import { HEADERS, type RawHeaders } from "./serdes.ts";
 

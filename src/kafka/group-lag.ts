@@ -1,8 +1,9 @@
 // Kafka I/O stage: `vigil lag --group <id>`: per partition the group has committed offsets for,
 // the committed offset, the log end, the lag and the member that owns it now (from the group's
 // current assignment), as `kafka-consumer-groups --describe` prints them.
-import { AssignerProtocol, Kafka, logLevel } from "kafkajs";
+
 import { type Connection, kafkaClientConfig } from "./connection.ts";
+import { AssignerProtocol, Kafka, logLevel } from "./kafkajs.ts";
 import { topicOffsets } from "./partition-reader.ts";
 
 export interface PartitionLag {

@@ -1,6 +1,7 @@
 // Kafka I/O stage: routes kafkajs's own log entries (warn and above) into the worker's event log as
 // `kafka.warn` / `kafka.error` events, so a worker's stderr stays JSON lines only.
-import { type logCreator, logLevel } from "kafkajs";
+import type { logCreator } from "kafkajs";
+import { logLevel } from "./kafkajs.ts";
 import type { WorkerLog } from "./worker-layout.ts";
 
 /** The kafkajs client settings that send its warnings and errors to `log`. */

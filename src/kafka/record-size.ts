@@ -28,9 +28,10 @@ const utf8 = (s: string | null | undefined): number => (s == null ? 0 : Buffer.b
  * timestamp delta 10, offset delta 5, key and value lengths 5 each, header count 5), plus the bytes.
  */
 export function recordBytes(r: WireRecord): number {
-  let headers = 0;
-  for (const [k, v] of Object.entries(r.headers ?? {})) headers += 10 + utf8(k) + utf8(v);
-  return 36 + utf8(r.key) + utf8(r.value) + headers;
+  let bytes = 36 + utf8(r.key) + utf8(r.value);
+  const headers = r.headers;
+  if (headers !== undefined) for (const k in headers) bytes += 10 + utf8(k) + utf8(headers[k]);
+  return bytes;
 }
 
 /** True when the record fits a batch of its own under `maxMessageBytes`. */
@@ -53,25 +54,40 @@ export interface SendBounds {
  */
 export function chunkRecords(records: readonly TopicRecord[], bounds: SendBounds): TopicMessages[][] {
   const chunks: TopicMessages[][] = [];
-  let byTopic = new Map<string, TopicMessages["messages"]>();
-  let batchBytes = new Map<string, number>();
+  /** Per topic in the open send: its messages and its bytes per partition's batch. */
+  interface Open {
+    readonly messages: TopicMessages["messages"];
+    readonly batchBytes: Map<number, number>;
+  }
+  let open = new Map<string, Open>();
   let sendBytes = 0;
   const flush = () => {
-    if (byTopic.size > 0) chunks.push([...byTopic].map(([topic, messages]) => ({ topic, messages })));
-    byTopic = new Map();
-    batchBytes = new Map();
+    if (open.size > 0) chunks.push([...open].map(([topic, o]) => ({ topic, messages: o.messages })));
+    open = new Map();
     sendBytes = 0;
+  };
+  const limits = new Map<string, number>();
+  const limitOf = (topic: string): number => {
+    let limit = limits.get(topic);
+    if (limit === undefined) limits.set(topic, (limit = bounds.maxMessageBytes(topic)));
+    return limit;
   };
   for (const { topic, record } of records) {
     const size = recordBytes(record);
-    const batch = `${topic}/${record.partition ?? 0}`;
-    const inBatch = batchBytes.get(batch) ?? BATCH_OVERHEAD_BYTES;
-    if (inBatch + size > bounds.maxMessageBytes(topic) || sendBytes + size > bounds.maxSendBytes) flush();
-    batchBytes.set(batch, (batchBytes.get(batch) ?? BATCH_OVERHEAD_BYTES) + size);
+    const partition = record.partition ?? 0;
+    let o = open.get(topic);
+    const inBatch = o?.batchBytes.get(partition) ?? BATCH_OVERHEAD_BYTES;
+    if (inBatch + size > limitOf(topic) || sendBytes + size > bounds.maxSendBytes) {
+      flush();
+      o = undefined;
+    }
+    if (o === undefined) {
+      o = { messages: [], batchBytes: new Map() };
+      open.set(topic, o);
+    }
+    o.batchBytes.set(partition, (o.batchBytes.get(partition) ?? BATCH_OVERHEAD_BYTES) + size);
     sendBytes += size;
-    let list = byTopic.get(topic);
-    if (list === undefined) byTopic.set(topic, (list = []));
-    list.push(record as TopicMessages["messages"][number]);
+    o.messages.push(record as TopicMessages["messages"][number]);
   }
   flush();
   return chunks;

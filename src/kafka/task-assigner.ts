@@ -2,7 +2,8 @@
 // input topic (they are co-partitioned) and, after a re-key, channels p*N..p*N+N-1 of a repartition
 // topic (N*N partitions), so the assignor hands out whole task partitions: everything of task
 // partition p goes to one member (members sorted by id, p modulo their count). Deterministic.
-import kafkajs, { type PartitionAssigner } from "kafkajs";
+import type { PartitionAssigner } from "kafkajs";
+import { kafkajs } from "./kafkajs.ts";
 
 /** Name announced in JoinGroup; every member of a Vigil group must use this assignor. */
 export const TASK_ASSIGNER_NAME = "VigilTasks";

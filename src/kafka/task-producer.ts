@@ -94,10 +94,11 @@ function noteEnds(
 ): void {
   const counts = new Map<string, number>();
   for (const t of sent) {
-    for (const m of t.messages) {
-      const k = `${t.topic}/${m.partition ?? 0}`;
-      counts.set(k, (counts.get(k) ?? 0) + 1);
-    }
+    const perPartition = new Map<number, number>();
+    for (const m of t.messages)
+      perPartition.set(m.partition ?? 0, (perPartition.get(m.partition ?? 0) ?? 0) + 1);
+    for (const [p, n] of perPartition)
+      counts.set(`${t.topic}/${p}`, (counts.get(`${t.topic}/${p}`) ?? 0) + n);
   }
   for (const m of meta) {
     const k = `${m.topicName}/${m.partition}`;

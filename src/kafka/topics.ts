@@ -1,7 +1,8 @@
 // Kafka I/O stage: internal topics (compacted changelogs, repartition topics) created idempotently
 // with the partition counts the topology requires, partition counts described, and co-partitioning
 // checked with a message that says which topics differ and what to do.
-import kafkajs, { type Admin, type ITopicConfig } from "kafkajs";
+import type { Admin, ITopicConfig } from "kafkajs";
+import { kafkajs } from "./kafkajs.ts";
 
 /** A topic the application needs. */
 export interface TopicRequest {

@@ -1,7 +1,7 @@
 // Kafka I/O stage: the worker (`vigil run`). Joins the consumer group with the task assignor, creates
 // the internal topics, and runs one WorkerTask per assigned partition: each fetched batch is pushed,
 // drained and committed in one transaction. stop() finishes the batch, leaves the group, closes tasks.
-import { type Consumer, type EachBatchPayload, Kafka, type KafkaMessage } from "kafkajs";
+import type { Consumer, EachBatchPayload, KafkaMessage } from "kafkajs";
 import type { Value } from "../core/value.ts";
 import { createEventLog } from "../log/logger.ts";
 import type { ProgramPlan } from "../plan/plan.ts";
@@ -9,6 +9,7 @@ import type { InputRecord } from "../runtime/task-api.ts";
 import { type Connection, describeConnection, kafkaClientConfig } from "./connection.ts";
 import { describeError, isConfigError, isRebalance } from "./kafka-errors.ts";
 import { kafkaLogging } from "./kafka-log.ts";
+import { Kafka, produceEncodings } from "./kafkajs.ts";
 import { createRepartitionPurger, DEFAULT_PURGE_INTERVAL_MS } from "./repartition-purge.ts";
 import { taskAssigner } from "./task-assigner.ts";
 import { type SinkTopicSettings, waitForLeaders } from "./topics.ts";
@@ -392,7 +393,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       for (const id of [...tasks.keys()]) await dropTask(id, "shutdown");
       for (const lane of lanes) await lane.consumer?.disconnect();
       await admin.disconnect();
-      log("worker.stopped", {});
+      log("worker.stopped", { produceRequests: { ...produceEncodings } });
     },
   };
 }

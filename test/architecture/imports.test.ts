@@ -98,6 +98,15 @@ test("only src/kafka imports kafkajs", () => {
   assert.deepEqual(bad, []);
 });
 
+test("only src/kafka/kafkajs.ts loads kafkajs; the rest import its types alone", () => {
+  // kafkajs.ts installs the produce fast path before kafkajs loads (docs/architecture.md).
+  const bad = importEdges()
+    .filter((e) => e.target === "kafkajs" && e.file !== "src/kafka/kafkajs.ts")
+    .filter((e) => !readFileSync(join(ROOT, e.file), "utf8").split("\n")[e.line - 1]!.includes("import type"))
+    .map((e) => `${e.file}:${e.line} imports ${e.spec} values`);
+  assert.deepEqual(bad, []);
+});
+
 test("operators import nothing from src/kafka, src/runtime or the CLI", () => {
   const bad = violations(importEdges(), ["operators"], (e) =>
     ["kafka", "runtime", "cli"].includes(area(e.target) ?? ""),

@@ -1,7 +1,8 @@
 // Kafka foundation: kafkajs 2.2.4 against the pinned broker (Kafka 4.4.0): topics, keyed produce, a
 // consumer group, transactions with sendOffsets (commit and abort), and read_committed isolation.
 import assert from "node:assert/strict";
-import { type Consumer, type EachMessagePayload, Kafka, logLevel } from "kafkajs";
+import type { Consumer, EachMessagePayload } from "kafkajs";
+import { Kafka, logLevel } from "../../src/kafka/kafkajs.ts";
 import { kafkaTest, uniqueName } from "../support/kafka-env.ts";
 
 function client(brokers: string[]): Kafka {

@@ -2,7 +2,7 @@
 // co-partitioning violations are refused with a clear message.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import kafkajs from "kafkajs";
+import { kafkajs } from "../../src/kafka/kafkajs.ts";
 import {
   checkCopartitioned,
   ensureTopics,

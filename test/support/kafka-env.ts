@@ -1,7 +1,7 @@
 // Test support: where the Kafka broker for integration tests is (KAFKA_BROKERS, set by `npm test`).
 // Without it, Kafka tests FAIL, unless VIGIL_SKIP_KAFKA=1, when they skip and say why.
 import { type TestContext, test } from "node:test";
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka, logLevel } from "../../src/kafka/kafkajs.ts";
 
 /** The bootstrap addresses from KAFKA_BROKERS, or null when unset. */
 export function kafkaBrokers(): string[] | null {
