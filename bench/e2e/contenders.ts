@@ -15,7 +15,7 @@ export const KS_DIR = join(REPO, "bench/baseline/kafka-streams");
 
 export const MODES = ["passthrough", "filter", "window", "stream-join", "table-join"] as const;
 export type Mode = (typeof MODES)[number];
-export type ContenderName = "vigil" | "vigil-metrics" | "kafka-streams" | "bare-kafkajs";
+export type ContenderName = "vigil" | "vigil-base" | "vigil-metrics" | "kafka-streams" | "bare-kafkajs";
 
 /** The topics one run reads and writes. */
 export interface RunTopics {
@@ -77,19 +77,34 @@ async function writeRules(spec: RunSpec): Promise<string> {
   return join(spec.dir, `${spec.mode}.vigil`);
 }
 
-const vigil: Contender = {
-  name: "vigil",
-  supports: () => true,
-  start: async (spec) => {
-    const rules = await writeRules(spec);
-    // VIGIL_BENCH_E2E_CPU_PROF=<dir>: the worker writes a V8 CPU profile there when it stops.
-    const profile = process.env["VIGIL_BENCH_E2E_CPU_PROF"];
-    const args = profile ? ["--cpu-prof", "--cpu-prof-dir", profile] : [];
-    args.push("--import", "tsx", join(REPO, "src/cli/main.ts"), "run", rules);
-    args.push("--brokers", spec.brokers, "--group", spec.group, "--state-dir", join(spec.dir, "state"));
-    return launch(process.execPath, args, spec.dir);
-  },
-};
+/** A Vigil worker from the checkout at `root`. */
+function vigilAt(name: ContenderName, root: () => string): Contender {
+  return {
+    name,
+    supports: () => true,
+    start: async (spec) => {
+      const rules = await writeRules(spec);
+      // VIGIL_BENCH_E2E_CPU_PROF=<dir>: the worker writes a V8 CPU profile there when it stops.
+      const profile = process.env["VIGIL_BENCH_E2E_CPU_PROF"];
+      const args = profile ? ["--cpu-prof", "--cpu-prof-dir", profile] : [];
+      args.push("--import", "tsx", join(root(), "src/cli/main.ts"), "run", rules);
+      args.push("--brokers", spec.brokers, "--group", spec.group, "--state-dir", join(spec.dir, "state"));
+      return launch(process.execPath, args, spec.dir);
+    },
+  };
+}
+
+const vigil = vigilAt("vigil", () => REPO);
+
+/**
+ * VIGIL_BENCH_E2E_BASE=<checkout>: another tree's worker (with its own node_modules), in the same
+ * rounds as this one: a before/after pair on one broker. Asked for by name only.
+ */
+const vigilBase = vigilAt("vigil-base", () => {
+  const base = process.env["VIGIL_BENCH_E2E_BASE"];
+  if (!base) throw new Error("vigil-base: set VIGIL_BENCH_E2E_BASE to the base checkout");
+  return base;
+});
 
 /** A free local TCP port (bound once and released), for a worker's --http. */
 async function freePort(): Promise<number> {
@@ -159,7 +174,7 @@ const bare: Contender = {
   },
 };
 
-export const CONTENDERS: readonly Contender[] = [vigil, vigilMetrics, kafkaStreams, bare];
+export const CONTENDERS: readonly Contender[] = [vigil, vigilBase, vigilMetrics, kafkaStreams, bare];
 
 /** Builds the Kafka Streams baseline (target/lib is cleared first so no stale jar stays on the classpath). */
 export async function buildKafkaStreams(log: (line: string) => void): Promise<void> {

@@ -72,6 +72,7 @@ const ratio = (a: number, b: number): string =>
 
 const NAMES: Record<ContenderName, string> = {
   vigil: "Vigil",
+  "vigil-base": "Vigil, base tree (VIGIL_BENCH_E2E_BASE)",
   "vigil-metrics": "Vigil, metrics on (--http, scraped every 1 s)",
   "kafka-streams": "Kafka Streams",
   "bare-kafkajs": "bare kafkajs",

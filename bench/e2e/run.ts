@@ -54,8 +54,8 @@ function settings(): Settings {
   const names = listEnv(
     "VIGIL_BENCH_E2E_CONTENDERS",
     CONTENDERS.map((c) => c.name),
-    // vigil-metrics measures the cost of --http against vigil: asked for by name only.
-    CONTENDERS.filter((c) => c.name !== "vigil-metrics").map((c) => c.name),
+    // vigil-metrics (the cost of --http) and vigil-base (another tree): asked for by name only.
+    CONTENDERS.filter((c) => c.name !== "vigil-metrics" && c.name !== "vigil-base").map((c) => c.name),
   );
   return {
     spec: { payments: intEnv("VIGIL_BENCH_E2E_RECORDS", 1_000_000), cards: 10_000, partitions: 8 },
