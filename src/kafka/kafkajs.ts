@@ -10,6 +10,7 @@
 import { createRequire } from "node:module";
 import type * as KafkaJs from "kafkajs";
 import { encodeProduceRequest, type ProduceRequestArgs } from "./produce-request.ts";
+import { fastRecordDecoder, type RecordDecoder } from "./record-decoder.ts";
 
 const require = createRequire(import.meta.url);
 const PATCHED_VERSION = "2.2.4";
@@ -18,6 +19,8 @@ const base = "kafkajs/src/";
 interface Patches {
   /** Messages grouped per partition in linear time. */
   readonly grouping: boolean;
+  /** Fetched records decoded by record-decoder.ts. */
+  readonly recordDecoder: boolean;
   /** Produce requests encoded by produce-request.ts. */
   readonly produceRequest: boolean;
 }
@@ -46,7 +49,8 @@ const linearGrouping: Grouping = ({ topic, partitionMetadata, messages, partitio
 export const produceEncodings = { fast: 0, stock: 0 };
 
 /** kafkajs's own modules as shipped, kept for the tests that compare against them. */
-export const stockInternals: { grouping?: Grouping; produceV3?: ProduceV3 } = {};
+export const stockInternals: { grouping?: Grouping; produceV3?: ProduceV3; recordDecoder?: RecordDecoder } =
+  {};
 
 function replaceExports(path: string, make: (original: unknown) => unknown): unknown {
   const original = require(path) as unknown;
@@ -60,12 +64,21 @@ type ProduceV3 = (args: ProduceRequestArgs) => { encode: () => Promise<unknown> 
 
 function install(): Patches {
   const version = (require("kafkajs/package.json") as { version: string }).version;
-  if (version !== PATCHED_VERSION) return { grouping: false, produceRequest: false };
+  if (version !== PATCHED_VERSION) return { grouping: false, recordDecoder: false, produceRequest: false };
   // sendMessages takes the grouping function when it loads: only a kafkajs not loaded yet can use ours.
   const grouping = require.cache[require.resolve(`${base}producer/sendMessages.js`)] === undefined;
   const groupingPath = `${base}producer/groupMessagesPerPartition.js`;
   if (grouping) stockInternals.grouping = replaceExports(groupingPath, () => linearGrouping) as Grouping;
   else stockInternals.grouping = require(groupingPath) as Grouping;
+  // The batch decoder takes the record decoder when it loads, likewise.
+  const recordDecoder =
+    require.cache[require.resolve(`${base}protocol/recordBatch/v0/decoder.js`)] === undefined;
+  const recordPath = `${base}protocol/recordBatch/record/v0/decoder.js`;
+  if (recordDecoder) {
+    stockInternals.recordDecoder = replaceExports(recordPath, (stock) =>
+      fastRecordDecoder(stock as RecordDecoder),
+    ) as RecordDecoder;
+  } else stockInternals.recordDecoder = require(recordPath) as RecordDecoder;
   const Encoder = require(`${base}protocol/encoder.js`) as new () => { buf: Buffer; offset: number };
   stockInternals.produceV3 = replaceExports(`${base}protocol/requests/produce/v3/request.js`, (original) => {
     const stock = original as ProduceV3;
@@ -89,7 +102,7 @@ function install(): Patches {
     };
     return fast;
   }) as ProduceV3;
-  return { grouping, produceRequest: true };
+  return { grouping, recordDecoder, produceRequest: true };
 }
 
 /** Which of kafkajs's produce internals this process replaced (both, on a fresh 2.2.4). */

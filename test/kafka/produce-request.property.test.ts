@@ -77,8 +77,8 @@ async function stockBody(a: ProduceRequestArgs): Promise<Buffer> {
   }
 }
 
-test("kafkajs 2.2.4 is patched: grouping and the Produce request", () => {
-  assert.deepEqual(kafkajsPatches, { grouping: true, produceRequest: true });
+test("kafkajs 2.2.4 is patched: grouping, the record decoder and the Produce request", () => {
+  assert.deepEqual(kafkajsPatches, { grouping: true, recordDecoder: true, produceRequest: true });
 });
 
 test("the one-pass Produce body equals kafkajs's, byte for byte", async () => {
