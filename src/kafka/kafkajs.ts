@@ -1,7 +1,7 @@
 // Kafka I/O stage: the one module that loads kafkajs (the others import its values from here and
 // its types from "kafkajs"). kafkajs 2.2.4 is the last release, pinned exactly in package.json, and
-// its produce path costs more CPU than all of Vigil's per-record work: loading it here first
-// replaces two of its internal modules with equivalents that write the same bytes:
+// its produce path cost more CPU than all of Vigil's per-record work: loading it here first
+// replaces three of its internal modules with equivalents that give the same results:
 // - `groupMessagesPerPartition` copied its array for every message (`[...current, message]`),
 //   quadratic in a send's records per partition: here it appends;
 // - the Produce v3 request (v4-v7 extend it), which allocated several Buffers per record: here it
@@ -105,7 +105,7 @@ function install(): Patches {
   return { grouping, recordDecoder, produceRequest: true };
 }
 
-/** Which of kafkajs's produce internals this process replaced (both, on a fresh 2.2.4). */
+/** Which of kafkajs's internals this process replaced (all three when it loaded kafkajs 2.2.4 first). */
 export const kafkajsPatches: Patches = install();
 
 /** kafkajs itself (its CommonJS module object). */
