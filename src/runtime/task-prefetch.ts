@@ -30,8 +30,8 @@ export class TaskPrefetch {
     }
   }
 
-  /** The needs of records about to be released and of the timers that may fire before them. */
-  needs(records: Iterable<PendingRecord<DecodedInput>>, timers: readonly DueTimer[]): StateNeeds {
+  /** The needs of records about to be released. */
+  recordNeeds(records: Iterable<PendingRecord<DecodedInput>>): StateNeeds {
     const needs = new StateNeeds();
     for (const rec of records) {
       const { payload, input } = rec;
@@ -42,6 +42,13 @@ export class TaskPrefetch {
         for (const op of this.downstream.get(route) ?? []) addStateNeeds(op, key, needs);
       }
     }
+    return needs;
+  }
+
+  /** `records`' needs (from recordNeeds) and those of the timers that may fire before them. */
+  withTimers(records: StateNeeds, timers: readonly DueTimer[]): StateNeeds {
+    if (timers.length === 0) return records;
+    const needs = records.copy();
     for (const t of timers) {
       const at = this.byOperator.get(t.operator);
       if (at === undefined) continue; // an operator that no longer exists: its timer is dropped

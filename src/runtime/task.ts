@@ -206,11 +206,14 @@ class Task implements LocalTaskRuntime {
    * still misses throws StateMissError out of here: the caller rolls the task back.
    */
   private async settle(stores: PrefetchingStores, bound: number): Promise<void> {
+    // Once per settle: records only leave the merge during its steps, so this stays a superset
+    // (a released record's entries prefetched again after a trim are a harmless extra read).
+    const held = this.parts.prefetch.recordNeeds(this.parts.merger.held());
     for (;;) {
       // The watermark may pass the bound (a carried watermark, an idle decision): it then stopped
       // before the timers it made due, and the next step prefetches them.
       const due = this.parts.timers.peekDue(Math.max(bound, this.parts.tracker.current()), TIMER_CHUNK);
-      const needs = this.parts.prefetch.needs(this.parts.merger.held(), due);
+      const needs = this.parts.prefetch.withTimers(held, due);
       if (!stores.holds(needs)) {
         stores.trim();
         await stores.prefetch(needs);

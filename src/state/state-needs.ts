@@ -55,6 +55,16 @@ export class StateNeeds {
   /** How a store's guards name their scope's entries (one function per store). */
   readonly members = new Map<string, ScopeMembers>();
 
+  /** A copy to add to (the sets are copied; the keys and scopes are shared strings). */
+  copy(): StateNeeds {
+    const c = new StateNeeds();
+    for (const [store, set] of this.keys) c.keys.set(store, new Set(set));
+    for (const [store, set] of this.scopes) c.scopes.set(store, new Set(set));
+    for (const [store, map] of this.guarded) c.guarded.set(store, new Map(map));
+    for (const [store, members] of this.members) c.members.set(store, members);
+    return c;
+  }
+
   get empty(): boolean {
     return this.keys.size === 0 && this.scopes.size === 0 && this.guarded.size === 0;
   }
