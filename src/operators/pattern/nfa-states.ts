@@ -1,7 +1,7 @@
 // Operators stage (pattern, compile): the NFA's states and their edges for a step layout
 // (compile-nfa.ts): start, loop(i), again(i), enter(i,j), pending(i), decide(i); every guard is fixed here.
 import type { Contiguity } from "../../plan/plan.ts";
-import type { CompiledStep, Edge, GuardInput, Layout, NfaState, Stop } from "./compile-nfa.ts";
+import type { CompiledStep, Edge, GuardInput, Layout, NfaState, Stop } from "./nfa-types.ts";
 
 /** Accept code of a loop state that completes a match immediately. */
 export const ACCEPT_NOW = -1;
