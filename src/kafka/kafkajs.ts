@@ -60,25 +60,40 @@ function replaceExports(path: string, make: (original: unknown) => unknown): unk
   return original;
 }
 
+/**
+ * Replaces kafkajs's module `path` unless `user` (the module that takes it when it loads) is loaded
+ * already; either way returns kafkajs's own.
+ */
+function replaceBeforeLoad(
+  user: string,
+  path: string,
+  make: (original: unknown) => unknown,
+): { replaced: boolean; stock: unknown } {
+  if (require.cache[require.resolve(base + user)] !== undefined) {
+    return { replaced: false, stock: require(base + path) };
+  }
+  return { replaced: true, stock: replaceExports(base + path, make) };
+}
+
 type ProduceV3 = (args: ProduceRequestArgs) => { encode: () => Promise<unknown> } & Record<string, unknown>;
 
 function install(): Patches {
   const version = (require("kafkajs/package.json") as { version: string }).version;
   if (version !== PATCHED_VERSION) return { grouping: false, recordDecoder: false, produceRequest: false };
-  // sendMessages takes the grouping function when it loads: only a kafkajs not loaded yet can use ours.
-  const grouping = require.cache[require.resolve(`${base}producer/sendMessages.js`)] === undefined;
-  const groupingPath = `${base}producer/groupMessagesPerPartition.js`;
-  if (grouping) stockInternals.grouping = replaceExports(groupingPath, () => linearGrouping) as Grouping;
-  else stockInternals.grouping = require(groupingPath) as Grouping;
-  // The batch decoder takes the record decoder when it loads, likewise.
-  const recordDecoder =
-    require.cache[require.resolve(`${base}protocol/recordBatch/v0/decoder.js`)] === undefined;
-  const recordPath = `${base}protocol/recordBatch/record/v0/decoder.js`;
-  if (recordDecoder) {
-    stockInternals.recordDecoder = replaceExports(recordPath, (stock) =>
-      fastRecordDecoder(stock as RecordDecoder),
-    ) as RecordDecoder;
-  } else stockInternals.recordDecoder = require(recordPath) as RecordDecoder;
+  // sendMessages takes the grouping function when it loads, and the batch decoder the record
+  // decoder: only a kafkajs not loaded yet can use ours.
+  const grouping = replaceBeforeLoad(
+    "producer/sendMessages.js",
+    "producer/groupMessagesPerPartition.js",
+    () => linearGrouping,
+  );
+  stockInternals.grouping = grouping.stock as Grouping;
+  const recordDecoder = replaceBeforeLoad(
+    "protocol/recordBatch/v0/decoder.js",
+    "protocol/recordBatch/record/v0/decoder.js",
+    (stock) => fastRecordDecoder(stock as RecordDecoder),
+  );
+  stockInternals.recordDecoder = recordDecoder.stock as RecordDecoder;
   const Encoder = require(`${base}protocol/encoder.js`) as new () => { buf: Buffer; offset: number };
   stockInternals.produceV3 = replaceExports(`${base}protocol/requests/produce/v3/request.js`, (original) => {
     const stock = original as ProduceV3;
@@ -102,7 +117,7 @@ function install(): Patches {
     };
     return fast;
   }) as ProduceV3;
-  return { grouping, recordDecoder, produceRequest: true };
+  return { grouping: grouping.replaced, recordDecoder: recordDecoder.replaced, produceRequest: true };
 }
 
 /** Which of kafkajs's internals this process replaced (all three when it loaded kafkajs 2.2.4 first). */

@@ -125,6 +125,9 @@ interface PlannedBatch {
   readonly max: number;
   readonly deltas: Float64Array;
   readonly bodies: Int32Array;
+  /** UTF-8 bytes of each key and value (-1: null), measured once for the size and the write. */
+  readonly keyBytes: Int32Array;
+  readonly valueBytes: Int32Array;
   readonly headers: (readonly Bytes[])[];
   /** Batch body bytes (attributes .. last record). */
   readonly bodyBytes: number;
@@ -147,6 +150,8 @@ function planBatch(p: ProducePartition, now: () => number): PlannedBatch | null 
   const maxMs = max === null ? dateNow : Number(max);
   const deltas = new Float64Array(n);
   const bodies = new Int32Array(n);
+  const keyBytes = new Int32Array(n);
+  const valueBytes = new Int32Array(n);
   const headers: (readonly Bytes[])[] = new Array(n);
   let bodyBytes = BODY_HEAD;
   for (let i = 0; i < n; i++) {
@@ -159,17 +164,10 @@ function planBatch(p: ProducePartition, now: () => number): PlannedBatch | null 
     if (value != null && typeof value !== "string" && !Buffer.isBuffer(value)) return null;
     const pairs = headerPairs(m.headers);
     if (pairs === null) return null;
+    const k = key == null ? -1 : bytesOf(key);
+    const v = value == null ? -1 : bytesOf(value);
     let body = 1 + uvarLongSize(zigzag64(delta)) + varIntSize(i);
-    if (key == null) body += 1;
-    else {
-      const k = bytesOf(key);
-      body += varIntSize(k) + k;
-    }
-    if (value == null) body += 1;
-    else {
-      const v = bytesOf(value);
-      body += varIntSize(v) + v;
-    }
+    body += varIntSize(k) + Math.max(k, 0) + varIntSize(v) + Math.max(v, 0);
     body += varIntSize(pairs.length / 2);
     for (let h = 0; h < pairs.length; h++) {
       const b = bytesOf(pairs[h]!);
@@ -177,6 +175,8 @@ function planBatch(p: ProducePartition, now: () => number): PlannedBatch | null 
     }
     deltas[i] = delta;
     bodies[i] = body;
+    keyBytes[i] = k;
+    valueBytes[i] = v;
     headers[i] = pairs;
     bodyBytes += varIntSize(body) + body;
   }
@@ -188,6 +188,8 @@ function planBatch(p: ProducePartition, now: () => number): PlannedBatch | null 
     max: maxMs,
     deltas,
     bodies,
+    keyBytes,
+    valueBytes,
     headers,
     bodyBytes,
   };
@@ -239,18 +241,14 @@ class Writer {
   }
   /** Length-prefixed bytes (varint length, -1 for null). */
   varBytes(b: Bytes | null | undefined): void {
-    if (b == null) {
-      this.varInt(-1);
-      return;
-    }
-    if (typeof b === "string") {
-      const n = Buffer.byteLength(b, "utf8");
-      this.varInt(n);
-      this.offset += this.buf.write(b, this.offset, n, "utf8");
-    } else {
-      this.varInt(b.length);
-      this.offset += b.copy(this.buf, this.offset);
-    }
+    this.sizedBytes(b, b == null ? -1 : bytesOf(b));
+  }
+  /** Length-prefixed bytes whose UTF-8 length `n` is known (-1: null). */
+  sizedBytes(b: Bytes | null | undefined, n: number): void {
+    this.varInt(n);
+    if (b == null) return;
+    if (typeof b === "string") this.offset += this.buf.write(b, this.offset, n, "utf8");
+    else this.offset += b.copy(this.buf, this.offset);
   }
   /** An int16-length string (-1 for null). */
   string(s: string | null): void {
@@ -289,8 +287,8 @@ function writeBatch(w: Writer, b: PlannedBatch, attributes: number, producerId: 
     w.int8(0);
     w.varLong(b.deltas[i]!);
     w.varInt(i);
-    w.varBytes(m.key);
-    w.varBytes(m.value);
+    w.sizedBytes(m.key, b.keyBytes[i]!);
+    w.sizedBytes(m.value, b.valueBytes[i]!);
     const pairs = b.headers[i]!;
     w.varInt(pairs.length / 2);
     for (let h = 0; h < pairs.length; h++) w.varBytes(pairs[h]);

@@ -87,21 +87,20 @@ export function fastRecordDecoder(stock: RecordDecoder): RecordDecoder {
       timestampType,
       maxTimestamp,
     } = batchContext;
-    const attributes = decoder.readInt8();
-    const timestampDelta = readVarLong(decoder);
-    let timestamp: unknown = null;
-    if (timestampDelta !== null) {
-      timestamp =
-        timestampType === LOG_APPEND_TIME && maxTimestamp
-          ? maxTimestamp
-          : safeSum(firstTimestamp, timestampDelta);
-    }
-    const offsetDelta = timestamp === null ? 0 : decoder.readVarInt();
-    const offset = timestamp === null ? null : safeSum(firstOffset, offsetDelta);
-    if (offset === null) {
+    const fallback = () => {
       decoder.offset = start;
       return stock(decoder, batchContext);
-    }
+    };
+    const attributes = decoder.readInt8();
+    const timestampDelta = readVarLong(decoder);
+    if (timestampDelta === null) return fallback();
+    const timestamp =
+      timestampType === LOG_APPEND_TIME && maxTimestamp
+        ? maxTimestamp
+        : safeSum(firstTimestamp, timestampDelta);
+    if (timestamp === null) return fallback();
+    const offset = safeSum(firstOffset, decoder.readVarInt());
+    if (offset === null) return fallback();
     const key = decoder.readVarIntBytes();
     const value = decoder.readVarIntBytes();
     const headers = readHeaders(decoder);

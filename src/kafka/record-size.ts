@@ -66,18 +66,12 @@ export function chunkRecords(records: readonly TopicRecord[], bounds: SendBounds
     open = new Map();
     sendBytes = 0;
   };
-  const limits = new Map<string, number>();
-  const limitOf = (topic: string): number => {
-    let limit = limits.get(topic);
-    if (limit === undefined) limits.set(topic, (limit = bounds.maxMessageBytes(topic)));
-    return limit;
-  };
   for (const { topic, record } of records) {
     const size = recordBytes(record);
     const partition = record.partition ?? 0;
     let o = open.get(topic);
     const inBatch = o?.batchBytes.get(partition) ?? BATCH_OVERHEAD_BYTES;
-    if (inBatch + size > limitOf(topic) || sendBytes + size > bounds.maxSendBytes) {
+    if (inBatch + size > bounds.maxMessageBytes(topic) || sendBytes + size > bounds.maxSendBytes) {
       flush();
       o = undefined;
     }

@@ -92,18 +92,21 @@ function noteEnds(
   sent: readonly TopicMessages[],
   meta: readonly { topicName: string; partition: number; baseOffset?: string }[],
 ): void {
-  const counts = new Map<string, number>();
+  // Records sent per topic and partition.
+  const counts = new Map<string, Map<number, number>>();
   for (const t of sent) {
-    const perPartition = new Map<number, number>();
-    for (const m of t.messages)
-      perPartition.set(m.partition ?? 0, (perPartition.get(m.partition ?? 0) ?? 0) + 1);
-    for (const [p, n] of perPartition)
-      counts.set(`${t.topic}/${p}`, (counts.get(`${t.topic}/${p}`) ?? 0) + n);
+    let perPartition = counts.get(t.topic);
+    if (perPartition === undefined) counts.set(t.topic, (perPartition = new Map()));
+    for (const m of t.messages) {
+      const p = m.partition ?? 0;
+      perPartition.set(p, (perPartition.get(p) ?? 0) + 1);
+    }
   }
   for (const m of meta) {
     const k = `${m.topicName}/${m.partition}`;
     const base = Number(m.baseOffset ?? -1);
-    if (base >= 0) ends[k] = Math.max(ends[k] ?? 0, base + (counts.get(k) ?? 0));
+    const n = counts.get(m.topicName)?.get(m.partition) ?? 0;
+    if (base >= 0) ends[k] = Math.max(ends[k] ?? 0, base + n);
   }
 }
 
